@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AuthResolver } from './auth.resolver.js';
+import { AuthService } from './auth.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { RequestAuthenticator } from './request-authenticator.js';
+import { SessionCookie } from './session-cookie.js';
+import { SessionTokenStrategy } from './session-token.strategy.js';
+import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
+
+/** Sign-up, sign-in and the sessions they create, as the GraphQL API sees them. */
+@Module({
+  imports: [PassportModule, UsersModule, SessionsModule],
+  providers: [
+    AuthService,
+    AuthResolver,
+    UserSessionFieldsResolver,
+    PasswordHasher,
+    RequestAuthenticator,
+    SessionCookie,
+    SessionTokenStrategy,
+  ],
+})
+export class AuthModule {}

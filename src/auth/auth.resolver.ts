@@ -1,0 +1,78 @@
+import { UseGuards } from '@nestjs/common';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { GraphqlContext } from '../common/request-context.js';
+import { toSessionModel } from '../sessions/session.mapper.js';
+import type { SessionEntity } from '../sessions/session.entity.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { toUserModel } from '../users/user.mapper.js';
+import { User } from '../users/user.model.js';
+import { AuthService, type SignedIn } from './auth.service.js';
+import { clientInfoOf } from './client-info.js';
+import { CurrentSession, CurrentUser } from './decorators/current-session.decorator.js';
+import { AuthPayload } from './dto/auth.payload.js';
+import { SignInInput } from './dto/sign-in.input.js';
+import { SignOutOtherSessionsPayload } from './dto/sign-out-other-sessions.payload.js';
+import { SignUpInput } from './dto/sign-up.input.js';
+import { OptionalSessionGuard, SessionGuard } from './guards/session.guard.js';
+import { RequestAuthenticator } from './request-authenticator.js';
+import { SessionCookie } from './session-cookie.js';
+
+@Resolver()
+export class AuthResolver {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly authenticator: RequestAuthenticator,
+    private readonly cookie: SessionCookie,
+  ) {}
+
+  @Query(() => User, {
+    nullable: true,
+    description: 'The signed-in user, or null when the request carries no valid session.',
+  })
+  @UseGuards(OptionalSessionGuard)
+  me(@CurrentUser() user: UserEntity | null): User | null {
+    return user ? toUserModel(user) : null;
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Create an account and sign it in (a new session).' })
+  async signUp(@Args('input') input: SignUpInput, @Context() context: GraphqlContext): Promise<AuthPayload> {
+    return this.startSession(context, await this.auth.signUp(input, clientInfoOf(context.req)));
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Start a new session for an existing account.' })
+  async signIn(@Args('input') input: SignInInput, @Context() context: GraphqlContext): Promise<AuthPayload> {
+    return this.startSession(context, await this.auth.signIn(input, clientInfoOf(context.req)));
+  }
+
+  @Mutation(() => Boolean, { description: 'End the requesting session.' })
+  @UseGuards(SessionGuard)
+  async signOut(
+    @CurrentUser() user: UserEntity,
+    @CurrentSession() session: SessionEntity,
+    @Context() { req, res }: GraphqlContext,
+  ): Promise<boolean> {
+    await this.auth.signOut({ user, session });
+    this.cookie.clear(res);
+    this.authenticator.replace(req, null);
+    return true;
+  }
+
+  @Mutation(() => SignOutOtherSessionsPayload, {
+    description: 'End every session of the requesting user except the requesting one.',
+  })
+  @UseGuards(SessionGuard)
+  async signOutOtherSessions(
+    @CurrentUser() user: UserEntity,
+    @CurrentSession() session: SessionEntity,
+  ): Promise<SignOutOtherSessionsPayload> {
+    const signedOutCount = await this.auth.signOutOtherSessions({ user, session });
+    return { signedOutCount, user: toUserModel(user) };
+  }
+
+  /** The new session becomes the request's own: cookie set, and fields below count it. */
+  private startSession({ req, res }: GraphqlContext, { user, session, token }: SignedIn): AuthPayload {
+    this.cookie.set(res, token, session.expiresAt);
+    this.authenticator.replace(req, { user, session });
+    return { user: toUserModel(user), session: toSessionModel(session, session.id), token };
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidCredentialsError } from '../common/errors.js';
+import { type AuthContext, type ClientInfo, type IssuedSession, SessionsService } from '../sessions/sessions.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import type { SignInInput } from './dto/sign-in.input.js';
+import type { SignUpInput } from './dto/sign-up.input.js';
+import { PasswordHasher } from './password-hasher.js';
+
+export interface SignedIn extends IssuedSession {
+  readonly user: UserEntity;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
+    const user = await this.users.create(input.email, await this.passwords.hash(input.password));
+    return { user, ...(await this.sessions.issue(user, client)) };
+  }
+
+  async signIn(input: SignInInput, client: ClientInfo): Promise<SignedIn> {
+    const user = await this.users.findByEmail(input.email);
+    const passwordMatches = user
+      ? await this.passwords.verify(user.passwordHash, input.password)
+      : await this.passwords.verifyDecoy(input.password);
+    if (!user || !passwordMatches) throw new InvalidCredentialsError();
+    return { user, ...(await this.sessions.issue(user, client)) };
+  }
+
+  async signOut({ user, session }: AuthContext): Promise<void> {
+    await this.sessions.end(user.id, session.id);
+  }
+
+  /** Returns how many sessions were ended; the requesting one always survives. */
+  signOutOtherSessions({ user, session }: AuthContext): Promise<number> {
+    return this.sessions.endAllExcept(user.id, session.id);
+  }
+}

@@ -1,0 +1,36 @@
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { normalizeEmail } from '../../users/normalize-email.js';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+// RFC 5321 caps a forward path at 256 octets including the angle brackets.
+const EMAIL_MAX_LENGTH = 254;
+
+const normalizeEmailInput = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? normalizeEmail(value) : value;
+
+/** Email field rules shared by sign-up and sign-in. */
+export function EmailField(): PropertyDecorator {
+  return (target, key) => {
+    Transform(normalizeEmailInput)(target, key);
+    MaxLength(EMAIL_MAX_LENGTH, { message: `Email must be at most ${EMAIL_MAX_LENGTH} characters.` })(target, key);
+    IsEmail({}, { message: 'Email must be a valid email address.' })(target, key);
+  };
+}
+
+/**
+ * Password length rules. The upper bound keeps a 10 MB "password" from
+ * reaching Argon2; 128 is far past any passphrase a person types.
+ */
+export function NewPasswordField(): PropertyDecorator {
+  return (target, key) => {
+    IsString()(target, key);
+    MinLength(PASSWORD_MIN_LENGTH, {
+      message: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`,
+    })(target, key);
+    MaxLength(PASSWORD_MAX_LENGTH, {
+      message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+    })(target, key);
+  };
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { CookieOptions, Response } from 'express';
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+
+/**
+ * In production the cookie takes the `__Host-` prefix: browsers then accept it
+ * only if it is Secure, host-only and Path=/, so a sibling subdomain cannot
+ * plant or overwrite it. Plain `session` elsewhere, where http://localhost
+ * cannot carry Secure cookies in every browser.
+ */
+const PRODUCTION_COOKIE = '__Host-session';
+const DEVELOPMENT_COOKIE = 'session';
+export const SESSION_COOKIE_NAMES = [PRODUCTION_COOKIE, DEVELOPMENT_COOKIE] as const;
+
+@Injectable()
+export class SessionCookie {
+  private readonly secure: boolean;
+
+  constructor(@InjectConfig() config: AppConfig) {
+    this.secure = config.isProduction;
+  }
+
+  private get name(): string {
+    return this.secure ? PRODUCTION_COOKIE : DEVELOPMENT_COOKIE;
+  }
+
+  private get options(): CookieOptions {
+    return { httpOnly: true, sameSite: 'lax', path: '/', secure: this.secure };
+  }
+
+  set(response: Response, token: string, expiresAt: Date): void {
+    response.cookie(this.name, token, {
+      ...this.options,
+      // Express turns maxAge (ms) into both Max-Age and Expires.
+      maxAge: Math.max(0, expiresAt.getTime() - Date.now()),
+    });
+  }
+
+  clear(response: Response): void {
+    response.clearCookie(this.name, this.options);
+  }
+}

@@ -1,0 +1,33 @@
+import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
+import type { GraphqlContext } from '../common/request-context.js';
+import { type AuthContext, SessionsService } from '../sessions/sessions.service.js';
+import { User } from '../users/user.model.js';
+import { RequestAuthenticator } from './request-authenticator.js';
+
+/**
+ * The session fields of `User`. They resolve wherever a `User` appears, and
+ * guards do not run on field resolvers, so each field checks for itself that
+ * the user it describes is the one asking.
+ */
+@Resolver(() => User)
+export class UserSessionFieldsResolver {
+  constructor(
+    private readonly authenticator: RequestAuthenticator,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @ResolveField(() => Int, {
+    description: 'Sessions of this user that have not expired, the requesting one included.',
+  })
+  async activeSessionCount(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<number> {
+    const auth = await this.authenticator.authenticate(req);
+    assertOwnUser(auth, user);
+    return this.sessions.countActive(user.id);
+  }
+}
+
+function assertOwnUser(auth: AuthContext | null, user: User): asserts auth is AuthContext {
+  if (!auth) throw new NotAuthenticatedError();
+  if (auth.user.id !== user.id) throw new ForbiddenError();
+}

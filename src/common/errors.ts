@@ -1,0 +1,71 @@
+/**
+ * Domain errors: what went wrong, in the service's own words. They are turned
+ * into GraphQL errors in one place (graphql-errors.ts), so every resolver and
+ * guard reports the same failure the same way.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'BAD_USER_INPUT'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+
+  /** Extra, client-safe facts for `extensions` (never internals). */
+  get details(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class NotAuthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor() {
+    super('You are not signed in, or your session has ended.');
+  }
+}
+
+/** One message for an unknown email and a wrong password, so neither is revealed. */
+export class InvalidCredentialsError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor() {
+    super('Invalid email or password.');
+  }
+}
+
+/** `fields` maps each offending input field to its messages. */
+export class InputValidationError extends DomainError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    readonly fields: Record<string, string[]>,
+    message = 'The input is not valid.',
+  ) {
+    super(message);
+  }
+
+  override get details(): Record<string, unknown> {
+    return { fields: this.fields };
+  }
+}
+
+export class EmailTakenError extends InputValidationError {
+  constructor() {
+    super({ email: ['An account with this email already exists.'] });
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  constructor(message = 'You may only read your own sessions.') {
+    super(message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  constructor(message = 'Not found.') {
+    super(message);
+  }
+}

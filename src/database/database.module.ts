@@ -1,0 +1,14 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from './data-source-options.js';
+
+/** Owns the TypeORM DataSource. The server behind `url` is started (or not) by the caller. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(url: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(url))],
+    };
+  }
+}

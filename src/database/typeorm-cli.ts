@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config/app-config.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+
+/**
+ * `npm run migration:generate|run|revert`: runs the TypeORM CLI against
+ * DATABASE_URL, or against the embedded PostgreSQL under DATA_DIR (started
+ * for the command and stopped after it), so the commands work on a fresh clone.
+ */
+async function main(): Promise<number> {
+  const config = loadConfig(process.env);
+  const database = config.databaseUrl
+    ? { url: config.databaseUrl, stop: async () => undefined }
+    : await startEmbeddedPostgres({ dataDir: config.dataDir });
+  try {
+    const typeormCli = createRequire(import.meta.url).resolve('typeorm/cli.js');
+    const dataSource = resolve(dirname(fileURLToPath(import.meta.url)), '../../ormconfig.js');
+    return await new Promise<number>((done, fail) => {
+      const child = spawn(process.execPath, [typeormCli, ...process.argv.slice(2), '-d', dataSource], {
+        stdio: 'inherit',
+        env: { ...process.env, DATABASE_URL: database.url },
+      });
+      child.on('error', fail);
+      child.on('exit', (code) => done(code ?? 1));
+    });
+  } finally {
+    await database.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

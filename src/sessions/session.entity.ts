@@ -1,0 +1,50 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { UserEntity } from '../users/user.entity.js';
+
+/**
+ * One signed-in device. The token handed to the client is `<id>.<secret>`; only
+ * the SHA-256 of the secret is kept, so a copy of this table signs no one in.
+ */
+@Entity({ name: 'sessions' })
+// Serves the per-user count and the "every other session" delete. The token
+// lookup goes through the primary key: the token starts with the session id.
+@Index('IDX_sessions_user_id_expires_at', ['userId', 'expiresAt'])
+export class SessionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_sessions' })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sessions_user_id' })
+  user?: Relation<UserEntity>;
+
+  /** SHA-256 of the token's secret part. */
+  @Column({ name: 'secret_hash', type: 'bytea' })
+  secretHash!: Buffer;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'last_active_at', type: 'timestamptz', default: () => 'now()' })
+  lastActiveAt!: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Column({ name: 'ip_address', type: 'varchar', length: 45, nullable: true })
+  ipAddress!: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent!: string | null;
+}

@@ -1,0 +1,34 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('Session')
+export class Session {
+  @Field(() => ID, { description: 'Opaque id; never the token, never enough to act as the session.' })
+  id!: string;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  lastActiveAt!: Date;
+
+  @Field()
+  expiresAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  ipAddress!: string | null;
+
+  @Field(() => String, { nullable: true })
+  userAgent!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Browser name and major version parsed from the user agent, e.g. 'Chrome 131'.",
+  })
+  browser!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Operating system parsed from the user agent, e.g. 'macOS'." })
+  os!: string | null;
+
+  @Field({ description: 'True for the session that made this request.' })
+  current!: boolean;
+}

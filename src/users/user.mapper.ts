@@ -1,0 +1,7 @@
+import type { UserEntity } from './user.entity.js';
+import type { User } from './user.model.js';
+
+/** Copies the public fields only: the password hash cannot leak by a forgotten `@Field`. */
+export function toUserModel(entity: UserEntity): User {
+  return { id: entity.id, email: entity.email, createdAt: entity.createdAt };
+}

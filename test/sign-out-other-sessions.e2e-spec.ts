@@ -1,0 +1,94 @@
+import { createUser, signIn, whoAmI } from './support/factories.js';
+import { TestApp } from './support/test-app.js';
+
+const SIGN_OUT_OTHERS = 'mutation { signOutOtherSessions { signedOutCount user { id activeSessionCount } } }';
+
+describe('signOutOtherSessions', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await TestApp.create();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('ends every other device of the user, keeps the requesting one, and leaves other users alone', async () => {
+    const alice = await createUser(app);
+    const laptop = alice.token;
+    const phone = (await signIn(app, alice)).token;
+    const tablet = (await signIn(app, alice)).token;
+    const bob = await createUser(app);
+    const bobsPhone = (await signIn(app, bob)).token;
+
+    expect(await whoAmI(app, laptop)).toEqual({ id: alice.id, activeSessionCount: 3 });
+
+    const response = await app.gql(SIGN_OUT_OTHERS, {}, { token: laptop });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual({
+      signOutOtherSessions: { signedOutCount: 2, user: { id: alice.id, activeSessionCount: 1 } },
+    });
+    expect(await whoAmI(app, laptop)).toEqual({ id: alice.id, activeSessionCount: 1 });
+    expect(await whoAmI(app, phone)).toBeNull();
+    expect(await whoAmI(app, tablet)).toBeNull();
+    expect(await whoAmI(app, bob.token)).toEqual({ id: bob.id, activeSessionCount: 2 });
+    expect(await whoAmI(app, bobsPhone)).toEqual({ id: bob.id, activeSessionCount: 2 });
+    const rows = await app.sql<{ user_id: string; count: string }>(
+      'SELECT user_id, count(*) FROM sessions WHERE user_id = ANY($1) GROUP BY user_id',
+      [[alice.id, bob.id]],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.user_id, Number(row.count)]))).toEqual({
+      [alice.id]: 1,
+      [bob.id]: 2,
+    });
+  });
+
+  it('refuses the ended sessions at once: protected mutations answer UNAUTHENTICATED', async () => {
+    const alice = await createUser(app);
+    const phone = (await signIn(app, alice)).token;
+    await app.gql(SIGN_OUT_OTHERS, {}, { token: alice.token });
+
+    const fromPhone = await app.gql(SIGN_OUT_OTHERS, {}, { token: phone });
+
+    expect(fromPhone.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(fromPhone.data).toBeNull();
+    expect(await whoAmI(app, alice.token)).toEqual({ id: alice.id, activeSessionCount: 1 });
+  });
+
+  it('reports zero when the requesting session is the only one', async () => {
+    const alice = await createUser(app);
+
+    const response = await app.gql(SIGN_OUT_OTHERS, {}, { token: alice.token });
+
+    expect(response.data).toEqual({
+      signOutOtherSessions: { signedOutCount: 0, user: { id: alice.id, activeSessionCount: 1 } },
+    });
+  });
+
+  it('answers UNAUTHENTICATED without a session and deletes nothing', async () => {
+    const alice = await createUser(app);
+    await signIn(app, alice);
+
+    const response = await app.gql(SIGN_OUT_OTHERS);
+
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await whoAmI(app, alice.token)).toEqual({ id: alice.id, activeSessionCount: 2 });
+  });
+
+  it('takes no session id from the client: an argument naming another session is rejected', async () => {
+    const alice = await createUser(app);
+    const bob = await createUser(app);
+    const [bobsSession] = await app.sql<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [bob.id]);
+
+    const response = await app.gql(
+      `mutation { signOutOtherSessions(sessionId: "${bobsSession.id}") { signedOutCount } }`,
+      {},
+      { token: alice.token },
+    );
+
+    expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await whoAmI(app, bob.token)).toEqual({ id: bob.id, activeSessionCount: 1 });
+  });
+});

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { type RunningPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { runPendingMigrations } from '../../src/database/run-migrations.js';
+import { databaseUrl } from './test-database.js';
+
+declare global {
+  var __TEST_POSTGRES__: RunningPostgres | undefined;
+}
+
+/**
+ * Starts one PostgreSQL for the whole run (or uses DATABASE_URL) and builds a
+ * template database with the real migrations; each test file clones it.
+ */
+export async function startTestDatabaseServer(): Promise<void> {
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const postgres = await startEmbeddedPostgres({
+      dataDir: resolve('.data', `test-${process.pid}`),
+      ephemeral: true,
+    });
+    globalThis.__TEST_POSTGRES__ = postgres;
+    adminUrl = postgres.adminUrl;
+  }
+  const template = `sessions_test_template_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(template)}`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
+  } finally {
+    await admin.end();
+  }
+
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl(adminUrl, template))).initialize();
+  try {
+    await runPendingMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+
+  // Test workers are started after this and inherit the environment.
+  process.env.TEST_ADMIN_DATABASE_URL = adminUrl;
+  process.env.TEST_TEMPLATE_DATABASE = template;
+}
+
+export async function stopTestDatabaseServer(): Promise<void> {
+  const adminUrl = process.env.TEST_ADMIN_DATABASE_URL;
+  const template = process.env.TEST_TEMPLATE_DATABASE;
+  if (adminUrl && template && !globalThis.__TEST_POSTGRES__) {
+    // An external server (DATABASE_URL) keeps running: leave it as we found it.
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(template)}`).finally(() => admin.end());
+  }
+  await globalThis.__TEST_POSTGRES__?.stop();
+}
