@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import type { AppConfig } from './config/app-config.js';
-import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { provideDatabaseServer } from './database/database-server.js';
 import { runPendingMigrations } from './database/run-migrations.js';
 
 export interface RunningServer {
@@ -23,13 +23,10 @@ const logger = new Logger('Server');
  * PostgreSQL under DATA_DIR), pending migrations, then HTTP on PORT.
  */
 export async function startServer(config: AppConfig): Promise<RunningServer> {
-  const database = config.databaseUrl
-    ? { url: config.databaseUrl, stop: async () => undefined }
-    : await startEmbeddedPostgres({
-        dataDir: config.dataDir,
-        onLog: (message) => logger.verbose(message.trim(), 'PostgreSQL'),
-      });
-  if (!config.databaseUrl) logger.log(`Embedded PostgreSQL started under ${config.dataDir}`);
+  const database = await provideDatabaseServer(config, (message) =>
+    logger.debug(message.trim(), 'PostgreSQL'),
+  );
+  if (database.embedded) logger.log(`Embedded PostgreSQL started under ${config.dataDir}`);
 
   try {
     const app = await NestFactory.create<NestExpressApplication>(

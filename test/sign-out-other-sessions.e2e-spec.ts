@@ -80,7 +80,9 @@ describe('signOutOtherSessions', () => {
   it('takes no session id from the client: an argument naming another session is rejected', async () => {
     const alice = await createUser(app);
     const bob = await createUser(app);
-    const [bobsSession] = await app.sql<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [bob.id]);
+    const [bobsSession] = await app.sql<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [
+      bob.id,
+    ]);
 
     const response = await app.gql(
       `mutation { signOutOtherSessions(sessionId: "${bobsSession.id}") { signedOutCount } }`,

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidCredentialsError } from '../common/errors.js';
-import { type AuthContext, type ClientInfo, type IssuedSession, SessionsService } from '../sessions/sessions.service.js';
+import {
+  type AuthContext,
+  type ClientInfo,
+  type IssuedSession,
+  SessionsService,
+} from '../sessions/sessions.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { SignInInput } from './dto/sign-in.input.js';

@@ -3,13 +3,15 @@
  * into GraphQL errors in one place (graphql-errors.ts), so every resolver and
  * guard reports the same failure the same way.
  */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'BAD_USER_INPUT'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'TOO_MANY_REQUESTS'
-  | 'SERVICE_UNAVAILABLE';
+export const DOMAIN_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'BAD_USER_INPUT',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'TOO_MANY_REQUESTS',
+  'SERVICE_UNAVAILABLE',
+] as const;
+export type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;

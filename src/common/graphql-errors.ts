@@ -2,16 +2,11 @@ import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import type { GqlExceptionFilter } from '@nestjs/graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { DomainError, type ErrorCode } from './errors.js';
+import { DOMAIN_ERROR_CODES, DomainError } from './errors.js';
 
 /** Codes the contract lets a client see; anything else is an internal failure. */
-const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode | string>([
-  'UNAUTHENTICATED',
-  'BAD_USER_INPUT',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'TOO_MANY_REQUESTS',
-  'SERVICE_UNAVAILABLE',
+const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
+  ...DOMAIN_ERROR_CODES,
   // Raised by GraphQL itself before any resolver runs.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -44,7 +39,8 @@ export function createErrorFormatter(isProduction: boolean) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) return withoutStacktrace(formatted);
     logger.error(formatted.message, (error as { originalError?: Error }).originalError?.stack);
-    if (!isProduction) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    if (!isProduction)
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
     return {
       message: 'Internal server error',
       locations: formatted.locations,

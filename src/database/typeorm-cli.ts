@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/app-config.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { provideDatabaseServer } from './database-server.js';
 
 /**
  * `npm run migration:generate|run|revert`: runs the TypeORM CLI against
@@ -12,9 +12,7 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
  */
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
-  const database = config.databaseUrl
-    ? { url: config.databaseUrl, stop: async () => undefined }
-    : await startEmbeddedPostgres({ dataDir: config.dataDir });
+  const database = await provideDatabaseServer(config);
   try {
     const typeormCli = createRequire(import.meta.url).resolve('typeorm/cli.js');
     const dataSource = resolve(dirname(fileURLToPath(import.meta.url)), '../../ormconfig.js');

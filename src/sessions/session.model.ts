@@ -26,7 +26,10 @@ export class Session {
   })
   browser!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Operating system parsed from the user agent, e.g. 'macOS'." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Operating system parsed from the user agent, e.g. 'macOS'.",
+  })
   os!: string | null;
 
   @Field({ description: 'True for the session that made this request.' })

@@ -21,7 +21,10 @@ export class UsersService {
     } catch (error) {
       // The unique constraint, not a prior SELECT, decides: two sign-ups racing
       // for one email cannot both succeed.
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+      ) {
         throw new EmailTakenError();
       }
       throw error;

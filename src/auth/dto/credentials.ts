@@ -14,7 +14,10 @@ const normalizeEmailInput = ({ value }: { value: unknown }): unknown =>
 export function EmailField(): PropertyDecorator {
   return (target, key) => {
     Transform(normalizeEmailInput)(target, key);
-    MaxLength(EMAIL_MAX_LENGTH, { message: `Email must be at most ${EMAIL_MAX_LENGTH} characters.` })(target, key);
+    MaxLength(EMAIL_MAX_LENGTH, { message: `Email must be at most ${EMAIL_MAX_LENGTH} characters.` })(
+      target,
+      key,
+    );
     IsEmail({}, { message: 'Email must be a valid email address.' })(target, key);
   };
 }

@@ -13,7 +13,7 @@ export class SessionGuard extends AuthGuard(SESSION_TOKEN_STRATEGY) {
   }
 
   // Throwing (not returning false) is what makes GraphQL answer UNAUTHENTICATED instead of FORBIDDEN.
-  override handleRequest<T = AuthContext>(error: unknown, auth: T | false | null): T {
+  override handleRequest<T = AuthContext>(error: Error | null, auth: T | false | null): T {
     if (error) throw error;
     if (!auth) throw new NotAuthenticatedError();
     return auth;
@@ -23,7 +23,7 @@ export class SessionGuard extends AuthGuard(SESSION_TOKEN_STRATEGY) {
 /** Resolves the session when there is one, and lets anonymous requests through. */
 @Injectable()
 export class OptionalSessionGuard extends SessionGuard {
-  override handleRequest<T = AuthContext>(error: unknown, auth: T | false | null): T {
+  override handleRequest<T = AuthContext>(error: Error | null, auth: T | false | null): T {
     if (error) throw error;
     return (auth || undefined) as T;
   }
