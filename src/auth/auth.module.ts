@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthResolver } from './auth.resolver.js';
@@ -7,12 +6,11 @@ import { AuthService } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionCookie } from './session-cookie.js';
-import { SessionTokenStrategy } from './session-token.strategy.js';
 import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
 
 /** Sign-up, sign-in and the sessions they create, as the GraphQL API sees them. */
 @Module({
-  imports: [PassportModule, UsersModule, SessionsModule],
+  imports: [UsersModule, SessionsModule],
   providers: [
     AuthService,
     AuthResolver,
@@ -20,7 +18,6 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
     PasswordHasher,
     RequestAuthenticator,
     SessionCookie,
-    SessionTokenStrategy,
   ],
 })
 export class AuthModule {}

@@ -1,6 +1,6 @@
 import type { AuthContext } from '../sessions/sessions.service.js';
 
-// Passport puts whatever the strategy returned on `request.user`; ours is the AuthContext.
+// SessionGuard puts the request's AuthContext on `request.user` (the Express convention).
 declare global {
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type

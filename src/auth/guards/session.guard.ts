@@ -1,30 +1,39 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { NotAuthenticatedError } from '../../common/errors.js';
 import { getRequest } from '../../common/request-context.js';
-import type { AuthContext } from '../../sessions/sessions.service.js';
-import { SESSION_TOKEN_STRATEGY } from '../session-token.strategy.js';
+import { RequestAuthenticator } from '../request-authenticator.js';
 
-/** Lets the request through only with a live session; otherwise UNAUTHENTICATED. */
+/**
+ * Lets the request through only with a live session, which it puts on
+ * `request.user` for `@CurrentUser()` / `@CurrentSession()`.
+ *
+ * A plain Nest guard rather than a passport strategy: passport keeps its
+ * strategies in one process-wide registry, so two Nest apps in one process
+ * (the tests, the two-instance test) would all use the last one registered —
+ * and with it, the last app's database connection.
+ */
 @Injectable()
-export class SessionGuard extends AuthGuard(SESSION_TOKEN_STRATEGY) {
-  override getRequest(context: ExecutionContext): unknown {
-    return getRequest(context);
+export class SessionGuard implements CanActivate {
+  constructor(private readonly authenticator: RequestAuthenticator) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = getRequest(context);
+    const auth = await this.authenticator.authenticate(request);
+    request.user = auth ?? undefined;
+    // Throwing (not returning false) makes GraphQL answer UNAUTHENTICATED instead of FORBIDDEN.
+    if (!auth && this.requiresSession) throw new NotAuthenticatedError();
+    return true;
   }
 
-  // Throwing (not returning false) is what makes GraphQL answer UNAUTHENTICATED instead of FORBIDDEN.
-  override handleRequest<T = AuthContext>(error: Error | null, auth: T | false | null): T {
-    if (error) throw error;
-    if (!auth) throw new NotAuthenticatedError();
-    return auth;
+  protected get requiresSession(): boolean {
+    return true;
   }
 }
 
 /** Resolves the session when there is one, and lets anonymous requests through. */
 @Injectable()
 export class OptionalSessionGuard extends SessionGuard {
-  override handleRequest<T = AuthContext>(error: Error | null, auth: T | false | null): T {
-    if (error) throw error;
-    return (auth || undefined) as T;
+  protected override get requiresSession(): boolean {
+    return false;
   }
 }
