@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
@@ -22,15 +22,25 @@ const logger = new Logger('Server');
  * Starts the whole service: the database (DATABASE_URL, or an embedded
  * PostgreSQL under DATA_DIR), pending migrations, then HTTP on PORT.
  */
-export async function startServer(config: AppConfig): Promise<RunningServer> {
-  const database = await provideDatabaseServer(config, (message) =>
-    logger.debug(message.trim(), 'PostgreSQL'),
-  );
+export interface StartServerOptions {
+  /** Nest's logger setting; the default logs everything but debug and verbose. */
+  readonly logger?: LogLevel[] | false;
+}
+
+export async function startServer(
+  config: AppConfig,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
+  const logLevels = options.logger ?? ['fatal', 'error', 'warn', 'log'];
+  Logger.overrideLogger(logLevels);
+  const database = await provideDatabaseServer(config, logPostgresProblems);
   if (database.embedded) logger.log(`Embedded PostgreSQL started under ${config.dataDir}`);
 
   try {
     const app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({ config, databaseUrl: database.url }),
+      // Without this Nest calls process.exit(1) on a bootstrap error, skipping database.stop() below.
+      { abortOnError: false, logger: logLevels },
     );
     configureApp(app);
     const applied = await runPendingMigrations(app.get(DataSource));
@@ -49,4 +59,9 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     await database.stop();
     throw error;
   }
+}
+
+/** PostgreSQL's own chatter (checkpoints, start-up lines) is noise; its problems are not. */
+function logPostgresProblems(message: string): void {
+  if (/\b(ERROR|FATAL|PANIC):/.test(message)) logger.warn(message.trim(), 'PostgreSQL');
 }

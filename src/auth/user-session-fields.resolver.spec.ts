@@ -1,0 +1,57 @@
+import type { Request, Response } from 'express';
+import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
+import type { SessionEntity } from '../sessions/session.entity.js';
+import type { AuthContext, SessionsService } from '../sessions/sessions.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import type { User } from '../users/user.model.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
+import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
+
+/**
+ * No query returns another user today, so this path cannot be reached over
+ * GraphQL yet; the field must still refuse it on its own, since guards do not
+ * run on field resolvers.
+ */
+describe('UserSessionFieldsResolver', () => {
+  const alice: User = { id: 'alice', email: 'alice@example.com', createdAt: new Date() };
+  const bob: User = { id: 'bob', email: 'bob@example.com', createdAt: new Date() };
+  const context = { req: {} as Request, res: {} as Response };
+
+  function resolverFor(auth: AuthContext | null): { resolver: UserSessionFieldsResolver; counted: string[] } {
+    const counted: string[] = [];
+    const authenticator = { authenticate: () => Promise.resolve(auth) } as unknown as RequestAuthenticator;
+    const sessions = {
+      countActive: (userId: string) => {
+        counted.push(userId);
+        return Promise.resolve(3);
+      },
+    } as unknown as SessionsService;
+    return { resolver: new UserSessionFieldsResolver(authenticator, sessions), counted };
+  }
+
+  const signedInAs = (user: User): AuthContext => ({
+    user: user as UserEntity,
+    session: { id: 'session' } as SessionEntity,
+  });
+
+  it("counts the requesting user's own sessions", async () => {
+    const { resolver, counted } = resolverFor(signedInAs(alice));
+
+    await expect(resolver.activeSessionCount(alice, context)).resolves.toBe(3);
+    expect(counted).toEqual(['alice']);
+  });
+
+  it("refuses another user's count with an error, and never queries it", async () => {
+    const { resolver, counted } = resolverFor(signedInAs(alice));
+
+    await expect(resolver.activeSessionCount(bob, context)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(counted).toEqual([]);
+  });
+
+  it('refuses an anonymous request', async () => {
+    const { resolver, counted } = resolverFor(null);
+
+    await expect(resolver.activeSessionCount(alice, context)).rejects.toBeInstanceOf(NotAuthenticatedError);
+    expect(counted).toEqual([]);
+  });
+});
