@@ -34,7 +34,9 @@ type AnyField = GraphQLField<unknown, unknown> | GraphQLInputField;
 function describeField(field: AnyField): string {
   const args = 'args' in field ? field.args.map((arg) => `${arg.name}: ${String(arg.type)}`).join(', ') : '';
   const defaultValue =
-    'defaultValue' in field && field.defaultValue !== undefined ? ` = ${String(field.defaultValue)}` : '';
+    'defaultValue' in field && field.defaultValue !== undefined
+      ? ` = ${JSON.stringify(field.defaultValue)}`
+      : '';
   return `${args ? `(${args})` : ''}: ${String(field.type)}${defaultValue}`;
 }
 
@@ -43,7 +45,8 @@ function signatures(schema: GraphQLSchema, only?: (name: string) => boolean): Re
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || NOT_YET_IMPLEMENTED.has(type.name)) continue;
     if (!(type instanceof GraphQLObjectType || type instanceof GraphQLInputObjectType)) continue;
-    for (const field of Object.values(type.getFields())) {
+    const fields: Record<string, AnyField> = type.getFields();
+    for (const field of Object.values(fields)) {
       const key = `${type.name}.${field.name}`;
       if (NOT_YET_IMPLEMENTED.has(key) || (only && !only(key))) continue;
       result[key] = describeField(field);
