@@ -1,8 +1,15 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import type { AppConfig } from './config/app-config.js';
+import { APP_CONFIG } from './config/config.module.js';
 
 /** HTTP-level setup shared by main.ts and the end-to-end tests, so tests run the real pipeline. */
 export function configureApp(app: NestExpressApplication): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
+  // `request.ip` (the IP recorded on sessions) is the socket's address unless
+  // TRUST_PROXY names the proxies allowed to speak for the client: trusting
+  // X-Forwarded-For from anyone would let a client write any IP it likes.
+  app.set('trust proxy', config.trustProxy);
   app.use(cookieParser());
 }

@@ -1,7 +1,17 @@
 import { ConfigValidationError, loadConfig } from './app-config.js';
 
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
 describe('loadConfig', () => {
-  it('defaults to development on port 3000 with 30-day sessions and an embedded database in .data', () => {
+  it('defaults to development on port 3000 with 30-day idle and 90-day absolute sessions, an embedded database in .data and no trusted proxy', () => {
     expect(loadConfig({})).toEqual({
       environment: 'development',
       isProduction: false,
@@ -9,6 +19,10 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       dataDir: '.data',
       sessionTtlSeconds: 30 * 24 * 60 * 60,
+      sessionMaxLifetimeSeconds: 90 * 24 * 60 * 60,
+      sessionTouchIntervalSeconds: 60,
+      sessionCleanupIntervalSeconds: 60 * 60,
+      trustProxy: false,
     });
   });
 
@@ -20,6 +34,10 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://db/app',
         DATA_DIR: '/var/lib/app',
         SESSION_TTL_SECONDS: '5',
+        SESSION_MAX_LIFETIME_SECONDS: '9',
+        SESSION_TOUCH_INTERVAL_SECONDS: '2',
+        SESSION_CLEANUP_INTERVAL_SECONDS: '30',
+        TRUST_PROXY: '1',
       }),
     ).toEqual({
       environment: 'production',
@@ -28,6 +46,10 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://db/app',
       dataDir: '/var/lib/app',
       sessionTtlSeconds: 5,
+      sessionMaxLifetimeSeconds: 9,
+      sessionTouchIntervalSeconds: 2,
+      sessionCleanupIntervalSeconds: 30,
+      trustProxy: 1,
     });
   });
 
@@ -53,4 +75,55 @@ describe('loadConfig', () => {
       /PORT[\s\S]*SESSION_TTL_SECONDS/,
     );
   });
+  it('accepts any positive whole number of seconds, down to one', () => {
+    expect(
+      loadConfig({
+        SESSION_TTL_SECONDS: '4',
+        SESSION_MAX_LIFETIME_SECONDS: '6',
+        SESSION_TOUCH_INTERVAL_SECONDS: '1',
+        SESSION_CLEANUP_INTERVAL_SECONDS: ' 7 ',
+      }),
+    ).toMatchObject({
+      sessionTtlSeconds: 4,
+      sessionMaxLifetimeSeconds: 6,
+      sessionTouchIntervalSeconds: 1,
+      sessionCleanupIntervalSeconds: 7,
+    });
+  });
+
+  it.each([
+    'SESSION_TTL_SECONDS',
+    'SESSION_MAX_LIFETIME_SECONDS',
+    'SESSION_TOUCH_INTERVAL_SECONDS',
+    'SESSION_CLEANUP_INTERVAL_SECONDS',
+  ])('refuses a %s that is not a positive integer, naming the variable once per value', (name) => {
+    for (const value of ['0', '-5', '1.5', 'ten', '99999999999999999']) {
+      const problems = problemsOf({ [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`${name} must be a positive integer number of seconds`);
+      expect(problems[0]).toContain(JSON.stringify(value));
+    }
+  });
+
+  it('reads TRUST_PROXY the way Express understands it', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.168.1.7',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/255.0.0.0' }).trustProxy).toEqual(['10.0.0.0/255.0.0.0']);
+  });
+
+  it.each(['yes', '10.0.0.0/33', '::1/129', 'proxy.internal', 'loopback,', '10.0.0.1/8/8'])(
+    'refuses TRUST_PROXY=%s with a message naming the variable',
+    (value) => {
+      const problems = problemsOf({ TRUST_PROXY: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^TRUST_PROXY must be/);
+    },
+  );
 });

@@ -1,13 +1,88 @@
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  validateSync,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+  Validate,
+} from 'class-validator';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
 
-const THIRTY_DAYS_IN_SECONDS = 30 * 24 * 60 * 60;
+const DAY_IN_SECONDS = 24 * 60 * 60;
+// A bound far past any sane lifetime that still keeps `now() + interval` inside
+// PostgreSQL's timestamp range and JavaScript's Date: a typo of a few extra
+// digits fails at start with the variable named, not as a 500 on every sign-in.
+const MAX_DURATION_SECONDS = 100 * 366 * DAY_IN_SECONDS;
 
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+/** A positive whole number of seconds, each message naming the variable. */
+function DurationInSeconds(name: string): PropertyDecorator {
+  const message = `${name} must be a positive integer number of seconds (at most ${MAX_DURATION_SECONDS})`;
+  return (target, key) => {
+    Transform(toInteger)(target, key);
+    IsInt({ message })(target, key);
+    Min(1, { message })(target, key);
+    Max(MAX_DURATION_SECONDS, { message })(target, key);
+  };
+}
+
+/**
+ * What Express's `trust proxy` setting accepts: `true` (trust every hop: only
+ * when every request really comes through your proxy), `false`, a number of
+ * hops, or addresses / subnets / the names Express knows, comma-separated.
+ */
+export type TrustProxy = boolean | number | readonly string[];
+
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isTrustProxyEntry(entry: string): boolean {
+  if (TRUST_PROXY_NAMES.has(entry)) return true;
+  const [address, range, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (version === 4 ? 32 : 128);
+  // proxy-addr also takes an IPv4 netmask: 10.0.0.0/255.0.0.0.
+  return version === 4 && isIP(range) === 4;
+}
+
+function parseTrustProxy(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (trimmed === 'true') return true;
+  if (trimmed === 'false') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed.split(',').map((entry) => entry.trim());
+}
+
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxyConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value === 'boolean') return true;
+    if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
+    return (
+      Array.isArray(value) && value.length > 0 && value.every((entry) => isTrustProxyEntry(String(entry)))
+    );
+  }
+
+  defaultMessage(_args: ValidationArguments): string {
+    return (
+      'TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of ' +
+      'IP addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal'
+    );
+  }
+}
 
 /**
  * The environment variables the service reads, with their defaults.
@@ -31,10 +106,24 @@ class EnvironmentVariables {
   @IsString()
   DATA_DIR = '.data';
 
-  @Transform(toInteger)
-  @IsInt({ message: 'SESSION_TTL_SECONDS must be a positive integer number of seconds' })
-  @Min(1, { message: 'SESSION_TTL_SECONDS must be a positive integer number of seconds' })
-  SESSION_TTL_SECONDS = THIRTY_DAYS_IN_SECONDS;
+  /** Idle lifetime: a session unused for this long ends. Renewed by use. */
+  @DurationInSeconds('SESSION_TTL_SECONDS')
+  SESSION_TTL_SECONDS = 30 * DAY_IN_SECONDS;
+
+  /** Absolute lifetime from sign-in: no renewal goes past it. */
+  @DurationInSeconds('SESSION_MAX_LIFETIME_SECONDS')
+  SESSION_MAX_LIFETIME_SECONDS = 90 * DAY_IN_SECONDS;
+
+  /** At most one write of last-activity per session per this many seconds. */
+  @DurationInSeconds('SESSION_TOUCH_INTERVAL_SECONDS')
+  SESSION_TOUCH_INTERVAL_SECONDS = 60;
+
+  @DurationInSeconds('SESSION_CLEANUP_INTERVAL_SECONDS')
+  SESSION_CLEANUP_INTERVAL_SECONDS = 60 * 60;
+
+  @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
+  @Validate(TrustProxyConstraint)
+  TRUST_PROXY: TrustProxy = false;
 }
 
 export interface AppConfig {
@@ -45,6 +134,11 @@ export interface AppConfig {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly sessionTtlSeconds: number;
+  readonly sessionMaxLifetimeSeconds: number;
+  readonly sessionTouchIntervalSeconds: number;
+  readonly sessionCleanupIntervalSeconds: number;
+  /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
+  readonly trustProxy: TrustProxy;
 }
 
 export class ConfigValidationError extends Error {
@@ -65,8 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (errors.length > 0) {
     throw new ConfigValidationError(
       errors.flatMap((error) =>
-        Object.values(error.constraints ?? {}).map(
-          (message) => `${message} (got ${JSON.stringify(error.value)})`,
+        // One line per distinct message: "abc" fails IsInt, Min and Max with the same words.
+        [...new Set(Object.values(error.constraints ?? {}))].map(
+          (message) => `${message} (got ${JSON.stringify(env[error.property] ?? error.value)})`,
         ),
       ),
     );
@@ -78,5 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: variables.DATABASE_URL,
     dataDir: variables.DATA_DIR,
     sessionTtlSeconds: variables.SESSION_TTL_SECONDS,
+    sessionMaxLifetimeSeconds: variables.SESSION_MAX_LIFETIME_SECONDS,
+    sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
+    sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
+    trustProxy: variables.TRUST_PROXY,
   };
 }

@@ -32,14 +32,14 @@ export function uniqueEmail(): string {
 /** Signs up a new user (a fresh, unique email unless given) and returns its first session. */
 export async function createUser(
   app: TestApp,
-  overrides: { email?: string; password?: string; userAgent?: string } = {},
+  overrides: { email?: string; password?: string; userAgent?: string; headers?: Record<string, string> } = {},
 ): Promise<TestUser> {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? 'correct horse battery staple';
   const response = await app.gql<{ signUp: AuthPayloadData }>(
     `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_PAYLOAD} } }`,
     { input: { email, password } },
-    { userAgent: overrides.userAgent },
+    { userAgent: overrides.userAgent, headers: overrides.headers },
   );
   if (!response.data?.signUp) throw new Error(`sign-up failed: ${JSON.stringify(response.errors)}`);
   const { user, token } = response.data.signUp;

@@ -1,0 +1,51 @@
+import { createUser } from './support/factories.js';
+import { TestApp } from './support/test-app.js';
+
+const FORWARDED_FOR = '203.0.113.7';
+
+async function recordedIp(app: TestApp, userId: string): Promise<string | null> {
+  const [row] = await app.sql<{ ip_address: string | null }>(
+    'SELECT ip_address FROM sessions WHERE user_id = $1',
+    [userId],
+  );
+  return row.ip_address;
+}
+
+describe('the client IP recorded on a session', () => {
+  describe('without TRUST_PROXY', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await TestApp.create();
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('is the socket address: a forged X-Forwarded-For is ignored', async () => {
+      const user = await createUser(app, { headers: { 'x-forwarded-for': FORWARDED_FOR } });
+
+      expect(await recordedIp(app, user.id)).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    });
+  });
+
+  describe('with TRUST_PROXY naming the proxy', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      // The tests connect over loopback, so loopback plays the reverse proxy.
+      app = await TestApp.create({ TRUST_PROXY: 'loopback' });
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('is the address the trusted proxy forwarded', async () => {
+      const user = await createUser(app, { headers: { 'x-forwarded-for': FORWARDED_FOR } });
+
+      expect(await recordedIp(app, user.id)).toBe(FORWARDED_FOR);
+    });
+  });
+});
