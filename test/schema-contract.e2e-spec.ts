@@ -113,6 +113,8 @@ describe('database schema', () => {
     );
 
     expect(indexes.map((index) => index.indexdef)).toEqual([
+      // The cleanup job's scan for expired rows of every user.
+      expect.stringContaining('"IDX_sessions_expires_at" ON public.sessions USING btree (expires_at)'),
       expect.stringContaining(
         '"IDX_sessions_user_id_expires_at" ON public.sessions USING btree (user_id, expires_at)',
       ),

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -15,9 +16,14 @@ import { UserEntity } from '../users/user.entity.js';
  * the SHA-256 of the secret is kept, so a copy of this table signs no one in.
  */
 @Entity({ name: 'sessions' })
-// Serves the per-user count and the "every other session" delete. The token
-// lookup goes through the primary key: the token starts with the session id.
+// Serves the per-user count, list and the "every other session" delete. The
+// list's ORDER BY last_active_at sorts a user's few rows after the index finds
+// them; indexing last_active_at would instead cost every touch a non-HOT update.
+// The token lookup goes through the primary key: the token starts with the session id.
 @Index('IDX_sessions_user_id_expires_at', ['userId', 'expiresAt'])
+// Serves the cleanup job's scan for expired rows across all users.
+@Index('IDX_sessions_expires_at', ['expiresAt'])
+@Check('CHK_sessions_expires_within_absolute', '"expires_at" <= "absolute_expires_at"')
 export class SessionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_sessions' })
   id!: string;
@@ -39,8 +45,13 @@ export class SessionEntity {
   @Column({ name: 'last_active_at', type: 'timestamptz', default: () => 'now()' })
   lastActiveAt!: Date;
 
+  /** Idle expiry: moved forward by use (sliding), never past `absoluteExpiresAt`. */
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
+
+  /** Sign-in time plus the maximum lifetime: the session ends then, however active. */
+  @Column({ name: 'absolute_expires_at', type: 'timestamptz' })
+  absoluteExpiresAt!: Date;
 
   @Column({ name: 'ip_address', type: 'varchar', length: 45, nullable: true })
   ipAddress!: string | null;

@@ -50,15 +50,25 @@ export class SessionsService {
 
   async issue(user: UserEntity, client: ClientInfo): Promise<IssuedSession> {
     const { secret, hash } = createSessionSecret();
-    const session = await this.sessions.save(
-      this.sessions.create({
+    const { sessionTtlSeconds: ttl, sessionMaxLifetimeSeconds: maxLifetime } = this.config;
+    // The database's clock sets every time, as it judges them in active(); one
+    // statement's now() is one instant, so created_at + max lifetime is exactly
+    // absolute_expires_at.
+    const { generatedMaps } = await this.sessions
+      .createQueryBuilder()
+      .insert()
+      .values({
         userId: user.id,
         secretHash: hash,
-        expiresAt: new Date(Date.now() + this.config.sessionTtlSeconds * 1000),
         ipAddress: client.ipAddress,
         userAgent: client.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
-      }),
-    );
+        expiresAt: () => 'now() + make_interval(secs => :firstLifetime)',
+        absoluteExpiresAt: () => 'now() + make_interval(secs => :maxLifetime)',
+      })
+      .setParameters({ firstLifetime: Math.min(ttl, maxLifetime), maxLifetime })
+      .returning('*')
+      .execute();
+    const session = this.sessions.create(generatedMaps[0] as Partial<SessionEntity>);
     return { session, token: formatSessionToken(session.id, secret) };
   }
 
