@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { type AuthContext, SessionsService } from '../sessions/sessions.service.js';
+import { clientInfoOf } from './client-info.js';
+import { SessionCookie } from './session-cookie.js';
 import { extractSessionToken } from './session-token.extractor.js';
 
 /**
@@ -12,13 +14,15 @@ import { extractSessionToken } from './session-token.extractor.js';
 export class RequestAuthenticator {
   private readonly resolved = new WeakMap<Request, Promise<AuthContext | null>>();
 
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly cookie: SessionCookie,
+  ) {}
 
   authenticate(request: Request): Promise<AuthContext | null> {
     let pending = this.resolved.get(request);
     if (!pending) {
-      const token = extractSessionToken(request);
-      pending = token ? this.sessions.authenticate(token) : Promise.resolve(null);
+      pending = this.resolve(request);
       this.resolved.set(request, pending);
     }
     return pending;
@@ -31,5 +35,21 @@ export class RequestAuthenticator {
   replace(request: Request, auth: AuthContext | null): void {
     this.resolved.set(request, Promise.resolve(auth));
     request.user = auth ?? undefined;
+  }
+
+  private async resolve(request: Request): Promise<AuthContext | null> {
+    const extracted = extractSessionToken(request);
+    if (!extracted) return null;
+    const auth = await this.sessions.authenticate(extracted.token);
+    if (!auth) return null;
+    // Awaited, so the session this request reads (sessions { expiresAt }) and
+    // the cookie below carry the renewed expiry.
+    const renewed = await this.sessions.recordActivity(auth.session, clientInfoOf(request));
+    // The cookie's Max-Age follows the session. A Bearer client stores its
+    // token itself; sending it a cookie it never asked for would be a surprise.
+    if (renewed && extracted.source === 'cookie' && request.res) {
+      this.cookie.set(request.res, extracted.token, auth.session.expiresAt);
+    }
+    return auth;
   }
 }

@@ -47,6 +47,11 @@ export function parseSessionToken(token: string): ParsedSessionToken | null {
   return { sessionId: sessionId.toLowerCase(), secret };
 }
 
+/** Whether `id` has the shape of a session id (a uuid), so it may reach SQL's uuid cast. */
+export function isSessionId(id: string): boolean {
+  return UUID.test(id);
+}
+
 /** Constant-time, so response timing says nothing about how much of a guess was right. */
 export function sessionSecretMatches(secret: string, storedHash: Buffer): boolean {
   const candidate = hashSessionSecret(secret);

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionCleanupJob } from './session-cleanup.job.js';
 import { SessionEntity } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity])],
-  providers: [SessionsService],
+  providers: [SessionsService, SessionCleanupJob],
   exports: [SessionsService],
 })
 export class SessionsModule {}

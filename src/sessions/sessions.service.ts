@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type FindOptionsWhere, Not, Raw, Repository } from 'typeorm';
+import { type EntityManager, type FindOptionsWhere, Not, Raw, Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -8,11 +8,12 @@ import { SessionEntity } from './session.entity.js';
 import {
   createSessionSecret,
   formatSessionToken,
+  isSessionId,
   parseSessionToken,
   sessionSecretMatches,
 } from './session-token.js';
 
-/** Where a sign-in came from, as recorded on the session. */
+/** Where a request came from, as recorded on the session. */
 export interface ClientInfo {
   readonly ipAddress: string | null;
   readonly userAgent: string | null;
@@ -30,15 +31,32 @@ export interface AuthContext {
   readonly session: SessionEntity;
 }
 
+/** What the touch's RETURNING hands back. */
+interface TouchedRow {
+  last_active_at: Date;
+  expires_at: Date;
+  ip_address: string | null;
+  user_agent: string | null;
+}
+
 const MAX_USER_AGENT_LENGTH = 512;
+const CLEANUP_BATCH_SIZE = 1000;
 
 /**
- * The single definition of an active session. The guard, the count and the
- * deletes all go through it, so they can never disagree about which sessions
- * exist. The database's clock decides, so instances with skewed clocks agree.
+ * The single definition of an active session. The guard, the count, the list,
+ * the deletes, the touch and (negated) the cleanup all go through it, so they
+ * can never disagree about which sessions exist. The database's clock decides,
+ * so instances with skewed clocks agree. `expires_at` alone is enough because
+ * every write keeps it at or below `absolute_expires_at` (a CHECK enforces it).
  */
+const isActive = (column: string): string => `${column} > now()`;
+
 function active(where: FindOptionsWhere<SessionEntity>): FindOptionsWhere<SessionEntity> {
-  return { ...where, expiresAt: Raw((column) => `${column} > now()`) };
+  return { ...where, expiresAt: Raw(isActive) };
+}
+
+function truncateUserAgent(userAgent: string | null): string | null {
+  return userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null;
 }
 
 @Injectable()
@@ -61,7 +79,7 @@ export class SessionsService {
         userId: user.id,
         secretHash: hash,
         ipAddress: client.ipAddress,
-        userAgent: client.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+        userAgent: truncateUserAgent(client.userAgent),
         expiresAt: () => 'now() + make_interval(secs => :firstLifetime)',
         absoluteExpiresAt: () => 'now() + make_interval(secs => :maxLifetime)',
       })
@@ -84,23 +102,109 @@ export class SessionsService {
     return { user: session.user, session };
   }
 
+  /**
+   * Records that `session` (as authenticate() just loaded it) was used: the
+   * last activity, IP and user agent at most once per touch interval, and the
+   * sliding renewal once less than half the idle lifetime is left. Decided from
+   * the loaded row, so most requests write nothing; when a write is due it is
+   * one UPDATE, which the database re-checks (another request may have touched
+   * the row meanwhile, and the app's clock is not the one that counts).
+   * Updates `session` in place; returns whether `expiresAt` moved.
+   */
+  async recordActivity(session: SessionEntity, client: ClientInfo): Promise<boolean> {
+    const { sessionTtlSeconds: ttl, sessionTouchIntervalSeconds: touchInterval } = this.config;
+    const now = Date.now();
+    const touchDue = now - session.lastActiveAt.getTime() >= touchInterval * 1000;
+    // Once capped at the absolute expiry there is nothing left to renew, and
+    // without this check every request of the last half-lifetime would write.
+    const renewalDue =
+      session.expiresAt < session.absoluteExpiresAt && session.expiresAt.getTime() - now < (ttl * 1000) / 2;
+    if (!touchDue && !renewalDue) return false;
+
+    const renewalDueSql =
+      'expires_at < absolute_expires_at AND expires_at < now() + make_interval(secs => :halfTtl)';
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update()
+      .set({
+        lastActiveAt: () => 'now()',
+        ipAddress: client.ipAddress,
+        userAgent: truncateUserAgent(client.userAgent),
+        expiresAt: () =>
+          `CASE WHEN ${renewalDueSql} THEN least(now() + make_interval(secs => :ttl), absolute_expires_at) ELSE expires_at END`,
+      })
+      // An UPDATE, never an upsert: a session ended meanwhile stays ended.
+      .where(active({ id: session.id }))
+      .andWhere(`(last_active_at <= now() - make_interval(secs => :touchInterval) OR (${renewalDueSql}))`)
+      .setParameters({ ttl, halfTtl: ttl / 2, touchInterval })
+      .returning('last_active_at, expires_at, ip_address, user_agent')
+      .execute();
+    // No row: the session ended meanwhile, or a concurrent request touched it first.
+    const [row] = result.raw as TouchedRow[];
+    if (!row) return false;
+    const renewed = row.expires_at.getTime() !== session.expiresAt.getTime();
+    session.lastActiveAt = row.last_active_at;
+    session.expiresAt = row.expires_at;
+    session.ipAddress = row.ip_address;
+    session.userAgent = row.user_agent;
+    return renewed;
+  }
+
   countActive(userId: string): Promise<number> {
     return this.sessions.countBy(active({ userId }));
   }
 
+  /** The user's active sessions, most recently active first. */
+  listActive(userId: string): Promise<SessionEntity[]> {
+    return this.sessions.find({
+      where: active({ userId }),
+      // The id breaks ties, so the order is stable between two reads.
+      order: { lastActiveAt: 'DESC', id: 'ASC' },
+    });
+  }
+
   /** Ends one session of this user; `false` when the user has no such active session. */
   async end(userId: string, sessionId: string): Promise<boolean> {
-    const result = await this.sessions.delete(active({ userId, id: sessionId }));
+    // Client-supplied ids reach here (revokeSession): a malformed one would
+    // make PostgreSQL's uuid cast fail with a 500 instead of "not found".
+    if (!isSessionId(sessionId)) return false;
+    const result = await this.sessions.delete(active({ userId, id: sessionId.toLowerCase() }));
     return (result.affected ?? 0) > 0;
   }
 
   /**
    * Ends every active session of the user except `keepSessionId`, in one
    * statement, and says how many it ended. The user id in the WHERE clause is
-   * what keeps this from ever touching another user's sessions.
+   * what keeps this from ever touching another user's sessions. Pass `manager`
+   * to run it inside a caller's transaction.
    */
-  async endAllExcept(userId: string, keepSessionId: string): Promise<number> {
-    const result = await this.sessions.delete(active({ userId, id: Not(keepSessionId) }));
+  async endAllExcept(userId: string, keepSessionId: string, manager?: EntityManager): Promise<number> {
+    const sessions = manager?.getRepository(SessionEntity) ?? this.sessions;
+    const result = await sessions.delete(active({ userId, id: Not(keepSessionId) }));
     return result.affected ?? 0;
+  }
+
+  /**
+   * Deletes expired sessions of every user, in batches so that no statement
+   * holds many row locks or runs long, and returns how many it deleted.
+   * Harmless when several instances run it at once: SKIP LOCKED hands each
+   * one rows the others are not deleting, and a row already gone is simply
+   * not found. Expired rows are invisible to everything else anyway (active()),
+   * so this only reclaims space.
+   */
+  async deleteExpired(batchSize = CLEANUP_BATCH_SIZE): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const { affected } = await this.sessions
+        .createQueryBuilder()
+        .delete()
+        .where(
+          `id IN (SELECT id FROM sessions WHERE NOT (${isActive('expires_at')}) LIMIT :batchSize FOR UPDATE SKIP LOCKED)`,
+          { batchSize },
+        )
+        .execute();
+      deleted += affected ?? 0;
+      if ((affected ?? 0) < batchSize) return deleted;
+    }
   }
 }
