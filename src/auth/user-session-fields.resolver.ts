@@ -1,6 +1,8 @@
 import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
 import type { GraphqlContext } from '../common/request-context.js';
+import { toSessionModel } from '../sessions/session.mapper.js';
+import { Session } from '../sessions/session.model.js';
 import { type AuthContext, SessionsService } from '../sessions/sessions.service.js';
 import { User } from '../users/user.model.js';
 import { RequestAuthenticator } from './request-authenticator.js';
@@ -14,7 +16,8 @@ import { RequestAuthenticator } from './request-authenticator.js';
 export class UserSessionFieldsResolver {
   constructor(
     private readonly authenticator: RequestAuthenticator,
-    private readonly sessions: SessionsService,
+    // Not `sessions`: that name is the `User.sessions` field below.
+    private readonly sessionsService: SessionsService,
   ) {}
 
   @ResolveField(() => Int, {
@@ -23,7 +26,19 @@ export class UserSessionFieldsResolver {
   async activeSessionCount(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<number> {
     const auth = await this.authenticator.authenticate(req);
     assertOwnUser(auth, user);
-    return this.sessions.countActive(user.id);
+    return this.sessionsService.countActive(user.id);
+  }
+
+  // Another user's sessions would reveal where and on what they sign in (IPs,
+  // devices), so asking for them is an error, like the count.
+  @ResolveField(() => [Session], {
+    description: 'Sessions of this user that have not expired, most recently active first.',
+  })
+  async sessions(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<Session[]> {
+    const auth = await this.authenticator.authenticate(req);
+    assertOwnUser(auth, user);
+    const sessions = await this.sessionsService.listActive(user.id);
+    return sessions.map((session) => toSessionModel(session, auth.session.id));
   }
 }
 
