@@ -55,6 +55,11 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction),
+    // Nest runs no filters on @ResolveField by default, so a domain error from
+    // a field (User.sessions refusing another user: FORBIDDEN) would reach the
+    // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
+    // resolvers, which check the requester themselves.
+    fieldResolverEnhancers: ['filters'],
     context: ({ req, res }: GraphqlContext): GraphqlContext => ({ req, res }),
   };
 }

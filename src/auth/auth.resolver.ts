@@ -1,5 +1,5 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GraphqlContext } from '../common/request-context.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
@@ -10,6 +10,7 @@ import { AuthService, type SignedIn } from './auth.service.js';
 import { clientInfoOf } from './client-info.js';
 import { CurrentSession, CurrentUser } from './decorators/current-session.decorator.js';
 import { AuthPayload } from './dto/auth.payload.js';
+import { RevokeSessionPayload } from './dto/revoke-session.payload.js';
 import { SignInInput } from './dto/sign-in.input.js';
 import { SignOutOtherSessionsPayload } from './dto/sign-out-other-sessions.payload.js';
 import { SignUpInput } from './dto/sign-up.input.js';
@@ -52,8 +53,7 @@ export class AuthResolver {
     @Context() { req, res }: GraphqlContext,
   ): Promise<boolean> {
     await this.auth.signOut({ user, session });
-    this.cookie.clear(res);
-    this.authenticator.replace(req, null);
+    this.endRequestSession({ req, res });
     return true;
   }
 
@@ -67,6 +67,27 @@ export class AuthResolver {
   ): Promise<SignOutOtherSessionsPayload> {
     const signedOutCount = await this.auth.signOutOtherSessions({ user, session });
     return { signedOutCount, user: toUserModel(user) };
+  }
+
+  @Mutation(() => RevokeSessionPayload, {
+    description: 'End one session of the requesting user, by id (the requesting one included).',
+  })
+  @UseGuards(SessionGuard)
+  async revokeSession(
+    @Args('id', { type: () => ID }) id: string,
+    @CurrentUser() user: UserEntity,
+    @CurrentSession() session: SessionEntity,
+    @Context() context: GraphqlContext,
+  ): Promise<RevokeSessionPayload> {
+    const revokedSessionId = await this.auth.revokeSession({ user, session }, id);
+    if (revokedSessionId === session.id) this.endRequestSession(context);
+    return { revokedSessionId, user: toUserModel(user) };
+  }
+
+  /** The requesting session has ended: the cookie goes, and fields below see a signed-out request. */
+  private endRequestSession({ req, res }: GraphqlContext): void {
+    this.cookie.clear(res);
+    this.authenticator.replace(req, null);
   }
 
   /** The new session becomes the request's own: cookie set, and fields below count it. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidCredentialsError } from '../common/errors.js';
+import { InvalidCredentialsError, NotFoundError } from '../common/errors.js';
 import {
   type AuthContext,
   type ClientInfo,
@@ -40,6 +40,16 @@ export class AuthService {
 
   async signOut({ user, session }: AuthContext): Promise<void> {
     await this.sessions.end(user.id, session.id);
+  }
+
+  /**
+   * Ends one of the user's sessions (the requesting one included) and returns
+   * its id. Someone else's session id answers exactly like an unknown or
+   * malformed one, so ids cannot be probed for existence.
+   */
+  async revokeSession({ user }: AuthContext, sessionId: string): Promise<string> {
+    if (!(await this.sessions.end(user.id, sessionId))) throw new NotFoundError('Session not found.');
+    return sessionId.toLowerCase();
   }
 
   /** Returns how many sessions were ended; the requesting one always survives. */
