@@ -10,6 +10,8 @@ import { AuthService, type SignedIn } from './auth.service.js';
 import { clientInfoOf } from './client-info.js';
 import { CurrentSession, CurrentUser } from './decorators/current-session.decorator.js';
 import { AuthPayload } from './dto/auth.payload.js';
+import { ChangePasswordInput } from './dto/change-password.input.js';
+import { ChangePasswordPayload } from './dto/change-password.payload.js';
 import { RevokeSessionPayload } from './dto/revoke-session.payload.js';
 import { SignInInput } from './dto/sign-in.input.js';
 import { SignOutOtherSessionsPayload } from './dto/sign-out-other-sessions.payload.js';
@@ -82,6 +84,20 @@ export class AuthResolver {
     const revokedSessionId = await this.auth.revokeSession({ user, session }, id);
     if (revokedSessionId === session.id) this.endRequestSession(context);
     return { revokedSessionId, user: toUserModel(user) };
+  }
+
+  @Mutation(() => ChangePasswordPayload, {
+    description:
+      'Replace the password, given the current one; by default also end every other session of the user.',
+  })
+  @UseGuards(SessionGuard)
+  async changePassword(
+    @Args('input') input: ChangePasswordInput,
+    @CurrentUser() user: UserEntity,
+    @CurrentSession() session: SessionEntity,
+  ): Promise<ChangePasswordPayload> {
+    const signedOutCount = await this.auth.changePassword({ user, session }, input);
+    return { signedOutCount, user: toUserModel(user) };
   }
 
   /** The requesting session has ended: the cookie goes, and fields below see a signed-out request. */

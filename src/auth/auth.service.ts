@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidCredentialsError, NotFoundError } from '../common/errors.js';
+import { DataSource } from 'typeorm';
+import { InputValidationError, InvalidCredentialsError, NotFoundError } from '../common/errors.js';
 import {
   type AuthContext,
   type ClientInfo,
@@ -8,6 +9,7 @@ import {
 } from '../sessions/sessions.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
+import type { ChangePasswordInput } from './dto/change-password.input.js';
 import type { SignInInput } from './dto/sign-in.input.js';
 import type { SignUpInput } from './dto/sign-up.input.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -22,6 +24,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly passwords: PasswordHasher,
+    private readonly dataSource: DataSource,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
@@ -56,4 +59,33 @@ export class AuthService {
   signOutOtherSessions({ user, session }: AuthContext): Promise<number> {
     return this.sessions.endAllExcept(user.id, session.id);
   }
+
+  /**
+   * Replaces the password after checking the current one and, unless asked
+   * not to, ends every other session of the user; the requesting session stays.
+   * Returns how many sessions were ended.
+   */
+  async changePassword({ user, session }: AuthContext, input: ChangePasswordInput): Promise<number> {
+    if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
+      throw wrongCurrentPassword();
+    }
+    // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
+    const newHash = await this.passwords.hash(input.newPassword);
+    const signOutOthers = input.signOutOtherSessions ?? true;
+    // One transaction: a new password with the old sessions still alive (or
+    // sessions ended for a change that did not happen) is never visible.
+    const signedOutCount = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, newHash, manager))) {
+        // Changed by a concurrent request since we loaded it: the password given is no longer current.
+        throw wrongCurrentPassword();
+      }
+      return signOutOthers ? this.sessions.endAllExcept(user.id, session.id, manager) : 0;
+    });
+    user.passwordHash = newHash;
+    return signedOutCount;
+  }
+}
+
+function wrongCurrentPassword(): InputValidationError {
+  return new InputValidationError({ currentPassword: ['Current password is incorrect.'] });
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { EmailTakenError } from '../common/errors.js';
 import { normalizeEmail } from './normalize-email.js';
 import { UserEntity } from './user.entity.js';
@@ -29,5 +29,22 @@ export class UsersService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Sets a new password hash only if the stored one is still `expectedHash`
+   * (the one the caller verified the current password against), so two
+   * concurrent changes cannot both succeed on the strength of one old password.
+   * Returns whether it changed. Pass `manager` to run it in a caller's transaction.
+   */
+  async replacePasswordHash(
+    userId: string,
+    expectedHash: string,
+    newHash: string,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const users = manager?.getRepository(UserEntity) ?? this.users;
+    const result = await users.update({ id: userId, passwordHash: expectedHash }, { passwordHash: newHash });
+    return (result.affected ?? 0) > 0;
   }
 }
