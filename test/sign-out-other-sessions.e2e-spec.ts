@@ -93,4 +93,31 @@ describe('signOutOtherSessions', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await whoAmI(app, bob.token)).toEqual({ id: bob.id, activeSessionCount: 1 });
   });
+
+  it('runs alongside new sign-ins of the same user without error, never ends the requesting session, and counts exactly the tokens that still work', async () => {
+    const alice = await createUser(app);
+    await signIn(app, alice);
+
+    // Several rounds, so the sign-ins land before, during and after the deletes.
+    for (let round = 0; round < 3; round++) {
+      const [signOuts, signIns] = await Promise.all([
+        Promise.all([
+          app.gql(SIGN_OUT_OTHERS, {}, { token: alice.token }),
+          app.gql(SIGN_OUT_OTHERS, {}, { token: alice.token }),
+        ]),
+        Promise.all(Array.from({ length: 5 }, () => signIn(app, alice))),
+      ]);
+
+      expect(signOuts.map((response) => response.errors)).toEqual([undefined, undefined]);
+      const tokens = [alice.token, ...signIns.map((session) => session.token)];
+      const answers = await Promise.all(tokens.map((token) => whoAmI(app, token)));
+      const working = answers.filter((answer) => answer !== null);
+      expect(answers[0]).not.toBeNull();
+      expect(answers[0]?.activeSessionCount).toBe(working.length);
+      const [row] = await app.sql<{ count: string }>('SELECT count(*) FROM sessions WHERE user_id = $1', [
+        alice.id,
+      ]);
+      expect(Number(row.count)).toBe(working.length);
+    }
+  });
 });
