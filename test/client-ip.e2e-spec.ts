@@ -48,4 +48,22 @@ describe('the client IP recorded on a session', () => {
       expect(await recordedIp(app, user.id)).toBe(FORWARDED_FOR);
     });
   });
+
+  describe('with TRUST_PROXY=true', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await TestApp.create({ TRUST_PROXY: 'true' });
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('records no IP, and still signs in, when the forwarded address is not an address', async () => {
+      const user = await createUser(app, { headers: { 'x-forwarded-for': `not-an-ip-${'x'.repeat(100)}` } });
+
+      expect(await recordedIp(app, user.id)).toBeNull();
+    });
+  });
 });
