@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -6,6 +7,8 @@ import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { runPendingMigrations } from '../../src/database/run-migrations.js';
 import { databaseUrl } from './test-database.js';
+
+const testDataDir = (): string => resolve('.data', `test-${process.pid}`);
 
 declare global {
   var __TEST_POSTGRES__: RunningPostgres | undefined;
@@ -19,7 +22,7 @@ export async function startTestDatabaseServer(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const postgres = await startEmbeddedPostgres({
-      dataDir: resolve('.data', `test-${process.pid}`),
+      dataDir: testDataDir(),
       ephemeral: true,
     });
     globalThis.__TEST_POSTGRES__ = postgres;
@@ -57,4 +60,6 @@ export async function stopTestDatabaseServer(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(template)}`).finally(() => admin.end());
   }
   await globalThis.__TEST_POSTGRES__?.stop();
+  // The ephemeral cluster removes its own files; this removes the folder that held them.
+  await rm(testDataDir(), { recursive: true, force: true });
 }
