@@ -3,7 +3,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
-import { join } from 'node:path';
 import { AuthModule } from './auth/auth.module.js';
 import { createErrorFormatter, DomainErrorFilter } from './common/graphql-errors.js';
 import type { GraphqlContext } from './common/request-context.js';
@@ -11,6 +10,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { SCHEMA_FILE } from './graphql/schema-file.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
@@ -18,6 +18,9 @@ export interface AppModuleOptions {
   /** The PostgreSQL to use: DATABASE_URL, or the embedded server main.ts started. */
   readonly databaseUrl: string;
 }
+
+/** The modules that make up the GraphQL API; `npm run schema:print` builds the schema from them. */
+export const GRAPHQL_API_MODULES = [UsersModule, AuthModule];
 
 @Module({})
 export class AppModule {
@@ -29,8 +32,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl),
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
         ScheduleModule.forRoot(),
-        UsersModule,
-        AuthModule,
+        ...GRAPHQL_API_MODULES,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -44,9 +46,10 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   return {
     driver: ApolloDriver,
     path: '/graphql',
-    // In development the code-first schema is written to schema.gql for review;
-    // production and tests keep it in memory (no writes to the app's directory).
-    autoSchemaFile: config.environment === 'development' ? join(process.cwd(), 'schema.gql') : true,
+    // In development the code-first schema is written to schema.gql for review
+    // (as `npm run schema:print` does); production and tests keep it in memory
+    // (no writes to the app's directory). A test fails when the committed file is stale.
+    autoSchemaFile: config.environment === 'development' ? SCHEMA_FILE : true,
     sortSchema: true,
     graphiql: !config.isProduction,
     introspection: !config.isProduction,

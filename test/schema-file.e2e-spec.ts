@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GRAPHQL_API_MODULES } from '../src/app.module.js';
+import { buildSchemaOf, printSchemaFile, SCHEMA_FILE } from '../src/graphql/schema-file.js';
+import { TestApp } from './support/test-app.js';
+
+describe('schema.gql', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await TestApp.create();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('is committed exactly as the code generates it (run `npm run schema:print` after a schema change)', () => {
+    const served = printSchemaFile(app.app.get(GraphQLSchemaHost).schema);
+
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(served);
+  });
+
+  it('is what `npm run schema:print` writes: the database-free build sees every resolver the app serves', async () => {
+    const printed = printSchemaFile(await buildSchemaOf(GRAPHQL_API_MODULES));
+
+    expect(printed).toBe(printSchemaFile(app.app.get(GraphQLSchemaHost).schema));
+  });
+});
