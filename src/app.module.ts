@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { createErrorFormatter, DomainErrorFilter } from './common/graphql-errors.js';
 import type { GraphqlContext } from './common/request-context.js';
@@ -11,12 +13,16 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { SCHEMA_FILE } from './graphql/schema-file.js';
+import { graphqlLoggingPlugin } from './logging/graphql-logging.plugin.js';
+import { createRootLogger, httpLoggerOptions } from './logging/logger.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
   /** The PostgreSQL to use: DATABASE_URL, or the embedded server main.ts started. */
   readonly databaseUrl: string;
+  /** The root JSON logger; by default one on stdout at `config.logLevel`. */
+  readonly logger?: PinoLogger;
 }
 
 /** The modules that make up the GraphQL API; `npm run schema:print` builds the schema from them. */
@@ -24,11 +30,14 @@ export const GRAPHQL_API_MODULES = [UsersModule, AuthModule];
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        // nestjs-pino keeps one pino-http middleware per process (the first app's);
+        // one app per process is what it is built for.
+        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger ?? createRootLogger(config.logLevel)) }),
         DatabaseModule.forRoot(databaseUrl),
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
         ScheduleModule.forRoot(),
@@ -63,6 +72,7 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
     // resolvers, which check the requester themselves.
     fieldResolverEnhancers: ['filters'],
+    plugins: [graphqlLoggingPlugin],
     context: ({ req, res }: GraphqlContext): GraphqlContext => ({ req, res }),
   };
 }

@@ -1,11 +1,15 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
+import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.module.js';
 
 /** HTTP-level setup shared by main.ts and the end-to-end tests, so tests run the real pipeline. */
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
+  // Nest's own logs (and every `new Logger(…)` in the code) go to the JSON log;
+  // create the app with `bufferLogs: true` so start-up lines wait for it.
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   // `request.ip` (the IP recorded on sessions) is the socket's address unless
   // TRUST_PROXY names the proxies allowed to speak for the client: trusting

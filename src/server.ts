@@ -1,12 +1,13 @@
-import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream, Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { provideDatabaseServer } from './database/database-server.js';
 import { runPendingMigrations } from './database/run-migrations.js';
+import { createRootLogger } from './logging/logger.js';
 
 export interface RunningServer {
   readonly app: NestExpressApplication;
@@ -16,35 +17,34 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const logger = new Logger('Server');
+export interface StartServerOptions {
+  /** Where the JSON log goes; stdout by default. */
+  readonly logDestination?: DestinationStream;
+}
 
 /**
  * Starts the whole service: the database (DATABASE_URL, or an embedded
  * PostgreSQL under DATA_DIR), pending migrations, then HTTP on PORT.
  */
-export interface StartServerOptions {
-  /** Nest's logger setting; the default logs everything but debug and verbose. */
-  readonly logger?: LogLevel[] | false;
-}
-
 export async function startServer(
   config: AppConfig,
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
-  const logLevels = options.logger ?? ['fatal', 'error', 'warn', 'log'];
-  Logger.overrideLogger(logLevels);
-  const database = await provideDatabaseServer(config, logPostgresProblems);
-  if (database.embedded) logger.log(`Embedded PostgreSQL started under ${config.dataDir}`);
+  const rootLogger = createRootLogger(config.logLevel, options.logDestination);
+  const logger = rootLogger.child({ context: 'Server' });
+  const database = await provideDatabaseServer(config, (message) => logPostgresProblems(logger, message));
+  if (database.embedded) logger.info(`Embedded PostgreSQL started under ${config.dataDir}`);
 
   try {
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, databaseUrl: database.url }),
-      // Without this Nest calls process.exit(1) on a bootstrap error, skipping database.stop() below.
-      { abortOnError: false, logger: logLevels },
+      AppModule.forRoot({ config, databaseUrl: database.url, logger: rootLogger }),
+      // Without abortOnError: false Nest calls process.exit(1) on a bootstrap error,
+      // skipping database.stop() below. Start-up logs wait for the JSON logger.
+      { abortOnError: false, bufferLogs: true },
     );
     configureApp(app);
     const applied = await runPendingMigrations(app.get(DataSource));
-    if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    if (applied.length > 0) logger.info(`Applied migrations: ${applied.join(', ')}`);
     await app.listen(config.port);
     const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     return {
@@ -62,6 +62,6 @@ export async function startServer(
 }
 
 /** PostgreSQL's own chatter (checkpoints, start-up lines) is noise; its problems are not. */
-function logPostgresProblems(message: string): void {
-  if (/\b(ERROR|FATAL|PANIC):/.test(message)) logger.warn(message.trim(), 'PostgreSQL');
+function logPostgresProblems(logger: Logger, message: string): void {
+  if (/\b(ERROR|FATAL|PANIC):/.test(message)) logger.warn({ context: 'PostgreSQL' }, message.trim());
 }

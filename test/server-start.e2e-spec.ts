@@ -19,9 +19,7 @@ describe('starting the server without DATABASE_URL', () => {
   });
 
   it('creates and migrates an embedded PostgreSQL, serves GraphQL, and stops the database with the server', async () => {
-    server = await startServer(loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir }), {
-      logger: ['error', 'warn'],
-    });
+    server = await startServer(loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir }));
 
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',

@@ -35,6 +35,7 @@ export class RequestAuthenticator {
   replace(request: Request, auth: AuthContext | null): void {
     this.resolved.set(request, Promise.resolve(auth));
     request.user = auth ?? undefined;
+    if (auth) request.authenticatedUserId = auth.user.id;
   }
 
   private async resolve(request: Request): Promise<AuthContext | null> {
@@ -42,6 +43,7 @@ export class RequestAuthenticator {
     if (!extracted) return null;
     const auth = await this.sessions.authenticate(extracted.token);
     if (!auth) return null;
+    request.authenticatedUserId = auth.user.id;
     // Awaited, so the session this request reads (sessions { expiresAt }) and
     // the cookie below carry the renewed expiry.
     const renewed = await this.sessions.recordActivity(auth.session, clientInfoOf(request));

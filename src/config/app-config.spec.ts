@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       sessionTouchIntervalSeconds: 60,
       sessionCleanupIntervalSeconds: 60 * 60,
       trustProxy: false,
+      logLevel: 'info',
     });
   });
 
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
         SESSION_TOUCH_INTERVAL_SECONDS: '2',
         SESSION_CLEANUP_INTERVAL_SECONDS: '30',
         TRUST_PROXY: '1',
+        LOG_LEVEL: 'debug',
       }),
     ).toEqual({
       environment: 'production',
@@ -50,7 +52,14 @@ describe('loadConfig', () => {
       sessionTouchIntervalSeconds: 2,
       sessionCleanupIntervalSeconds: 30,
       trustProxy: 1,
+      logLevel: 'debug',
     });
+  });
+
+  it('logs warnings and errors only in tests, unless LOG_LEVEL says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }).logLevel).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'production' }).logLevel).toBe('info');
   });
 
   it('treats empty variables as unset', () => {
@@ -65,6 +74,7 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ PORT: 'http' }, 'PORT'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));

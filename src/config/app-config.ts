@@ -22,6 +22,8 @@ const DAY_IN_SECONDS = 24 * 60 * 60;
 // PostgreSQL's timestamp range and JavaScript's Date: a typo of a few extra
 // digits fails at start with the variable named, not as a 500 on every sign-in.
 const MAX_DURATION_SECONDS = 100 * 366 * DAY_IN_SECONDS;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
@@ -124,6 +126,9 @@ class EnvironmentVariables {
   @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
   @Validate(TrustProxyConstraint)
   TRUST_PROXY: TrustProxy = false;
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: LogLevel;
 }
 
 export interface AppConfig {
@@ -139,6 +144,8 @@ export interface AppConfig {
   readonly sessionCleanupIntervalSeconds: number;
   /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
   readonly trustProxy: TrustProxy;
+  /** Lowest level written to the JSON log; `info` logs one line per request. */
+  readonly logLevel: LogLevel;
 }
 
 export class ConfigValidationError extends Error {
@@ -177,5 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
     trustProxy: variables.TRUST_PROXY,
+    // Tests keep quiet unless something goes wrong (or a test captures the log).
+    logLevel: variables.LOG_LEVEL ?? (variables.NODE_ENV === 'test' ? 'warn' : 'info'),
   };
 }

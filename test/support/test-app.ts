@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { createRootLogger } from '../../src/logging/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
@@ -33,13 +35,22 @@ export class TestApp {
     private readonly database: TestDatabase,
   ) {}
 
-  static async create(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  /**
+   * `logDestination` captures the JSON log (at LOG_LEVEL, `warn` by default in
+   * tests). The request logger is one per process (nestjs-pino), so a test
+   * that reads the log makes its file's first app.
+   */
+  static async create(
+    env: NodeJS.ProcessEnv = {},
+    options: { logDestination?: DestinationStream } = {},
+  ): Promise<TestApp> {
     const database = await createTestDatabase();
     const config: AppConfig = loadConfig({ NODE_ENV: 'test', ...env, DATABASE_URL: database.url });
+    const logger = createRootLogger(config.logLevel, options.logDestination);
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot({ config, databaseUrl: database.url })],
+      imports: [AppModule.forRoot({ config, databaseUrl: database.url, logger })],
     }).compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'] });
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
     configureApp(app);
     await app.listen(0, '127.0.0.1');
     return new TestApp(app, `${await app.getUrl()}`, database);
