@@ -12,6 +12,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GraphiqlModule } from './graphiql/graphiql.module.js';
 import { SCHEMA_FILE } from './graphql/schema-file.js';
 import { graphqlLoggingPlugin } from './logging/graphql-logging.plugin.js';
 import { createRootLogger, httpLoggerOptions } from './logging/logger.js';
@@ -42,6 +43,7 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
         ScheduleModule.forRoot(),
         ...GRAPHQL_API_MODULES,
+        ...(config.isProduction ? [] : [GraphiqlModule]),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -60,7 +62,10 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // (no writes to the app's directory). A test fails when the committed file is stale.
     autoSchemaFile: config.environment === 'development' ? SCHEMA_FILE : true,
     sortSchema: true,
-    graphiql: !config.isProduction,
+    // GraphiQL is served by GraphiqlModule from this server's own files; the
+    // page @nestjs/apollo would serve (its `graphiql` and `playground` options)
+    // loads its scripts from unpkg.com.
+    graphiql: false,
     introspection: !config.isProduction,
     // Refuses "simple" cross-site requests (text/plain forms, no custom header)
     // before any resolver runs, so a cookie alone cannot drive a mutation.
