@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import { createUser, signIn, type TestUser, whoAmI } from './support/factories.js';
 import { sessionIdOf, sessionIdsOf } from './support/session-rows.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, withoutRequestIds } from './support/test-app.js';
 
 const CHANGE_PASSWORD = `mutation ChangePassword($input: ChangePasswordInput!) {
   changePassword(input: $input) { signedOutCount user { id activeSessionCount } }
@@ -108,7 +108,7 @@ describe('changePassword', () => {
     );
 
     expect(response.data).toBeNull();
-    expect(response.errors?.[0]?.extensions).toEqual({
+    expect(withoutRequestIds(response.errors)?.[0]?.extensions).toEqual({
       code: 'BAD_USER_INPUT',
       fields: { currentPassword: ['Current password is incorrect.'] },
     });

@@ -18,6 +18,21 @@ export interface GraphqlResponse<TData = Record<string, unknown>> {
   setCookies: string[];
 }
 
+type GraphqlErrors = GraphqlResponse['errors'];
+
+/**
+ * The errors with `extensions.requestId` left out: it names the request, not
+ * the outcome, so two answers that must be identical differ only there.
+ */
+export function withoutRequestIds(errors: GraphqlErrors): GraphqlErrors {
+  return errors?.map((error) => {
+    if (!error.extensions) return error;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { requestId, ...extensions } = error.extensions;
+    return { ...error, extensions };
+  });
+}
+
 export interface RequestOptions {
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string;
