@@ -16,4 +16,16 @@ export function configureApp(app: NestExpressApplication): void {
   // X-Forwarded-For from anyone would let a client write any IP it likes.
   app.set('trust proxy', config.trustProxy);
   app.use(cookieParser());
+  // Only the listed origins may call the API from a browser with the session
+  // cookie (the example client in examples/web is one); none by default.
+  // SameSite=Lax still keeps the cookie to same-site origins.
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      credentials: true,
+      // Readable by the client, so it can quote it in a bug report.
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    });
+  }
 }

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       sessionTouchIntervalSeconds: 60,
       sessionCleanupIntervalSeconds: 60 * 60,
       trustProxy: false,
+      corsOrigins: [],
       logLevel: 'info',
     });
   });
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
         SESSION_TOUCH_INTERVAL_SECONDS: '2',
         SESSION_CLEANUP_INTERVAL_SECONDS: '30',
         TRUST_PROXY: '1',
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
       sessionTouchIntervalSeconds: 2,
       sessionCleanupIntervalSeconds: 30,
       trustProxy: 1,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       logLevel: 'debug',
     });
   });
@@ -75,6 +78,10 @@ describe('loadConfig', () => {
     [{ PORT: 'http' }, 'PORT'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.com/' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.com/login' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));

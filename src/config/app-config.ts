@@ -86,6 +86,26 @@ class TrustProxyConstraint implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'originList' })
+class OriginListConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return Array.isArray(value) && value.every((entry) => isOrigin(String(entry)));
+  }
+
+  defaultMessage(_args: ValidationArguments): string {
+    return 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, host and port; no path, no wildcard)';
+  }
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
@@ -126,6 +146,18 @@ class EnvironmentVariables {
   @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
   @Validate(TrustProxyConstraint)
   TRUST_PROXY: TrustProxy = false;
+
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '')
+      : value,
+  )
+  @Validate(OriginListConstraint)
+  CORS_ORIGINS: string[] = [];
+
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
@@ -144,6 +176,11 @@ export interface AppConfig {
   readonly sessionCleanupIntervalSeconds: number;
   /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
   readonly trustProxy: TrustProxy;
+  /**
+   * Browser origins (other than the API's own) allowed to call it with the
+   * session cookie. Empty: no cross-origin browser access at all.
+   */
+  readonly corsOrigins: readonly string[];
   /** Lowest level written to the JSON log; `info` logs one line per request. */
   readonly logLevel: LogLevel;
 }
@@ -184,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
     trustProxy: variables.TRUST_PROXY,
+    corsOrigins: variables.CORS_ORIGINS,
     // Tests keep quiet unless something goes wrong (or a test captures the log).
     logLevel: variables.LOG_LEVEL ?? (variables.NODE_ENV === 'test' ? 'warn' : 'info'),
   };
