@@ -32,7 +32,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
   const logger = rootLogger.child({ context: 'Server' });
-  const database = await provideDatabaseServer(config, (message) => logPostgresProblems(logger, message));
+  const postgresLogger = rootLogger.child({ context: 'PostgreSQL' });
+  const database = await provideDatabaseServer(config, (message) =>
+    logPostgresProblems(postgresLogger, message),
+  );
   if (database.embedded) logger.info(`Embedded PostgreSQL started under ${config.dataDir}`);
 
   try {
@@ -63,5 +66,5 @@ export async function startServer(
 
 /** PostgreSQL's own chatter (checkpoints, start-up lines) is noise; its problems are not. */
 function logPostgresProblems(logger: Logger, message: string): void {
-  if (/\b(ERROR|FATAL|PANIC):/.test(message)) logger.warn({ context: 'PostgreSQL' }, message.trim());
+  if (/\b(ERROR|FATAL|PANIC):/.test(message)) logger.warn(message.trim());
 }
