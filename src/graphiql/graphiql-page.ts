@@ -49,6 +49,8 @@ export function graphiqlPage(endpoint: string): string {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>GraphiQL</title>
+    <!-- No favicon request (it would be a 404). -->
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${ASSET_PATH}/graphiql.min.css" />
     <link rel="stylesheet" href="${ASSET_PATH}/graphiql-page.css" />
   </head>
