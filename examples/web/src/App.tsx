@@ -1,0 +1,25 @@
+import { useQuery } from '@apollo/client/react';
+import { ME } from './operations';
+import { SecurityPage } from './SecurityPage';
+import { SignInForm } from './SignInForm';
+
+export function App() {
+  const { data, loading, error } = useQuery(ME);
+
+  return (
+    <main className="page">
+      <h1>Account security</h1>
+      {loading && !data ? (
+        <p className="muted">Loading…</p>
+      ) : error ? (
+        <p role="alert" className="error">
+          Cannot reach the server: {error.message}
+        </p>
+      ) : data?.me ? (
+        <SecurityPage account={data.me} />
+      ) : (
+        <SignInForm />
+      )}
+    </main>
+  );
+}

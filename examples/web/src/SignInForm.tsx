@@ -1,0 +1,95 @@
+import { useMutation, useReactiveVar } from '@apollo/client/react';
+import { type FormEvent, useState } from 'react';
+import { sessionEndedElsewhere } from './apollo';
+import { describeError } from './errors';
+import { ME, SIGN_IN, SIGN_UP } from './operations';
+
+type Mode = 'sign-in' | 'sign-up';
+
+export function SignInForm() {
+  const [mode, setMode] = useState<Mode>('sign-in');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const sessionEnded = useReactiveVar(sessionEndedElsewhere);
+  // The payload's user becomes `me` in the cache: the page switches to the
+  // account without another request.
+  const [signIn, signingIn] = useMutation(SIGN_IN, {
+    update: (cache, { data }) => data && cache.writeQuery({ query: ME, data: { me: data.signIn.user } }),
+  });
+  const [signUp, signingUp] = useMutation(SIGN_UP, {
+    update: (cache, { data }) => data && cache.writeQuery({ query: ME, data: { me: data.signUp.user } }),
+  });
+  const busy = signingIn.loading || signingUp.loading;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setProblem(null);
+    const variables = { input: { email, password } };
+    try {
+      await (mode === 'sign-in' ? signIn({ variables }) : signUp({ variables }));
+      sessionEndedElsewhere(false);
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={(event) => void submit(event)} aria-label={title(mode)}>
+      <h2>{title(mode)}</h2>
+      {sessionEnded && (
+        <p role="status" className="notice">
+          Your session has ended, perhaps signed out from another device. Sign in again.
+        </p>
+      )}
+      <label>
+        Email
+        <input
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+      </label>
+      <label>
+        Password
+        <input
+          type="password"
+          name="password"
+          autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+          required
+          minLength={mode === 'sign-up' ? 8 : undefined}
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </label>
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {title(mode)}
+      </button>
+      <p className="muted">
+        {mode === 'sign-in' ? 'No account yet? ' : 'Already have an account? '}
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setProblem(null);
+            setMode(mode === 'sign-in' ? 'sign-up' : 'sign-in');
+          }}
+        >
+          {mode === 'sign-in' ? 'Create one' : 'Sign in'}
+        </button>
+      </p>
+    </form>
+  );
+}
+
+function title(mode: Mode): string {
+  return mode === 'sign-in' ? 'Sign in' : 'Create account';
+}

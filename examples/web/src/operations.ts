@@ -1,0 +1,85 @@
+import { graphql } from './gql';
+
+// Every mutation selects the whole account (`AccountFields`): Apollo's
+// normalised cache merges the returned User (by id) and its sessions into what
+// the page already shows, so nothing has to refetch `me` afterwards.
+
+export const SESSION_FIELDS = graphql(`
+  fragment SessionFields on Session {
+    id
+    browser
+    os
+    ipAddress
+    lastActiveAt
+    current
+  }
+`);
+
+export const ACCOUNT_FIELDS = graphql(`
+  fragment AccountFields on User {
+    id
+    email
+    activeSessionCount
+    sessions {
+      ...SessionFields
+    }
+  }
+`);
+
+export const ME = graphql(`
+  query Me {
+    me {
+      ...AccountFields
+    }
+  }
+`);
+
+// No `token` is selected: the session travels in an HttpOnly cookie, out of
+// reach of this page's scripts.
+export const SIGN_IN = graphql(`
+  mutation SignIn($input: SignInInput!) {
+    signIn(input: $input) {
+      user {
+        ...AccountFields
+      }
+    }
+  }
+`);
+
+export const SIGN_UP = graphql(`
+  mutation SignUp($input: SignUpInput!) {
+    signUp(input: $input) {
+      user {
+        ...AccountFields
+      }
+    }
+  }
+`);
+
+export const SIGN_OUT = graphql(`
+  mutation SignOut {
+    signOut
+  }
+`);
+
+export const SIGN_OUT_OTHER_SESSIONS = graphql(`
+  mutation SignOutOtherSessions {
+    signOutOtherSessions {
+      signedOutCount
+      user {
+        ...AccountFields
+      }
+    }
+  }
+`);
+
+export const REVOKE_SESSION = graphql(`
+  mutation RevokeSession($id: ID!) {
+    revokeSession(id: $id) {
+      revokedSessionId
+      user {
+        ...AccountFields
+      }
+    }
+  }
+`);
