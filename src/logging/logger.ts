@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import type { Options } from 'pino-http';
-import { assignRequestId } from './request-id.js';
+import { requestIdFor } from './request-id.js';
 
 /**
  * Never written to a log. Headers are logged for debugging, so the credentials
@@ -43,7 +43,7 @@ export function createRootLogger(level: LevelWithSilent, destination?: Destinati
 export function httpLoggerOptions(root: Logger): Options<IncomingMessage, ServerResponse> {
   return {
     logger: root,
-    genReqId: assignRequestId,
+    genReqId: requestIdFor,
     // Logs made while handling a request carry its id, not the whole request again.
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
