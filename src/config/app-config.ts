@@ -1,12 +1,16 @@
 import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
+  ValidateBy,
+  ValidateIf,
   validateSync,
   type ValidationArguments,
   ValidatorConstraint,
@@ -25,6 +29,41 @@ const MAX_DURATION_SECONDS = 100 * 366 * DAY_IN_SECONDS;
 
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
+
+/** `https://app.example.com` or `http://localhost:5173`: scheme, host and port, nothing else. */
+function isOrigin(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+// Their values are never echoed in an error message: they may hold a password.
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL']);
+
+/** A positive whole number (attempts, milliseconds …), each message naming the variable. */
+function PositiveInteger(name: string, unit: string): PropertyDecorator {
+  const message = `${name} must be a positive integer${unit}`;
+  return (target, key) => {
+    Transform(toInteger)(target, key);
+    IsInt({ message })(target, key);
+    Min(1, { message })(target, key);
+  };
+}
 
 /** A positive whole number of seconds, each message naming the variable. */
 function DurationInSeconds(name: string): PropertyDecorator {
@@ -98,9 +137,15 @@ class EnvironmentVariables {
   @Max(65535, { message: 'PORT must be between 0 and 65535' })
   PORT = 3000;
 
-  @IsOptional()
+  // The embedded PostgreSQL is a convenience for a clone and the tests; in
+  // production the data must live in a database someone operates and backs up.
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.DATABASE_URL !== undefined)
+  @IsDefined({
+    message:
+      'DATABASE_URL is required when NODE_ENV=production (the embedded PostgreSQL is for development and tests only)',
+  })
   @IsString()
-  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
   @IsString()
@@ -124,6 +169,39 @@ class EnvironmentVariables {
   @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
   @Validate(TrustProxyConstraint)
   TRUST_PROXY: TrustProxy = false;
+
+  /** Comma-separated origins allowed to call the API from a browser, with cookies. */
+  @Transform(toList)
+  @ValidateBy(
+    { name: 'isOrigin', validator: { validate: isOrigin } },
+    { each: true, message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com' },
+  )
+  CORS_ORIGINS: string[] = [];
+
+  @ValidateIf((env: EnvironmentVariables) => env.GRAPHQL_INTROSPECTION !== undefined)
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  @ValidateIf((env: EnvironmentVariables) => env.GRAPHQL_IDE !== undefined)
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'GRAPHQL_IDE must be true or false' })
+  GRAPHQL_IDE?: boolean;
+
+  @DurationInSeconds('RATE_LIMIT_WINDOW_SECONDS')
+  RATE_LIMIT_WINDOW_SECONDS = 15 * 60;
+
+  @PositiveInteger('RATE_LIMIT_PER_IP', '')
+  RATE_LIMIT_PER_IP = 100;
+
+  @PositiveInteger('RATE_LIMIT_PER_IP_AND_ACCOUNT', '')
+  RATE_LIMIT_PER_IP_AND_ACCOUNT = 10;
+
+  @PositiveInteger('DATABASE_CONNECT_TIMEOUT_MS', ' number of milliseconds')
+  DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+
+  @PositiveInteger('DATABASE_STATEMENT_TIMEOUT_MS', ' number of milliseconds')
+  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
 }
 
 export interface AppConfig {
@@ -139,6 +217,21 @@ export interface AppConfig {
   readonly sessionCleanupIntervalSeconds: number;
   /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
   readonly trustProxy: TrustProxy;
+  /** Browser origins allowed besides this service's own; empty: CORS stays closed. */
+  readonly corsOrigins: readonly string[];
+  /** Schema introspection; off in production unless GRAPHQL_INTROSPECTION=true. */
+  readonly graphqlIntrospection: boolean;
+  /** The GraphiQL page at GET /graphql; off in production unless GRAPHQL_IDE=true. */
+  readonly graphqlIde: boolean;
+  /** Rate-limited mutations (signIn, signUp): attempts per window, per client IP … */
+  readonly rateLimitPerIp: number;
+  /** … and per (client IP, account) pair. */
+  readonly rateLimitPerIpAndAccount: number;
+  readonly rateLimitWindowSeconds: number;
+  /** How long a new database connection may take before the request fails with SERVICE_UNAVAILABLE. */
+  readonly databaseConnectTimeoutMs: number;
+  /** How long one SQL statement may run. */
+  readonly databaseStatementTimeoutMs: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -160,8 +253,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigValidationError(
       errors.flatMap((error) =>
         // One line per distinct message: "abc" fails IsInt, Min and Max with the same words.
-        [...new Set(Object.values(error.constraints ?? {}))].map(
-          (message) => `${message} (got ${JSON.stringify(env[error.property] ?? error.value)})`,
+        [...new Set(Object.values(error.constraints ?? {}))].map((message) =>
+          SECRET_VARIABLES.has(error.property)
+            ? message
+            : `${message} (got ${JSON.stringify(env[error.property] ?? error.value)})`,
         ),
       ),
     );
@@ -177,5 +272,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
     trustProxy: variables.TRUST_PROXY,
+    corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
+    graphqlIntrospection: variables.GRAPHQL_INTROSPECTION ?? variables.NODE_ENV !== 'production',
+    graphqlIde: variables.GRAPHQL_IDE ?? variables.NODE_ENV !== 'production',
+    rateLimitPerIp: variables.RATE_LIMIT_PER_IP,
+    rateLimitPerIpAndAccount: variables.RATE_LIMIT_PER_IP_AND_ACCOUNT,
+    rateLimitWindowSeconds: variables.RATE_LIMIT_WINDOW_SECONDS,
+    databaseConnectTimeoutMs: variables.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStatementTimeoutMs: variables.DATABASE_STATEMENT_TIMEOUT_MS,
   };
 }
