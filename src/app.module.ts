@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
@@ -31,6 +32,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         UsersModule,
         AuthModule,
+        RateLimitModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,6 +1,7 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GraphqlContext } from '../common/request-context.js';
+import { RateLimited } from '../rate-limit/rate-limited.decorator.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -38,11 +39,13 @@ export class AuthResolver {
   }
 
   @Mutation(() => AuthPayload, { description: 'Create an account and sign it in (a new session).' })
+  @RateLimited()
   async signUp(@Args('input') input: SignUpInput, @Context() context: GraphqlContext): Promise<AuthPayload> {
     return this.startSession(context, await this.auth.signUp(input, clientInfoOf(context.req)));
   }
 
   @Mutation(() => AuthPayload, { description: 'Start a new session for an existing account.' })
+  @RateLimited()
   async signIn(@Args('input') input: SignInInput, @Context() context: GraphqlContext): Promise<AuthPayload> {
     return this.startSession(context, await this.auth.signIn(input, clientInfoOf(context.req)));
   }

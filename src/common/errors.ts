@@ -71,3 +71,15 @@ export class NotFoundError extends DomainError {
     super(message);
   }
 }
+
+/** A rate limit was hit; `retryAfterSeconds` says when the client may try again. */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+  }
+
+  override get details(): Record<string, unknown> {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
+}

@@ -1,9 +1,10 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { RateLimitCounterEntity } from '../rate-limit/rate-limit-counter.entity.js';
 import { SessionEntity } from '../sessions/session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
-export const ENTITIES = [UserEntity, SessionEntity];
+export const ENTITIES = [UserEntity, SessionEntity, RateLimitCounterEntity];
 
 /**
  * The one description of the database connection, shared by the Nest app and
