@@ -6,6 +6,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { join } from 'node:path';
 import { AuthModule } from './auth/auth.module.js';
 import { createErrorFormatter, DomainErrorFilter } from './common/graphql-errors.js';
+import { graphqlLimits } from './common/graphql-limits.js';
 import type { GraphqlContext } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -43,6 +44,7 @@ export class AppModule {
 }
 
 function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const limits = graphqlLimits({ hideFieldSuggestions: !config.graphqlIntrospection });
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -55,6 +57,11 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // Refuses "simple" cross-site requests (text/plain forms, no custom header)
     // before any resolver runs, so a cookie alone cannot drive a mutation.
     csrfPrevention: true,
+    // A JSON array of operations would multiply every per-request bound below (Apollo's default, stated).
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: limits.plugins,
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction),
     // Nest runs no filters on @ResolveField by default, so a domain error from
