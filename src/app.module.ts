@@ -5,7 +5,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { join } from 'node:path';
 import { AuthModule } from './auth/auth.module.js';
-import { createErrorFormatter, DomainErrorFilter } from './common/graphql-errors.js';
+import {
+  createErrorFormatter,
+  createErrorLoggingPlugin,
+  DomainErrorFilter,
+} from './common/graphql-errors.js';
 import { graphqlLimits } from './common/graphql-limits.js';
 import type { GraphqlContext } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.pipe.js';
@@ -52,8 +56,8 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // production and tests keep it in memory (no writes to the app's directory).
     autoSchemaFile: config.environment === 'development' ? join(process.cwd(), 'schema.gql') : true,
     sortSchema: true,
-    graphiql: !config.isProduction,
-    introspection: !config.isProduction,
+    graphiql: config.graphqlIde,
+    introspection: config.graphqlIntrospection,
     // Refuses "simple" cross-site requests (text/plain forms, no custom header)
     // before any resolver runs, so a cookie alone cannot drive a mutation.
     csrfPrevention: true,
@@ -61,7 +65,7 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: limits.plugins,
+    plugins: [...limits.plugins, createErrorLoggingPlugin()],
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction),
     // Nest runs no filters on @ResolveField by default, so a domain error from

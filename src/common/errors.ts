@@ -83,3 +83,11 @@ export class TooManyRequestsError extends DomainError {
     return { retryAfterSeconds: this.retryAfterSeconds };
   }
 }
+
+/** The database cannot be reached right now, or did not answer in time. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor() {
+    super('The service is temporarily unavailable. Please try again shortly.');
+  }
+}
