@@ -16,6 +16,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -32,12 +33,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, config),
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
         ScheduleModule.forRoot(),
         UsersModule,
         AuthModule,
         RateLimitModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

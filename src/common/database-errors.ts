@@ -37,12 +37,13 @@ const UNAVAILABLE_MESSAGES = [
  * a bug or a constraint violation). Such requests answer SERVICE_UNAVAILABLE.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
   const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  if (!(cause instanceof Error)) return false;
-  const code = (cause as { code?: unknown }).code;
+  // Duck-typed, not `instanceof Error`: socket errors are made by Node's own
+  // realm, which is not the test runner's (Jest runs modules in a vm context).
+  if (typeof cause !== 'object' || cause === null) return false;
+  const { code, message } = cause as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) {
     return true;
   }
-  return UNAVAILABLE_MESSAGES.some((message) => cause.message.startsWith(message));
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((known) => message.startsWith(known));
 }
