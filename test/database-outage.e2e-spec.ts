@@ -1,4 +1,6 @@
 import { rm } from 'node:fs/promises';
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -57,6 +59,7 @@ describe('while PostgreSQL is down', () => {
 
     await postgres!.stop();
     postgres = undefined;
+    const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 
     const signIn = await app.gql(SIGN_IN, { input: { email: alice.email, password: alice.password } });
     const signUp = await app.gql(SIGN_UP, {

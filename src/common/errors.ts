@@ -87,7 +87,8 @@ export class TooManyRequestsError extends DomainError {
 /** The database cannot be reached right now, or did not answer in time. */
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'SERVICE_UNAVAILABLE';
-  constructor() {
-    super('The service is temporarily unavailable. Please try again shortly.');
+  /** `cause`: the driver's error, for the log only. */
+  constructor(cause?: unknown) {
+    super('The service is temporarily unavailable. Please try again shortly.', { cause });
   }
 }

@@ -29,7 +29,7 @@ const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';
  */
 export function toDomainError(error: unknown): DomainError | null {
   if (error instanceof DomainError) return error;
-  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError();
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError(error);
   return null;
 }
 
@@ -54,9 +54,14 @@ export class DomainErrorFilter extends BaseExceptionFilter implements GqlExcepti
   }
 }
 
-/** What was thrown, behind the GraphQLError that graphql-js wrapped it in. */
+/**
+ * What was thrown, behind the GraphQLErrors wrapped around it (graphql-js
+ * wraps even the GraphQLError our filter returns, to add its path).
+ */
 function originalOf(error: unknown): unknown {
-  return error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  let original = error;
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  return original;
 }
 
 function isPublic(formatted: GraphQLFormattedError): boolean {
@@ -103,6 +108,11 @@ function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedEr
 
 const logger = new Logger('GraphQL');
 
+function describe(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return [code, message].filter((part) => typeof part === 'string').join(' ') || String(error);
+}
+
 /**
  * Logs every unexpected error with its stack and the request id, and returns
  * that id in `extensions.requestId`, so a user's report ("it failed, request
@@ -113,13 +123,19 @@ export function createErrorLoggingPlugin(): ApolloServerPlugin<GraphqlContext> {
     requestDidStart() {
       return Promise.resolve({
         didEncounterErrors({ errors, contextValue }) {
+          const requestId = contextValue.req?.requestId ?? 'unknown';
           for (const error of errors) {
-            const code = error.extensions?.code;
-            if (typeof code === 'string' && PUBLIC_CODES.has(code)) continue;
             const original = originalOf(error);
-            if (toDomainError(original)) continue;
+            const domainError = toDomainError(original);
+            if (domainError instanceof ServiceUnavailableError) {
+              // Expected while the database is down: one line, with the driver's reason.
+              logger.warn(`Database unavailable: ${describe(domainError.cause)} (request ${requestId})`);
+              continue;
+            }
+            const code = error.extensions?.code;
+            if (domainError || (typeof code === 'string' && PUBLIC_CODES.has(code))) continue;
             logger.error(
-              `${error.message} (request ${contextValue.req?.requestId ?? 'unknown'})`,
+              `${error.message} (request ${requestId})`,
               original instanceof Error ? original.stack : undefined,
             );
           }
