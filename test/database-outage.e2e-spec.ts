@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { jest } from '@jest/globals';
+import { expect, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -85,6 +85,11 @@ describe('while PostgreSQL is down', () => {
       status: 200,
       body: expect.objectContaining({ status: 'ok' }),
     });
+    // What the client is not told goes to the log, with the request id.
+    expect(warnings).toHaveBeenCalledWith(
+      expect.stringMatching(/^Database unavailable: ECONNREFUSED .*\(request [0-9a-f-]{36}\)$/),
+    );
+    warnings.mockRestore();
 
     postgres = await startEmbeddedPostgres({ dataDir, databaseName: 'outage', port });
 

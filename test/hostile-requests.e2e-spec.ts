@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
 import { createUser, signIn, type TestUser, whoAmI } from './support/factories.js';
 import { TestApp } from './support/test-app.js';
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { expect } from '@jest/globals';
 import { uniqueEmail } from './support/factories.js';
 import { type GraphqlResponse, type RequestOptions, TestApp } from './support/test-app.js';
 

@@ -1,4 +1,4 @@
-import { jest } from '@jest/globals';
+import { expect, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { createUser, uniqueEmail } from './support/factories.js';
 import { TestApp } from './support/test-app.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jest } from '@jest/globals';
+import { expect, jest } from '@jest/globals';
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { RateLimitCounters } from '../src/rate-limit/rate-limit-counters.js';
 import { createUser, uniqueEmail } from './support/factories.js';

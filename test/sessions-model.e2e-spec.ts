@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 import { whoAmI } from './support/factories.js';
 import { TestApp } from './support/test-app.js';

@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { expect } from '@jest/globals';
 import pg from 'pg';
 import { uniqueEmail } from './support/factories.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -92,7 +93,7 @@ describe('SIGTERM', () => {
           query: SIGN_UP,
           variables: { input: { email, password: 'long enough password' } },
         }),
-      }).then(async (response) => ({ status: response.status, body: (await response.json()) as unknown })),
+      }).then(async (response) => ({ status: response.status, body: await response.json() })),
     );
     // Watched from another connection: pg_stat_activity is a snapshot within a transaction.
     const observer = new pg.Client({ connectionString: database.url });

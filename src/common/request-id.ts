@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** Names this request in the logs and in `extensions.requestId` of an internal error. */
-      requestId?: string;
-    }
-  }
-}
-
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /**

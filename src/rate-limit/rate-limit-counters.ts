@@ -42,10 +42,10 @@ export class RateLimitCounters implements OnModuleInit, OnModuleDestroy {
   /** Counts one attempt against `subject` (any string; only its hash is stored). */
   async count(subject: string, windowMs: number): Promise<CountedAttempt> {
     const key = createHash('sha256').update(subject).digest('hex');
-    const [row] = (await this.dataSource.query(COUNT_ATTEMPT, [key, windowMs])) as Array<{
-      hits: number;
-      seconds_left: number;
-    }>;
+    const [row] = await this.dataSource.query<Array<{ hits: number; seconds_left: number }>>(COUNT_ATTEMPT, [
+      key,
+      windowMs,
+    ]);
     return { hits: row.hits, secondsLeft: Math.max(1, row.seconds_left) };
   }
 
