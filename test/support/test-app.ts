@@ -49,7 +49,15 @@ export class TestApp {
   static async create(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
     const given = options.shareDatabaseOf?.database ?? options.database;
     const database = given ?? (await createTestDatabase());
-    const config: AppConfig = loadConfig({ NODE_ENV: 'test', ...env, DATABASE_URL: database.url });
+    const config: AppConfig = loadConfig({
+      NODE_ENV: 'test',
+      // Every test signs in from 127.0.0.1, many times over: only the tests of
+      // the rate limiter itself (which set their own limits) should meet it.
+      RATE_LIMIT_PER_IP: '100000',
+      RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000',
+      ...env,
+      DATABASE_URL: database.url,
+    });
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot({ config, databaseUrl: database.url })],
     }).compile();
