@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, jest } from '@jest/globals';
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { RateLimitCounters } from '../src/rate-limit/rate-limit-counters.js';
-import { createUser, uniqueEmail } from './support/factories.js';
+import { createUser, signIn, uniqueEmail, whoAmI } from './support/factories.js';
 import { type GraphqlResponse, type RequestOptions, TestApp } from './support/test-app.js';
 
 const SIGN_IN = 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }';
@@ -153,6 +153,52 @@ describe('rate limits on signIn and signUp', () => {
       await signUpAttempt(app, from('::ffff:192.0.2.7'));
 
       expect(codeOf(await signUpAttempt(app, from('192.0.2.7')))).toBe('TOO_MANY_REQUESTS');
+    });
+  });
+
+  describe('on changePassword, per signed-in user', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await TestApp.create({ RATE_LIMIT_PER_IP_AND_ACCOUNT: '3' });
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    const CHANGE_PASSWORD =
+      'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { signedOutCount } }';
+    const guess = (token: string, currentPassword: string): Promise<GraphqlResponse> =>
+      app.gql(
+        CHANGE_PASSWORD,
+        { input: { currentPassword, newPassword: 'a brand new password' } },
+        { token },
+      );
+
+    it('stops a stolen session from guessing the password, whichever of the user’s sessions it uses', async () => {
+      const alice = await createUser(app);
+      const phone = (await signIn(app, alice)).token;
+      for (const token of [alice.token, phone, alice.token]) {
+        expect(codeOf(await guess(token, 'a wrong guess'))).toBe('BAD_USER_INPUT');
+      }
+      const verify = jest.spyOn(app.app.get(PasswordHasher), 'verify');
+
+      const limited = await guess(phone, alice.password);
+
+      expect(codeOf(limited)).toBe('TOO_MANY_REQUESTS');
+      expect(verify).not.toHaveBeenCalled();
+      verify.mockRestore();
+      expect((await whoAmI(app, alice.token))?.activeSessionCount).toBe(2);
+    });
+
+    it('counts nothing against a user for requests without a session', async () => {
+      const bob = await createUser(app);
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        expect(codeOf(await guess('not a token', 'a wrong guess'))).toBe('UNAUTHENTICATED');
+      }
+
+      expect(codeOf(await guess(bob.token, bob.password))).toBeUndefined();
     });
   });
 

@@ -1,6 +1,7 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GraphqlContext } from '../common/request-context.js';
+import { bySignedInUser } from '../rate-limit/rate-limit-account.js';
 import { RateLimited } from '../rate-limit/rate-limited.decorator.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
@@ -93,6 +94,9 @@ export class AuthResolver {
     description:
       'Replace the password, given the current one; by default also end every other session of the user.',
   })
+  // Above SessionGuard, so that it runs after it and can count per signed-in
+  // user: a stolen session must not become a way to guess the password.
+  @RateLimited(bySignedInUser)
   @UseGuards(SessionGuard)
   async changePassword(
     @Args('input') input: ChangePasswordInput,
