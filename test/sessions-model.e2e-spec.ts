@@ -7,13 +7,13 @@ import { TestApp } from './support/test-app.js';
 /**
  * Model-based property test: random sequences of session operations by a few
  * users, checked after every step against a model simple enough to be
- * obviously right. A new operation (revokeSession, changePassword) is one more
- * command class and one more arbitrary in `commands` below.
+ * obviously right. A new operation is one more command class and one more
+ * arbitrary in `commands` below.
  */
 
 interface ModelUser {
   readonly email: string;
-  readonly password: string;
+  password: string;
   id: string | null; // null until signed up
 }
 
@@ -42,6 +42,10 @@ const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { ${AUTH
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { ${AUTH} } }`;
 const SIGN_OUT = 'mutation { signOut }';
 const SIGN_OUT_OTHERS = 'mutation { signOutOtherSessions { signedOutCount user { id activeSessionCount } } }';
+const REVOKE_SESSION = 'mutation($id: ID!) { revokeSession(id: $id) { revokedSessionId } }';
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) {
+  changePassword(input: $input) { signedOutCount user { id activeSessionCount } }
+}`;
 
 const aliveCount = (model: Model, user: number): number =>
   model.tokens.filter((token) => token.user === user && token.alive).length;
@@ -140,6 +144,80 @@ class SignOutOtherSessions implements Command {
   toString = (): string => `signOutOtherSessions(token #${this.pick})`;
 }
 
+class RevokeSession implements Command {
+  constructor(
+    readonly pick: number,
+    readonly targetPick: number,
+  ) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const target = pickToken(model, this.targetPick);
+    const id = (target?.token ?? NEVER_ISSUED).split('.')[0];
+    const response = await app.gql(REVOKE_SESSION, { id }, { token: token?.token ?? NEVER_ISSUED });
+    if (!token?.alive) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    // Someone else's session answers exactly like one that does not exist.
+    if (!target?.alive || target.user !== token.user) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      return;
+    }
+    expect(response.data).toEqual({ revokeSession: { revokedSessionId: id } });
+    target.alive = false;
+  }
+  toString = (): string => `revokeSession(with token #${this.pick}, of token #${this.targetPick})`;
+}
+
+class ChangePassword implements Command {
+  constructor(
+    readonly pick: number,
+    readonly rightCurrentPassword: boolean,
+    readonly signOutOtherSessions: boolean,
+  ) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const user = token ? model.users[token.user] : null;
+    const newPassword = `new password ${randomUUID()}`;
+    const response = await app.gql(
+      CHANGE_PASSWORD,
+      {
+        input: {
+          currentPassword: user && this.rightCurrentPassword ? user.password : 'not the current password',
+          newPassword,
+          signOutOtherSessions: this.signOutOtherSessions,
+        },
+      },
+      { token: token?.token ?? NEVER_ISSUED },
+    );
+    if (!token?.alive || !user) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    if (!this.rightCurrentPassword) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      return;
+    }
+    user.password = newPassword;
+    const others = this.signOutOtherSessions
+      ? model.tokens.filter((other) => other.user === token.user && other.alive && other !== token)
+      : [];
+    for (const other of others) other.alive = false;
+    expect(response.data).toEqual({
+      changePassword: {
+        signedOutCount: others.length,
+        user: { id: user.id, activeSessionCount: aliveCount(model, token.user) },
+      },
+    });
+  }
+  toString = (): string =>
+    `changePassword(token #${this.pick}, ${this.rightCurrentPassword ? 'right' : 'wrong'} current password, ${
+      this.signOutOtherSessions ? 'signing out' : 'keeping'
+    } others)`;
+}
+
 /**
  * After every step: each live token answers as its user with the model's
  * count, each ended token is refused, and each user's rows agree — so a step
@@ -194,6 +272,10 @@ const commands = [
   tokenPick.map((pick) => checked(new SignOut(pick))),
   tokenPick.map((pick) => checked(new SignOutOtherSessions(pick))),
   tokenPick.map((pick) => checked(new SignOutOtherSessions(pick))),
+  fc.tuple(tokenPick, tokenPick).map(([pick, target]) => checked(new RevokeSession(pick, target))),
+  fc
+    .tuple(tokenPick, fc.boolean(), fc.boolean())
+    .map(([pick, right, signOut]) => checked(new ChangePassword(pick, right, signOut))),
 ];
 
 describe('sessions, against a model', () => {
@@ -208,7 +290,7 @@ describe('sessions, against a model', () => {
     await app.close();
   });
 
-  it('agrees with the model after every step of random sign-up, sign-in, sign-out and sign-out-others sequences', async () => {
+  it('agrees with the model after every step of random sign-up, sign-in, sign-out, sign-out-others, revoke and change-password sequences', async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 15, size: 'max' }), async (steps) => {
         const run = randomUUID().slice(0, 8);
