@@ -52,7 +52,7 @@ describe('createErrorFormatter', () => {
     });
   });
 
-  // Field resolvers run without exception filters, so their errors reach the formatter as they were thrown.
+  // An error thrown where no exception filter runs reaches the formatter as it was thrown.
   const thrownBy = (error: Error): GraphQLError => new GraphQLError(error.message, { originalError: error });
   const asApolloFormatsIt = (error: Error): GraphQLFormattedError => ({
     message: error.message,

@@ -71,8 +71,9 @@ function isPublic(formatted: GraphQLFormattedError): boolean {
 
 /**
  * Apollo's `formatError`: errors with a public code pass through; so do
- * domain errors that reached it without the filter (field resolvers run
- * without exception filters). Anything else is an unexpected failure and, in
+ * domain errors that reached it without the filter (a resolver wired without
+ * Nest's enhancers, e.g. if `fieldResolverEnhancers` is ever narrowed).
+ * Anything else is an unexpected failure and, in
  * production, is answered as a bare INTERNAL_SERVER_ERROR with no message,
  * stack or SQL (it is logged by `createErrorLoggingPlugin`).
  */
