@@ -6,7 +6,12 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
-import { createErrorFormatter, DomainErrorFilter } from './common/graphql-errors.js';
+import {
+  createErrorFormatter,
+  createErrorLoggingPlugin,
+  DomainErrorFilter,
+} from './common/graphql-errors.js';
+import { graphqlLimits } from './common/graphql-limits.js';
 import type { GraphqlContext } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -14,8 +19,10 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GraphiqlModule } from './graphiql/graphiql.module.js';
 import { SCHEMA_FILE } from './graphql/schema-file.js';
+import { HealthModule } from './health/health.module.js';
 import { graphqlLoggingPlugin } from './logging/graphql-logging.plugin.js';
 import { createRootLogger, httpLoggerOptions } from './logging/logger.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
@@ -39,11 +46,14 @@ export class AppModule {
         // nestjs-pino keeps one pino-http middleware per process (the first app's);
         // one app per process is what it is built for.
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger ?? createRootLogger(config.logLevel)) }),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, config),
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
         ScheduleModule.forRoot(),
         ...GRAPHQL_API_MODULES,
-        ...(config.isProduction ? [] : [GraphiqlModule]),
+        RateLimitModule,
+        HealthModule,
+        // Off in production unless GRAPHQL_IDE=true.
+        ...(config.graphqlIde ? [GraphiqlModule] : []),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -54,6 +64,7 @@ export class AppModule {
 }
 
 function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const limits = graphqlLimits({ hideFieldSuggestions: !config.graphqlIntrospection });
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -66,10 +77,15 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // page @nestjs/apollo would serve (its `graphiql` and `playground` options)
     // loads its scripts from unpkg.com.
     graphiql: false,
-    introspection: !config.isProduction,
+    introspection: config.graphqlIntrospection,
     // Refuses "simple" cross-site requests (text/plain forms, no custom header)
     // before any resolver runs, so a cookie alone cannot drive a mutation.
     csrfPrevention: true,
+    // A JSON array of operations would multiply every per-request bound below (Apollo's default, stated).
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [...limits.plugins, createErrorLoggingPlugin(), graphqlLoggingPlugin],
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction),
     // Nest runs no filters on @ResolveField by default, so a domain error from
@@ -77,7 +93,6 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
     // resolvers, which check the requester themselves.
     fieldResolverEnhancers: ['filters'],
-    plugins: [graphqlLoggingPlugin],
     context: ({ req, res }: GraphqlContext): GraphqlContext => ({ req, res }),
   };
 }

@@ -1,8 +1,19 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
+import { assignRequestId } from './common/request-id.js';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.module.js';
+import { refuseCrossSiteRequests } from './http/cross-site-requests.js';
+import { answerBodyParserErrors } from './http/http-errors.js';
+import { securityHeaders } from './http/security-headers.js';
+
+/**
+ * The largest body the API accepts. A sign-in with the longest email and
+ * password allowed is under 1 kB; 100 kB leaves room for any real operation
+ * while keeping a 10 MB "password" from being read, parsed or hashed.
+ */
+export const REQUEST_BODY_LIMIT_BYTES = 100 * 1024;
 
 /** HTTP-level setup shared by main.ts and the end-to-end tests, so tests run the real pipeline. */
 export function configureApp(app: NestExpressApplication): void {
@@ -15,10 +26,11 @@ export function configureApp(app: NestExpressApplication): void {
   // TRUST_PROXY names the proxies allowed to speak for the client: trusting
   // X-Forwarded-For from anyone would let a client write any IP it likes.
   app.set('trust proxy', config.trustProxy);
-  app.use(cookieParser());
-  // Only the listed origins may call the API from a browser with the session
-  // cookie (the example client in examples/web is one); none by default.
-  // SameSite=Lax still keeps the cookie to same-site origins.
+  app.use(assignRequestId);
+  app.use(securityHeaders());
+  // Closed unless CORS_ORIGINS names origins: then only those may call the API
+  // from a browser with the session cookie (the example client in examples/web
+  // is one). SameSite=Lax still keeps the cookie to same-site origins.
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: [...config.corsOrigins],
@@ -28,4 +40,11 @@ export function configureApp(app: NestExpressApplication): void {
       maxAge: 600,
     });
   }
+  app.use(refuseCrossSiteRequests(config.corsOrigins));
+  // Registered here, these are the parsers Nest uses: it adds its own defaults
+  // (without our limit) only for a parser that is not registered yet.
+  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT_BYTES });
+  app.useBodyParser('urlencoded', { limit: REQUEST_BODY_LIMIT_BYTES, extended: false });
+  app.use(answerBodyParserErrors);
+  app.use(cookieParser());
 }

@@ -1,6 +1,8 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GraphqlContext } from '../common/request-context.js';
+import { bySignedInUser } from '../rate-limit/rate-limit-account.js';
+import { RateLimited } from '../rate-limit/rate-limited.decorator.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -38,11 +40,13 @@ export class AuthResolver {
   }
 
   @Mutation(() => AuthPayload, { description: 'Create an account and sign it in (a new session).' })
+  @RateLimited()
   async signUp(@Args('input') input: SignUpInput, @Context() context: GraphqlContext): Promise<AuthPayload> {
     return this.startSession(context, await this.auth.signUp(input, clientInfoOf(context.req)));
   }
 
   @Mutation(() => AuthPayload, { description: 'Start a new session for an existing account.' })
+  @RateLimited()
   async signIn(@Args('input') input: SignInInput, @Context() context: GraphqlContext): Promise<AuthPayload> {
     return this.startSession(context, await this.auth.signIn(input, clientInfoOf(context.req)));
   }
@@ -90,6 +94,9 @@ export class AuthResolver {
     description:
       'Replace the password, given the current one; by default also end every other session of the user.',
   })
+  // Above SessionGuard, so that it runs after it and can count per signed-in
+  // user: a stolen session must not become a way to guess the password.
+  @RateLimited(bySignedInUser)
   @UseGuards(SessionGuard)
   async changePassword(
     @Args('input') input: ChangePasswordInput,

@@ -21,9 +21,9 @@ export class PasswordHasher {
     return verify(passwordHash, password);
   }
 
-  /** Spends the time of a verification and always fails. */
+  /** Spends the time of a verification (a real one, through `verify`) and always fails. */
   async verifyDecoy(password: string): Promise<false> {
-    await verify(await this.decoyHash, password);
+    await this.verify(await this.decoyHash, password);
     return false;
   }
 }

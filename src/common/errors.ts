@@ -71,3 +71,24 @@ export class NotFoundError extends DomainError {
     super(message);
   }
 }
+
+/** A rate limit was hit; `retryAfterSeconds` says when the client may try again. */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+  }
+
+  override get details(): Record<string, unknown> {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
+}
+
+/** The database cannot be reached right now, or did not answer in time. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  /** `cause`: the driver's error, for the log only. */
+  constructor(cause?: unknown) {
+    super('The service is temporarily unavailable. Please try again shortly.', { cause });
+  }
+}

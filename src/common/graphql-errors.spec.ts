@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { NotAuthenticatedError, TooManyRequestsError } from './errors.js';
 import { createErrorFormatter } from './graphql-errors.js';
 
 describe('createErrorFormatter', () => {
@@ -48,5 +50,39 @@ describe('createErrorFormatter', () => {
       message: unauthenticated.message,
       extensions: { code: 'UNAUTHENTICATED' },
     });
+  });
+
+  // An error thrown where no exception filter runs reaches the formatter as it was thrown.
+  const thrownBy = (error: Error): GraphQLError => new GraphQLError(error.message, { originalError: error });
+  const asApolloFormatsIt = (error: Error): GraphQLFormattedError => ({
+    message: error.message,
+    path: ['me', 'activeSessionCount'],
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+
+  it('gives a domain error that reached it without the filter its own code and details', () => {
+    const error = new TooManyRequestsError(30);
+
+    expect(createErrorFormatter(true)(asApolloFormatsIt(error), thrownBy(error))).toEqual({
+      message: error.message,
+      path: ['me', 'activeSessionCount'],
+      locations: undefined,
+      extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 30 },
+    });
+    expect(
+      createErrorFormatter(true)(
+        asApolloFormatsIt(new NotAuthenticatedError()),
+        thrownBy(new NotAuthenticatedError()),
+      ).extensions?.code,
+    ).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a database that cannot be reached with SERVICE_UNAVAILABLE, without its address', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+
+    const formatted = createErrorFormatter(true)(asApolloFormatsIt(refused), thrownBy(refused));
+
+    expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(formatted.message).not.toContain('10.0.0.5');
   });
 });

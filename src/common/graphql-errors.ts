@@ -1,8 +1,12 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
-import type { GqlExceptionFilter } from '@nestjs/graphql';
+import { BaseExceptionFilter } from '@nestjs/core';
+import type { GqlContextType, GqlExceptionFilter } from '@nestjs/graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { DOMAIN_ERROR_CODES, DomainError } from './errors.js';
+import { isDatabaseUnavailable } from './database-errors.js';
+import { DOMAIN_ERROR_CODES, DomainError, ServiceUnavailableError } from './errors.js';
+import type { GraphqlContext } from './request-context.js';
 
 /** Codes the contract lets a client see; anything else is an internal failure. */
 const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
@@ -16,36 +20,82 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** Turns domain errors into GraphQL errors: the one place codes become `extensions.code`. */
-@Catch(DomainError)
-export class DomainErrorFilter implements GqlExceptionFilter {
-  catch(error: DomainError, _host: ArgumentsHost): GraphQLError {
-    return new GraphQLError(error.message, {
-      originalError: error,
-      extensions: { code: error.code, ...error.details },
-    });
+const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';
+
+/**
+ * The one mapping from what went wrong to what the client is told: domain
+ * errors keep their code, a database that cannot answer becomes
+ * SERVICE_UNAVAILABLE, and anything else is unexpected (`null`).
+ */
+export function toDomainError(error: unknown): DomainError | null {
+  if (error instanceof DomainError) return error;
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError(error);
+  return null;
+}
+
+function toGraphqlError(error: DomainError): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: error.code, ...error.details },
+  });
+}
+
+/**
+ * Applies `toDomainError` to whatever a resolver or guard throws. HTTP routes
+ * (the health checks) keep Nest's own answers.
+ */
+@Catch()
+export class DomainErrorFilter extends BaseExceptionFilter implements GqlExceptionFilter {
+  override catch(error: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<GqlContextType>() !== 'graphql') return super.catch(error, host);
+    const domainError = toDomainError(error);
+    // Returning (not throwing) the error is how a GraphQL exception filter answers.
+    return domainError ? toGraphqlError(domainError) : error;
   }
 }
 
-const logger = new Logger('GraphQL');
+/**
+ * What was thrown, behind the GraphQLErrors wrapped around it (graphql-js
+ * wraps even the GraphQLError our filter returns, to add its path).
+ */
+function originalOf(error: unknown): unknown {
+  let original = error;
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
+  return original;
+}
+
+function isPublic(formatted: GraphQLFormattedError): boolean {
+  const code = formatted.extensions?.code;
+  return typeof code === 'string' && PUBLIC_CODES.has(code);
+}
 
 /**
- * Apollo's `formatError`: errors with a public code pass through; anything
- * else is an unexpected failure, logged here and, in production, answered as a
- * bare INTERNAL_SERVER_ERROR with no message, stack or SQL.
+ * Apollo's `formatError`: errors with a public code pass through; so do
+ * domain errors that reached it without the filter (a resolver wired without
+ * Nest's enhancers, e.g. if `fieldResolverEnhancers` is ever narrowed).
+ * Anything else is an unexpected failure and, in
+ * production, is answered as a bare INTERNAL_SERVER_ERROR with no message,
+ * stack or SQL (it is logged by `createErrorLoggingPlugin`).
  */
 export function createErrorFormatter(isProduction: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) return withoutStacktrace(formatted);
-    logger.error(formatted.message, (error as { originalError?: Error }).originalError?.stack);
+    if (isPublic(formatted)) return withoutStacktrace(formatted);
+    const domainError = toDomainError(originalOf(error));
+    if (domainError) {
+      return {
+        message: domainError.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: domainError.code, ...domainError.details },
+      };
+    }
     if (!isProduction)
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+      return { ...formatted, extensions: { ...formatted.extensions, code: INTERNAL_SERVER_ERROR } };
     return {
       message: 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { code: INTERNAL_SERVER_ERROR },
     };
   };
 }
@@ -55,4 +105,45 @@ function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedEr
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { stacktrace, ...extensions } = formatted.extensions;
   return { ...formatted, extensions };
+}
+
+const logger = new Logger('GraphQL');
+
+function describe(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return [code, message].filter((part) => typeof part === 'string').join(' ') || String(error);
+}
+
+/**
+ * Logs every unexpected error with its stack and the request id; the
+ * logging plugin returns that id in `extensions.requestId`, so a user's report
+ * ("it failed, request 3f2a…") leads to the log line without the response
+ * revealing anything.
+ */
+export function createErrorLoggingPlugin(): ApolloServerPlugin<GraphqlContext> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didEncounterErrors({ errors, contextValue }) {
+          const requestId = contextValue.req?.requestId ?? 'unknown';
+          for (const error of errors) {
+            const original = originalOf(error);
+            const domainError = toDomainError(original);
+            if (domainError instanceof ServiceUnavailableError) {
+              // Expected while the database is down: one line, with the driver's reason.
+              logger.warn(`Database unavailable: ${describe(domainError.cause)} (request ${requestId})`);
+              continue;
+            }
+            const code = error.extensions?.code;
+            if (domainError || (typeof code === 'string' && PUBLIC_CODES.has(code))) continue;
+            logger.error(
+              `${error.message} (request ${requestId})`,
+              original instanceof Error ? original.stack : undefined,
+            );
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
 }

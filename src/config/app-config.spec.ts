@@ -24,7 +24,14 @@ describe('loadConfig', () => {
       sessionCleanupIntervalSeconds: 60 * 60,
       trustProxy: false,
       corsOrigins: [],
+      graphqlIntrospection: true,
+      graphqlIde: true,
       logLevel: 'info',
+      rateLimitPerIp: 100,
+      rateLimitPerIpAndAccount: 10,
+      rateLimitWindowSeconds: 15 * 60,
+      databaseConnectTimeoutMs: 5_000,
+      databaseStatementTimeoutMs: 10_000,
     });
   });
 
@@ -40,7 +47,14 @@ describe('loadConfig', () => {
         SESSION_TOUCH_INTERVAL_SECONDS: '2',
         SESSION_CLEANUP_INTERVAL_SECONDS: '30',
         TRUST_PROXY: '1',
-        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
+        GRAPHQL_INTROSPECTION: 'true',
+        GRAPHQL_IDE: 'true',
+        RATE_LIMIT_PER_IP: '50',
+        RATE_LIMIT_PER_IP_AND_ACCOUNT: '5',
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+        DATABASE_CONNECT_TIMEOUT_MS: '2000',
+        DATABASE_STATEMENT_TIMEOUT_MS: '3000',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -56,13 +70,42 @@ describe('loadConfig', () => {
       trustProxy: 1,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       logLevel: 'debug',
+      graphqlIntrospection: true,
+      graphqlIde: true,
+      rateLimitPerIp: 50,
+      rateLimitPerIpAndAccount: 5,
+      rateLimitWindowSeconds: 60,
+      databaseConnectTimeoutMs: 2_000,
+      databaseStatementTimeoutMs: 3_000,
     });
   });
 
   it('logs warnings and errors only in tests, unless LOG_LEVEL says otherwise', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
     expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }).logLevel).toBe('info');
-    expect(loadConfig({ NODE_ENV: 'production' }).logLevel).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' }).logLevel).toBe('info');
+  });
+
+  it('turns introspection and GraphiQL off in production unless they are asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toMatchObject({
+      graphqlIntrospection: false,
+      graphqlIde: false,
+    });
+    expect(loadConfig({ NODE_ENV: 'development', GRAPHQL_IDE: 'false' })).toMatchObject({
+      graphqlIntrospection: true,
+      graphqlIde: false,
+    });
+  });
+
+  it('refuses to start in production without DATABASE_URL, saying why', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /DATABASE_URL is required when NODE_ENV=production/,
+    );
+  });
+
+  it('never repeats the value of a bad DATABASE_URL, which may hold a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:s3cret@db/app' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:s3cret@db/app' })).not.toThrow(/s3cret/);
   });
 
   it('treats empty variables as unset', () => {
@@ -78,10 +121,16 @@ describe('loadConfig', () => {
     [{ PORT: 'http' }, 'PORT'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
-    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
-    [{ CORS_ORIGINS: 'https://app.example.com/' }, 'CORS_ORIGINS'],
-    [{ CORS_ORIGINS: 'https://app.example.com/login' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ GRAPHQL_INTROSPECTION: 'yes' }, 'GRAPHQL_INTROSPECTION'],
+    [{ GRAPHQL_IDE: '1' }, 'GRAPHQL_IDE'],
+    [{ RATE_LIMIT_PER_IP: '0' }, 'RATE_LIMIT_PER_IP'],
+    [{ RATE_LIMIT_PER_IP_AND_ACCOUNT: 'ten' }, 'RATE_LIMIT_PER_IP_AND_ACCOUNT'],
+    [{ RATE_LIMIT_WINDOW_SECONDS: '-1' }, 'RATE_LIMIT_WINDOW_SECONDS'],
+    [{ DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'DATABASE_CONNECT_TIMEOUT_MS'],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '1.5' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));

@@ -1,12 +1,17 @@
 import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
+  IsDefined,
   IsIn,
-  IsInt,
   IsOptional,
+  IsInt,
   IsString,
+  Matches,
   Max,
   Min,
+  ValidateBy,
+  ValidateIf,
   validateSync,
   type ValidationArguments,
   ValidatorConstraint,
@@ -27,6 +32,41 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
+
+/** `https://app.example.com` or `http://localhost:5173`: scheme, host and port, nothing else. */
+function isOrigin(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+// Their values are never echoed in an error message: they may hold a password.
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL']);
+
+/** A positive whole number (attempts, milliseconds …), each message naming the variable. */
+function PositiveInteger(name: string, unit: string): PropertyDecorator {
+  const message = `${name} must be a positive integer${unit}`;
+  return (target, key) => {
+    Transform(toInteger)(target, key);
+    IsInt({ message })(target, key);
+    Min(1, { message })(target, key);
+  };
+}
 
 /** A positive whole number of seconds, each message naming the variable. */
 function DurationInSeconds(name: string): PropertyDecorator {
@@ -86,26 +126,6 @@ class TrustProxyConstraint implements ValidatorConstraintInterface {
   }
 }
 
-@ValidatorConstraint({ name: 'originList' })
-class OriginListConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return Array.isArray(value) && value.every((entry) => isOrigin(String(entry)));
-  }
-
-  defaultMessage(_args: ValidationArguments): string {
-    return 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, host and port; no path, no wildcard)';
-  }
-}
-
-function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
@@ -120,9 +140,15 @@ class EnvironmentVariables {
   @Max(65535, { message: 'PORT must be between 0 and 65535' })
   PORT = 3000;
 
-  @IsOptional()
+  // The embedded PostgreSQL is a convenience for a clone and the tests; in
+  // production the data must live in a database someone operates and backs up.
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.DATABASE_URL !== undefined)
+  @IsDefined({
+    message:
+      'DATABASE_URL is required when NODE_ENV=production (the embedded PostgreSQL is for development and tests only)',
+  })
   @IsString()
-  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
   @IsString()
@@ -147,20 +173,42 @@ class EnvironmentVariables {
   @Validate(TrustProxyConstraint)
   TRUST_PROXY: TrustProxy = false;
 
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter((entry) => entry !== '')
-      : value,
+  /** Comma-separated origins allowed to call the API from a browser, with cookies. */
+  @Transform(toList)
+  @ValidateBy(
+    { name: 'isOrigin', validator: { validate: isOrigin } },
+    { each: true, message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com' },
   )
-  @Validate(OriginListConstraint)
   CORS_ORIGINS: string[] = [];
+
+  @ValidateIf((env: EnvironmentVariables) => env.GRAPHQL_INTROSPECTION !== undefined)
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'GRAPHQL_INTROSPECTION must be true or false' })
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  @ValidateIf((env: EnvironmentVariables) => env.GRAPHQL_IDE !== undefined)
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'GRAPHQL_IDE must be true or false' })
+  GRAPHQL_IDE?: boolean;
 
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
+
+  @DurationInSeconds('RATE_LIMIT_WINDOW_SECONDS')
+  RATE_LIMIT_WINDOW_SECONDS = 15 * 60;
+
+  @PositiveInteger('RATE_LIMIT_PER_IP', '')
+  RATE_LIMIT_PER_IP = 100;
+
+  @PositiveInteger('RATE_LIMIT_PER_IP_AND_ACCOUNT', '')
+  RATE_LIMIT_PER_IP_AND_ACCOUNT = 10;
+
+  @PositiveInteger('DATABASE_CONNECT_TIMEOUT_MS', ' number of milliseconds')
+  DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+
+  @PositiveInteger('DATABASE_STATEMENT_TIMEOUT_MS', ' number of milliseconds')
+  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
 }
 
 export interface AppConfig {
@@ -176,13 +224,23 @@ export interface AppConfig {
   readonly sessionCleanupIntervalSeconds: number;
   /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
   readonly trustProxy: TrustProxy;
-  /**
-   * Browser origins (other than the API's own) allowed to call it with the
-   * session cookie. Empty: no cross-origin browser access at all.
-   */
+  /** Browser origins allowed besides this service's own; empty: CORS stays closed. */
   readonly corsOrigins: readonly string[];
   /** Lowest level written to the JSON log; `info` logs one line per request. */
   readonly logLevel: LogLevel;
+  /** Schema introspection; off in production unless GRAPHQL_INTROSPECTION=true. */
+  readonly graphqlIntrospection: boolean;
+  /** The GraphiQL page at GET /graphql; off in production unless GRAPHQL_IDE=true. */
+  readonly graphqlIde: boolean;
+  /** Rate-limited mutations (signIn, signUp): attempts per window, per client IP … */
+  readonly rateLimitPerIp: number;
+  /** … and per (client IP, account) pair. */
+  readonly rateLimitPerIpAndAccount: number;
+  readonly rateLimitWindowSeconds: number;
+  /** How long a new database connection may take before the request fails with SERVICE_UNAVAILABLE. */
+  readonly databaseConnectTimeoutMs: number;
+  /** How long one SQL statement may run. */
+  readonly databaseStatementTimeoutMs: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -204,8 +262,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigValidationError(
       errors.flatMap((error) =>
         // One line per distinct message: "abc" fails IsInt, Min and Max with the same words.
-        [...new Set(Object.values(error.constraints ?? {}))].map(
-          (message) => `${message} (got ${JSON.stringify(env[error.property] ?? error.value)})`,
+        [...new Set(Object.values(error.constraints ?? {}))].map((message) =>
+          SECRET_VARIABLES.has(error.property)
+            ? message
+            : `${message} (got ${JSON.stringify(env[error.property] ?? error.value)})`,
         ),
       ),
     );
@@ -221,8 +281,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
     trustProxy: variables.TRUST_PROXY,
-    corsOrigins: variables.CORS_ORIGINS,
+    corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     // Tests keep quiet unless something goes wrong (or a test captures the log).
     logLevel: variables.LOG_LEVEL ?? (variables.NODE_ENV === 'test' ? 'warn' : 'info'),
+    graphqlIntrospection: variables.GRAPHQL_INTROSPECTION ?? variables.NODE_ENV !== 'production',
+    graphqlIde: variables.GRAPHQL_IDE ?? variables.NODE_ENV !== 'production',
+    rateLimitPerIp: variables.RATE_LIMIT_PER_IP,
+    rateLimitPerIpAndAccount: variables.RATE_LIMIT_PER_IP_AND_ACCOUNT,
+    rateLimitWindowSeconds: variables.RATE_LIMIT_WINDOW_SECONDS,
+    databaseConnectTimeoutMs: variables.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStatementTimeoutMs: variables.DATABASE_STATEMENT_TIMEOUT_MS,
   };
 }

@@ -1,9 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
+import type { AppConfig } from '../config/app-config.js';
+import { RateLimitCounterEntity } from '../rate-limit/rate-limit-counter.entity.js';
 import { SessionEntity } from '../sessions/session.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
-export const ENTITIES = [UserEntity, SessionEntity];
+export const ENTITIES = [UserEntity, SessionEntity, RateLimitCounterEntity];
 
 /**
  * The one description of the database connection, shared by the Nest app and
@@ -11,7 +13,10 @@ export const ENTITIES = [UserEntity, SessionEntity];
  * globbed, so the compiled app, ts-jest and the CLI all load the same classes.
  * The schema comes from migrations only: `synchronize` is never on.
  */
-export function dataSourceOptions(url: string | undefined): DataSourceOptions {
+export function dataSourceOptions(
+  url: string | undefined,
+  timeouts?: Pick<AppConfig, 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'>,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -25,5 +30,28 @@ export function dataSourceOptions(url: string | undefined): DataSourceOptions {
     installExtensions: false,
     migrationsRun: false,
     applicationName: 'nest-graphql-sessions',
+    // Opening a connection, and waiting for a free one when all are busy.
+    connectTimeoutMS: timeouts?.databaseConnectTimeoutMs,
+    extra: timeouts && statementTimeouts(timeouts),
+  };
+}
+
+/**
+ * Bounds on every wait, so that while PostgreSQL is down or stuck a request
+ * fails in seconds (SERVICE_UNAVAILABLE) instead of hanging, and the pool
+ * recovers on its own once the database answers again: a failed connection
+ * is dropped and the next request opens a new one.
+ */
+function statementTimeouts({
+  databaseConnectTimeoutMs,
+  databaseStatementTimeoutMs,
+}: Pick<AppConfig, 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'>): Record<string, unknown> {
+  return {
+    // Enforced by the server: the statement is cancelled and its transaction rolled back.
+    statement_timeout: databaseStatementTimeoutMs,
+    // Enforced by the client, a little later, for a server that can no longer even say it cancelled.
+    query_timeout: databaseStatementTimeoutMs + databaseConnectTimeoutMs,
+    // Notices a silently dropped connection (a failed-over host) instead of waiting on it forever.
+    keepAlive: true,
   };
 }

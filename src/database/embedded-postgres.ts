@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   readonly databaseName?: string;
   /** Delete the cluster when stopped (tests). */
   readonly ephemeral?: boolean;
+  /** A fixed port, e.g. to start a stopped cluster again where its clients expect it; default: a free one. */
+  readonly port?: number;
   readonly onLog?: (message: string) => void;
 }
 
@@ -34,7 +36,7 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const EmbeddedPostgres = await importWithoutSignalHandlers();
   const databaseDir = resolve(options.dataDir, 'postgres');
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const log = options.onLog ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir,

@@ -22,7 +22,7 @@ export const graphqlLoggingPlugin: ApolloServerPlugin<GraphqlContext> = {
         return Promise.resolve();
       },
       willSendResponse({ response }) {
-        const requestId = req.id;
+        const requestId = req.requestId;
         if (
           response.body.kind !== 'single' ||
           !response.body.singleResult.errors ||

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import type { Options } from 'pino-http';
-import { requestIdFor } from './request-id.js';
+import { requestIdFor } from '../common/request-id.js';
 
 /**
  * Never written to a log. Headers are logged for debugging, so the credentials

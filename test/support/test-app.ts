@@ -16,6 +16,8 @@ export interface GraphqlResponse<TData = Record<string, unknown>> {
   headers: Headers;
   /** `Set-Cookie` headers of the response. */
   setCookies: string[];
+  /** The body as received, for answers that are not GraphQL JSON. */
+  text: string;
 }
 
 type GraphqlErrors = GraphqlResponse['errors'];
@@ -42,12 +44,25 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+export interface TestAppOptions {
+  /** Captures the JSON log. */
+  logDestination?: DestinationStream;
+  /**
+   * Serve another app's database instead of a fresh clone, as a second
+   * instance of the service would; the database stays with its owner.
+   */
+  shareDatabaseOf?: TestApp;
+  /** A database of the test's own making (e.g. on a server it stops and starts); not dropped on close. */
+  database?: TestDatabase;
+}
+
 /** The real AppModule and HTTP pipeline on a random port, over its own database. */
 export class TestApp {
   private constructor(
     readonly app: NestExpressApplication,
     readonly url: string,
-    private readonly database: TestDatabase,
+    readonly database: TestDatabase,
+    private readonly ownsDatabase: boolean,
   ) {}
 
   /**
@@ -55,12 +70,18 @@ export class TestApp {
    * tests). The request logger is one per process (nestjs-pino), so a test
    * that reads the log makes its file's first app.
    */
-  static async create(
-    env: NodeJS.ProcessEnv = {},
-    options: { logDestination?: DestinationStream } = {},
-  ): Promise<TestApp> {
-    const database = await createTestDatabase();
-    const config: AppConfig = loadConfig({ NODE_ENV: 'test', ...env, DATABASE_URL: database.url });
+  static async create(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
+    const given = options.shareDatabaseOf?.database ?? options.database;
+    const database = given ?? (await createTestDatabase());
+    const config: AppConfig = loadConfig({
+      NODE_ENV: 'test',
+      // Every test signs in from 127.0.0.1, many times over: only the tests of
+      // the rate limiter itself (which set their own limits) should meet it.
+      RATE_LIMIT_PER_IP: '100000',
+      RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000',
+      ...env,
+      DATABASE_URL: database.url,
+    });
     const logger = createRootLogger(config.logLevel, options.logDestination);
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot({ config, databaseUrl: database.url, logger })],
@@ -68,7 +89,7 @@ export class TestApp {
     const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
     configureApp(app);
     await app.listen(0, '127.0.0.1');
-    return new TestApp(app, `${await app.getUrl()}`, database);
+    return new TestApp(app, `${await app.getUrl()}`, database, !given);
   }
 
   get dataSource(): DataSource {
@@ -101,18 +122,27 @@ export class TestApp {
     if (options.userAgent) headers['user-agent'] = options.userAgent;
     const response = await fetch(`${this.url}/graphql`, { method: 'POST', headers, body });
     const text = await response.text();
-    const json = (text ? JSON.parse(text) : {}) as Pick<GraphqlResponse<TData>, 'data' | 'errors'>;
+    const json = parseJson(text) as Pick<GraphqlResponse<TData>, 'data' | 'errors'>;
     return {
       status: response.status,
       data: json.data,
       errors: json.errors,
       headers: response.headers,
       setCookies: response.headers.getSetCookie(),
+      text,
     };
   }
 
   async close(): Promise<void> {
     await this.app.close();
-    await this.database.drop();
+    if (this.ownsDatabase) await this.database.drop();
+  }
+}
+
+function parseJson(text: string): object {
+  try {
+    return text ? (JSON.parse(text) as object) : {};
+  } catch {
+    return {};
   }
 }

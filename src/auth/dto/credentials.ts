@@ -1,11 +1,15 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { normalizeEmail } from '../../users/normalize-email.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 // RFC 5321 caps a forward path at 256 octets including the angle brackets.
 const EMAIL_MAX_LENGTH = 254;
+// Control and format characters (NUL, bidi overrides, zero-width joiners) are
+// invisible: an address holding them can be shown as someone else's.
+// Internationalised addresses (zoë@exämple.com) stay valid.
+const WITHOUT_INVISIBLE_CHARACTERS = /^[^\p{Cc}\p{Cf}]*$/u;
 
 const normalizeEmailInput = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? normalizeEmail(value) : value;
@@ -19,6 +23,9 @@ export function EmailField(): PropertyDecorator {
       key,
     );
     IsEmail({}, { message: 'Email must be a valid email address.' })(target, key);
+    Matches(WITHOUT_INVISIBLE_CHARACTERS, {
+      message: 'Email must not contain invisible or control characters.',
+    })(target, key);
   };
 }
 

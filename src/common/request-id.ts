@@ -1,8 +1,8 @@
-import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /**
  * The request's id, made by this server (a UUID) the first time it is asked
@@ -21,4 +21,10 @@ export function requestIdFor(incoming: IncomingMessage, response: ServerResponse
     response.setHeader(REQUEST_ID_HEADER, request.requestId);
   }
   return request.requestId;
+}
+
+/** Express middleware: every request gets its id first, whatever answers it. */
+export function assignRequestId(request: Request, response: Response, next: NextFunction): void {
+  requestIdFor(request, response);
+  next();
 }

@@ -1,0 +1,61 @@
+import { jest } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { InvalidCredentialsError } from '../common/errors.js';
+import type { SessionsService } from '../sessions/sessions.service.js';
+import type { UserEntity } from '../users/user.entity.js';
+import type { UsersService } from '../users/users.service.js';
+import { AuthService } from './auth.service.js';
+import { PasswordHasher } from './password-hasher.js';
+
+describe('AuthService.signIn', () => {
+  const client = { ipAddress: '192.0.2.1', userAgent: null };
+
+  function serviceWith(user: UserEntity | null) {
+    const users = { findByEmail: jest.fn(() => Promise.resolve(user)) };
+    const sessions = { issue: jest.fn() };
+    const hasher = new PasswordHasher();
+    const verify = jest.spyOn(hasher, 'verify');
+    // signIn runs no transaction: it needs no DataSource.
+    const auth = new AuthService(
+      users as unknown as UsersService,
+      sessions as unknown as SessionsService,
+      hasher,
+      {} as DataSource,
+    );
+    return { auth, verify, sessions };
+  }
+
+  it('verifies the password against a real Argon2id hash when the email is unknown, then refuses', async () => {
+    const { auth, verify, sessions } = serviceWith(null);
+
+    await expect(
+      auth.signIn({ email: 'nobody@example.com', password: 'a guess' }, client),
+    ).rejects.toBeInstanceOf(InvalidCredentialsError);
+
+    // The same work as for a known account with a wrong password, so timing does not tell them apart.
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verify).toHaveBeenCalledWith(
+      expect.stringMatching(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/),
+      'a guess',
+    );
+    await expect(verify.mock.results[0]?.value).resolves.toBe(false);
+    expect(sessions.issue).not.toHaveBeenCalled();
+  });
+
+  it('verifies against the account hash when the email is known, and refuses a wrong password alike', async () => {
+    const passwordHash = await new PasswordHasher().hash('the password');
+    const { auth, verify, sessions } = serviceWith({
+      id: 'u1',
+      email: 'a@example.com',
+      passwordHash,
+    } as UserEntity);
+
+    await expect(auth.signIn({ email: 'a@example.com', password: 'a guess' }, client)).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verify).toHaveBeenCalledWith(passwordHash, 'a guess');
+    expect(sessions.issue).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,48 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ParseOptions, ValidationRule } from 'graphql';
+
+/**
+ * Bounds on the shape of one GraphQL document, checked before anything
+ * executes, so one request cannot ask for `activeSessionCount` ten thousand
+ * times or nest selections until the server gives up. The largest operation a
+ * client of this API needs is far below each of them; introspection (GraphiQL's
+ * schema query) is exempt from depth and cost, which only it needs.
+ */
+export const GRAPHQL_LIMITS = {
+  /** Aliased fields per operation: the classic way to multiply one expensive field. */
+  maxAliases: 15,
+  /** Nesting of selections, e.g. `signIn { user { … } }` is 2. */
+  maxDepth: 6,
+  /** Lexical tokens per document, checked while parsing: bounds the work before validation. */
+  maxTokens: 1_000,
+  /** Estimated cost: 2 per object field, 1 per scalar, growing with depth (graphql-armor's model). */
+  maxCost: 5_000,
+  maxDirectives: 50,
+} as const;
+
+/** graphql-armor's plugins and validation rules for Apollo; each refusal is a GraphQL error naming the limit. */
+export function graphqlLimits(options: { hideFieldSuggestions: boolean }): {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+  parseOptions: ParseOptions;
+} {
+  const { plugins, validationRules } = new ApolloArmor({
+    maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
+    maxDepth: { n: GRAPHQL_LIMITS.maxDepth },
+    // Counted by graphql-js's own parser instead (`parseOptions`, below): graphql-armor's
+    // token plugin throws outside the parser, which Apollo answers with a 500.
+    maxTokens: { enabled: false },
+    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
+    maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
+    // "Did you mean …" reveals field names; it matters only where introspection is off.
+    blockFieldSuggestion: { enabled: options.hideFieldSuggestions },
+  }).protect();
+  // graphql-armor is CommonJS, so its types name the CommonJS build of
+  // @apollo/server; the plugin objects are the same at run time.
+  return {
+    plugins: plugins as unknown as ApolloServerPlugin[],
+    validationRules,
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
+  };
+}

@@ -1,0 +1,55 @@
+import { Controller, Get, Logger } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+
+// Well under the connect timeout, so a probe never outlives the orchestrator's patience.
+const DATABASE_PING_TIMEOUT_MS = 1_000;
+
+@Controller('health')
+export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * Liveness: the process is up and its event loop answers. It checks no
+   * dependency on purpose: restarting the process would not bring a lost
+   * database back, and the pool reconnects by itself.
+   */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  /** Readiness: 200 while PostgreSQL answers, 503 while it does not (take the instance out of rotation). */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.pingDatabase()]);
+  }
+
+  private async pingDatabase() {
+    const database = this.indicators.check('database');
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), DATABASE_PING_TIMEOUT_MS);
+      return database.up();
+    } catch (error) {
+      // The reason names hosts and ports: it goes to the log, not to whoever asks.
+      this.logger.warn(`Database ping failed: ${error instanceof Error ? error.message : String(error)}`);
+      return database.down();
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,49 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { TooManyRequestsError } from '../common/errors.js';
+import { getRequest } from '../common/request-context.js';
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { clientNetwork } from './client-network.js';
+import { RateLimitCounters } from './rate-limit-counters.js';
+import { type AccountOf, RATE_LIMIT_ACCOUNT } from './rate-limit-account.js';
+
+/** Counts the attempt against both limits of a `@RateLimited()` mutation; over either, TOO_MANY_REQUESTS. */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly counters: RateLimitCounters,
+    private readonly reflector: Reflector,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = getRequest(context);
+    const operation = `${context.getClass().name}.${context.getHandler().name}`;
+    const network = clientNetwork(request.ip);
+    const windowMs = this.config.rateLimitWindowSeconds * 1000;
+
+    const perIp = await this.counters.count(`${operation} ip ${network}`, windowMs);
+    if (perIp.hits > this.config.rateLimitPerIp) throw new TooManyRequestsError(perIp.secondsLeft);
+
+    const account = this.reflector.get<AccountOf | undefined>(RATE_LIMIT_ACCOUNT, context.getHandler());
+    const accountKey = account?.(request, argsOf(context));
+    if (accountKey) {
+      const perAccount = await this.counters.count(
+        `${operation} ip+account ${network} ${accountKey}`,
+        windowMs,
+      );
+      if (perAccount.hits > this.config.rateLimitPerIpAndAccount) {
+        throw new TooManyRequestsError(perAccount.secondsLeft);
+      }
+    }
+    return true;
+  }
+}
+
+function argsOf(context: ExecutionContext): Record<string, unknown> {
+  return context.getType<string>() === 'graphql'
+    ? GqlExecutionContext.create(context).getArgs<Record<string, unknown>>()
+    : {};
+}
