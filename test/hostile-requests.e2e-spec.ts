@@ -417,6 +417,24 @@ describe('hostile requests', () => {
     expect(outcome.messages).toContainEqual(expect.stringMatching(message));
   });
 
+  it('counts depth by fields, not fragment spreads: nested fragments as Apollo clients write them are served', async () => {
+    // Three levels of fields (me → sessions → id), seven counting each spread as a level.
+    const response = await app.gql(
+      `query Me { me { ...Account } }
+       fragment Account on User { id activeSessionCount ...AccountSessions }
+       fragment AccountSessions on User { sessions { ...Device } }
+       fragment Device on Session { ...DeviceName ...DeviceActivity }
+       fragment DeviceName on Session { id browser os }
+       fragment DeviceActivity on Session { ...DeviceTimes }
+       fragment DeviceTimes on Session { lastActiveAt current }`,
+      {},
+      { token: alice.token },
+    );
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toMatchObject({ me: { activeSessionCount: 2, sessions: expect.any(Array) } });
+  });
+
   it('still answers normally afterwards, and every session that was live still is', async () => {
     expect(await whoAmI(app, alice.token)).toEqual({ id: alice.id, activeSessionCount: 2 });
     expect(await whoAmI(app, alicesPhone)).toEqual({ id: alice.id, activeSessionCount: 2 });

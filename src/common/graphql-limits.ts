@@ -29,7 +29,9 @@ export function graphqlLimits(options: { hideFieldSuggestions: boolean }): {
 } {
   const { plugins, validationRules } = new ApolloArmor({
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
-    maxDepth: { n: GRAPHQL_LIMITS.maxDepth },
+    // Depth is the nesting of fields the client gets back; a fragment spread adds
+    // none (clients such as Apollo nest fragments freely: `me { ...Account }`).
+    maxDepth: { n: GRAPHQL_LIMITS.maxDepth, flattenFragments: true },
     // Counted by graphql-js's own parser instead (`parseOptions`, below): graphql-armor's
     // token plugin throws outside the parser, which Apollo answers with a 500.
     maxTokens: { enabled: false },
