@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { type RecordedStatement, recordStatements } from './statement-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
@@ -25,6 +26,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+export interface TestAppOptions {
+  /** A second instance of the service on the first one's database, as behind a load balancer. */
+  shareDatabaseWith?: TestApp;
+}
+
 /** The real AppModule and HTTP pipeline on a random port, over its own database. */
 export class TestApp {
   private constructor(
@@ -33,8 +39,11 @@ export class TestApp {
     private readonly database: TestDatabase,
   ) {}
 
-  static async create(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
-    const database = await createTestDatabase();
+  static async create(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
+    // The database is dropped by the instance that created it, not by one that shares it.
+    const database = options.shareDatabaseWith
+      ? { url: options.shareDatabaseWith.database.url, drop: () => Promise.resolve() }
+      : await createTestDatabase();
     const config: AppConfig = loadConfig({ NODE_ENV: 'test', ...env, DATABASE_URL: database.url });
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.forRoot({ config, databaseUrl: database.url })],
@@ -47,6 +56,11 @@ export class TestApp {
 
   get dataSource(): DataSource {
     return this.app.get(DataSource);
+  }
+
+  /** The SQL statements this app sent to its database while `action` ran. */
+  statementsDuring(action: () => Promise<unknown>): Promise<RecordedStatement[]> {
+    return recordStatements(new URL(this.database.url).pathname.slice(1), action);
   }
 
   /** Raw SQL against this test's database, to check what a request really changed. */
