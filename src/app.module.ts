@@ -10,6 +10,8 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { SessionCountLoaderFactory } from './sessions/session-count.loader.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
@@ -26,7 +28,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
-        GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [SessionsModule],
+          inject: [SessionCountLoaderFactory],
+          useFactory: (sessionCounts: SessionCountLoaderFactory) => graphqlOptions(config, sessionCounts),
+        }),
         UsersModule,
         AuthModule,
       ],
@@ -38,7 +45,7 @@ export class AppModule {
   }
 }
 
-function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+function graphqlOptions(config: AppConfig, sessionCounts: SessionCountLoaderFactory): ApolloDriverConfig {
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -53,6 +60,10 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction),
-    context: ({ req, res }: GraphqlContext): GraphqlContext => ({ req, res }),
+    context: ({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): GraphqlContext => ({
+      req,
+      res,
+      loaders: { activeSessionCount: sessionCounts.create() },
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
 import type { GraphqlContext } from '../common/request-context.js';
-import { type AuthContext, SessionsService } from '../sessions/sessions.service.js';
+import type { AuthContext } from '../sessions/sessions.service.js';
 import { User } from '../users/user.model.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 
@@ -12,18 +12,19 @@ import { RequestAuthenticator } from './request-authenticator.js';
  */
 @Resolver(() => User)
 export class UserSessionFieldsResolver {
-  constructor(
-    private readonly authenticator: RequestAuthenticator,
-    private readonly sessions: SessionsService,
-  ) {}
+  constructor(private readonly authenticator: RequestAuthenticator) {}
 
   @ResolveField(() => Int, {
     description: 'Sessions of this user that have not expired, the requesting one included.',
   })
-  async activeSessionCount(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<number> {
+  async activeSessionCount(
+    @Parent() user: User,
+    @Context() { req, loaders }: GraphqlContext,
+  ): Promise<number> {
     const auth = await this.authenticator.authenticate(req);
     assertOwnUser(auth, user);
-    return this.sessions.countActive(user.id);
+    // Every User in the response that asks for its count shares one statement.
+    return loaders.activeSessionCount.load(user.id);
   }
 }
 

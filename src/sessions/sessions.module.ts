@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionCountLoaderFactory } from './session-count.loader.js';
 import { SessionEntity } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity])],
-  providers: [SessionsService],
-  exports: [SessionsService],
+  providers: [SessionsService, SessionCountLoaderFactory],
+  exports: [SessionsService, SessionCountLoaderFactory],
 })
 export class SessionsModule {}
