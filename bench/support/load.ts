@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { type CpuPerRequest, cpuPerRequest, type CpuSources, cpuSnapshot } from './cpu.js';
 
 export interface ThroughputOptions {
   /** The GraphQL endpoint. */
@@ -15,6 +16,8 @@ export interface ThroughputOptions {
   readonly perConnection?: (index: number) => { headers?: Record<string, string>; body?: string };
   /** Every response body is checked; one that fails counts as a mismatch and invalidates the run. */
   readonly verifyBody: (body: string) => boolean;
+  /** Also measure the CPU time each request costs. */
+  readonly cpu?: CpuSources;
 }
 
 export interface ThroughputResult {
@@ -25,12 +28,15 @@ export interface ThroughputResult {
   readonly requests: number;
   /** Connection errors, timeouts, non-2xx answers and bodies that failed `verifyBody`. */
   readonly failures: number;
+  readonly cpu?: CpuPerRequest;
 }
 
 /** Closed-loop load at a fixed number of connections (autocannon), after a warm-up. */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   if (options.warmupSeconds > 0) await run(options, options.warmupSeconds);
+  const before = options.cpu && (await cpuSnapshot(options.cpu));
   const result = await run(options, options.durationSeconds);
+  const cpu = options.cpu && (await cpuPerRequest(before, options.cpu, result.requests.total));
   // autocannon stops sending, but the server is still answering what it had
   // queued: let it drain, so the next measurement starts from an idle server.
   await sleep(1_000);
@@ -41,6 +47,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     meanMs: result.latency.mean,
     requests: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx + result.mismatches,
+    cpu,
   };
 }
 
