@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     await seeder.settle();
     const smallRows = await seeder.sessionRows();
     const reader = readers[0];
+    const cpu = { serverPid: running.pid, localPostgres: database.local ? database.pool : undefined };
 
     const throughput = async (
       name: string,
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
         warmupSeconds: WARMUP,
         perConnection: headersOf ? (i) => ({ headers: headersOf(readers[i % readers.length]) }) : undefined,
         verifyBody: (body) => expected.test(body),
+        cpu,
       });
       if (result.failures > 0) failures.push(`${name}: ${result.failures} failed or wrong answers`);
       log(`  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
@@ -181,6 +183,7 @@ async function main(): Promise<void> {
         };
       },
       verifyBody: (body) => EXPECTED_BODY.signIn.test(body),
+      cpu,
     });
     if (signIn.failures > 0) failures.push(`signIn: ${signIn.failures} failed or wrong answers`);
     log(`signIn: ${signIn.requestsPerSecond.toFixed(1)} req/s`);

@@ -52,7 +52,9 @@ export function renderMarkdown(results: BenchResults): string {
   const row = (name: string, result: Throughput, target = '') =>
     `| ${name} | ${number(result.requestsPerSecond)} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${ratio(
       result.requestsPerSecond / floor,
-    )} | ${target} | ${result.statementsPerRequest} |`;
+    )} | ${target} | ${result.statementsPerRequest} | ${
+      result.cpu ? `${number(result.cpu.serverMicros)} + ${number(result.cpu.postgresMicros)}` : 'n/a'
+    } |`;
   const { small, large } = results.countLatency;
   const { machine, loadAverage, settings } = results;
 
@@ -69,10 +71,12 @@ ${results.failures.length > 0 ? `\n**This run is not valid:** ${results.failures
 ## Throughput at ${settings.connections} connections
 
 Latencies in ms. "× floor" is requests/s relative to \`{ __typename }\` in the same run. "SQL" is the number of
-statements the server sent to PostgreSQL for one request (counted at \`pg.Client#query\`).
+statements the server sent to PostgreSQL for one request (counted at \`pg.Client#query\`). "CPU µs/req" is the CPU
+time (user + system, from /proc) one request cost the server process + the PostgreSQL backends serving it: steadier
+than req/s when other processes share the cores.
 
-| request | req/s | p50 | p99 | × floor | target | SQL |
-| --- | ---: | ---: | ---: | ---: | --- | ---: |
+| request | req/s | p50 | p99 | × floor | target | SQL | CPU µs/req |
+| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |
 ${row('1. floor: `{ __typename }`, no token', t.floor)}
 ${row('2a. `{ me { id } }`, bearer', t.bearerMeId, '≥ 0.70×')}
 ${row('2b. `{ me { id activeSessionCount } }`, bearer', t.bearerMeCount, '≥ 0.50×')}
