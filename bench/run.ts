@@ -16,12 +16,14 @@ import { ServerProcess } from './support/server-process.js';
  * `npm run bench`: the production build in its own process, on its own
  * PostgreSQL, driven over HTTP. Writes bench/results/latest.{md,json}.
  * Knobs (environment): BENCH_CONNECTIONS (16), BENCH_DURATION (10 s),
- * BENCH_WARMUP (3 s), BENCH_SERVER_ENTRY (dist/src/main.js), DATABASE_URL.
+ * BENCH_WARMUP (3 s), BENCH_SERVER_ENTRY (dist/src/main.js), DATABASE_URL,
+ * BENCH_RESULTS_NAME (latest: the files' name, to keep a run of another build apart).
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const ENTRY = process.env.BENCH_SERVER_ENTRY ?? 'dist/src/main.js';
+const RESULTS_NAME = process.env.BENCH_RESULTS_NAME ?? 'latest';
 async function main(): Promise<void> {
   const machine = machineInfo();
   const load = new LoadSampler();
@@ -222,9 +224,10 @@ async function main(): Promise<void> {
     };
     const directory = resolve('bench', 'results');
     await mkdir(directory, { recursive: true });
-    await writeFile(resolve(directory, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await writeFile(resolve(directory, 'latest.md'), renderMarkdown(results));
-    log(`written: bench/results/latest.md and latest.json`);
+    const withServer = { server: ENTRY, ...results };
+    await writeFile(resolve(directory, `${RESULTS_NAME}.json`), `${JSON.stringify(withServer, null, 2)}\n`);
+    await writeFile(resolve(directory, `${RESULTS_NAME}.md`), renderMarkdown(withServer));
+    log(`written: bench/results/${RESULTS_NAME}.md and ${RESULTS_NAME}.json`);
     if (failures.length > 0) throw new Error(`the run is not valid:\n  ${failures.join('\n  ')}`);
   } finally {
     await server?.stop();

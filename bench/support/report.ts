@@ -46,7 +46,7 @@ const mib = (bytes: number) => `${number(bytes / 2 ** 20)} MiB`;
 const ratio = (value: number) => `${number(value, 2)}×`;
 
 /** bench/results/latest.md: the figures of one run, with what they were measured on. */
-export function renderMarkdown(results: BenchResults): string {
+export function renderMarkdown(results: BenchResults & { server: string }): string {
   const t = results.throughput;
   const floor = t.floor.requestsPerSecond;
   const row = (name: string, result: Throughput, target = '') =>
@@ -61,7 +61,7 @@ export function renderMarkdown(results: BenchResults): string {
   return `# Benchmark results
 
 Run ${results.startedAt} on commit ${machine.commit}: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB,
-${machine.platform}, Node.js ${machine.node}, ${results.postgres}. Server: \`node dist/src/main.js\`,
+${machine.platform}, Node.js ${machine.node}, ${results.postgres}. Server: \`node ${results.server}\`,
 NODE_ENV=production, in its own process; load from autocannon in the benchmark's process, on the same
 machine. ${settings.connections} connections, ${settings.durationSeconds} s per measurement after ${settings.warmupSeconds} s of warm-up.
 
