@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
@@ -20,10 +21,11 @@ export interface BenchDatabase {
  */
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   const external = process.env.DATABASE_URL;
+  const dataDir = resolve('.data', `bench-${process.pid}`);
   const embedded = external
     ? undefined
     : await startEmbeddedPostgres({
-        dataDir: resolve('.data', `bench-${process.pid}`),
+        dataDir,
         databaseName: 'bench',
         ephemeral: true,
       });
@@ -49,7 +51,11 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     stop: async () => {
       await pool.end();
       await dropDatabase();
-      await embedded?.stop();
+      if (embedded) {
+        await embedded.stop();
+        // The ephemeral cluster is gone; its parent directory is ours to remove.
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
