@@ -23,6 +23,8 @@ import { HealthModule } from './health/health.module.js';
 import { graphqlLoggingPlugin } from './logging/graphql-logging.plugin.js';
 import { createRootLogger, httpLoggerOptions } from './logging/logger.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { SessionCountLoaderFactory } from './sessions/session-count.loader.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
@@ -47,7 +49,12 @@ export class AppModule {
         // one app per process is what it is built for.
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger ?? createRootLogger(config.logLevel)) }),
         DatabaseModule.forRoot(databaseUrl, config),
-        GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [SessionsModule],
+          inject: [SessionCountLoaderFactory],
+          useFactory: (sessionCounts: SessionCountLoaderFactory) => graphqlOptions(config, sessionCounts),
+        }),
         ScheduleModule.forRoot(),
         ...GRAPHQL_API_MODULES,
         RateLimitModule,
@@ -63,7 +70,7 @@ export class AppModule {
   }
 }
 
-function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+function graphqlOptions(config: AppConfig, sessionCounts: SessionCountLoaderFactory): ApolloDriverConfig {
   const limits = graphqlLimits({ hideFieldSuggestions: !config.graphqlIntrospection });
   return {
     driver: ApolloDriver,
@@ -93,6 +100,10 @@ function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
     // resolvers, which check the requester themselves.
     fieldResolverEnhancers: ['filters'],
-    context: ({ req, res }: GraphqlContext): GraphqlContext => ({ req, res }),
+    context: ({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): GraphqlContext => ({
+      req,
+      res,
+      loaders: { activeSessionCount: sessionCounts.create() },
+    }),
   };
 }

@@ -46,5 +46,9 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT_BYTES });
   app.useBodyParser('urlencoded', { limit: REQUEST_BODY_LIMIT_BYTES, extended: false });
   app.use(answerBodyParserErrors);
+  // GraphQL answers are POSTs about one person's session: no client or proxy
+  // revalidates them with If-None-Match, yet Express would SHA-1 every body to
+  // build an ETag and copy it into a Buffer to do so.
+  app.set('etag', false);
   app.use(cookieParser());
 }

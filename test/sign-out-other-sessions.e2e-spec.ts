@@ -1,4 +1,4 @@
-import { createUser, signIn, whoAmI } from './support/factories.js';
+import { addSessions, createUser, signIn, whoAmI } from './support/factories.js';
 import { TestApp } from './support/test-app.js';
 
 const SIGN_OUT_OTHERS = 'mutation { signOutOtherSessions { signedOutCount user { id activeSessionCount } } }';
@@ -43,6 +43,37 @@ describe('signOutOtherSessions', () => {
       [alice.id]: 1,
       [bob.id]: 2,
     });
+  });
+
+  it('ends any number of other sessions with one DELETE', async () => {
+    const statementsFor = async (otherSessions: number) => {
+      const user = await createUser(app);
+      await addSessions(app, user, otherSessions);
+      let signedOutCount = -1;
+      const statements = await app.statementsDuring(async () => {
+        const response = await app.gql<{ signOutOtherSessions: { signedOutCount: number } }>(
+          'mutation { signOutOtherSessions { signedOutCount } }',
+          {},
+          { token: user.token },
+        );
+        signedOutCount = response.data?.signOutOtherSessions.signedOutCount ?? -1;
+      });
+      const [{ count }] = await app.sql<{ count: string }>(
+        'SELECT count(*) FROM sessions WHERE user_id = $1',
+        [user.id],
+      );
+      return { signedOutCount, remaining: Number(count), statements: statements.map(({ text }) => text) };
+    };
+
+    const few = await statementsFor(10);
+    const many = await statementsFor(1_000);
+
+    expect(few).toMatchObject({ signedOutCount: 10, remaining: 1 });
+    expect(many).toMatchObject({ signedOutCount: 1_000, remaining: 1 });
+    const deletes = (statements: string[]) => statements.filter((text) => /^\s*DELETE/i.test(text));
+    expect(deletes(few.statements)).toHaveLength(1);
+    expect(deletes(many.statements)).toHaveLength(1);
+    expect(many.statements).toHaveLength(few.statements.length);
   });
 
   it('refuses the ended sessions at once: protected mutations answer UNAUTHENTICATED', async () => {

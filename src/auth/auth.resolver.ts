@@ -108,7 +108,7 @@ export class AuthResolver {
   }
 
   /** The requesting session has ended: the cookie goes, and fields below see a signed-out request. */
-  private endRequestSession({ req, res }: GraphqlContext): void {
+  private endRequestSession({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): void {
     this.cookie.clear(res);
     this.authenticator.replace(req, null);
   }

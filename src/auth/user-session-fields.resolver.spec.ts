@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
+import type { GraphqlContext } from '../common/request-context.js';
+import type { SessionCountLoader } from '../sessions/session-count.loader.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
 import type { AuthContext, SessionsService } from '../sessions/sessions.service.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -15,7 +17,6 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
 describe('UserSessionFieldsResolver', () => {
   const alice: User = { id: 'alice', email: 'alice@example.com', createdAt: new Date() };
   const bob: User = { id: 'bob', email: 'bob@example.com', createdAt: new Date() };
-  const context = { req: {} as Request, res: {} as Response };
 
   const storedSession = (id: string): SessionEntity =>
     ({
@@ -29,21 +30,28 @@ describe('UserSessionFieldsResolver', () => {
       userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
     }) as SessionEntity;
 
-  /** The resolver over stubs, and the user ids its queries were asked for. */
-  function resolverFor(auth: AuthContext | null): { resolver: UserSessionFieldsResolver; queried: string[] } {
+  /** The resolver over stubs, its GraphQL context, and the user ids its queries were asked for. */
+  function resolverFor(auth: AuthContext | null): {
+    resolver: UserSessionFieldsResolver;
+    context: GraphqlContext;
+    queried: string[];
+  } {
     const queried: string[] = [];
     const authenticator = { authenticate: () => Promise.resolve(auth) } as unknown as RequestAuthenticator;
-    const sessions = {
-      countActive: (userId: string) => {
+    const activeSessionCount = {
+      load: (userId: string) => {
         queried.push(userId);
         return Promise.resolve(3);
       },
+    } as unknown as SessionCountLoader;
+    const context = { req: {} as Request, res: {} as Response, loaders: { activeSessionCount } };
+    const sessions = {
       listActive: (userId: string) => {
         queried.push(userId);
         return Promise.resolve([storedSession('other'), storedSession('session')]);
       },
     } as unknown as SessionsService;
-    return { resolver: new UserSessionFieldsResolver(authenticator, sessions), queried };
+    return { resolver: new UserSessionFieldsResolver(authenticator, sessions), context, queried };
   }
 
   const signedInAs = (user: User): AuthContext => ({
@@ -52,28 +60,28 @@ describe('UserSessionFieldsResolver', () => {
   });
 
   it("counts the requesting user's own sessions", async () => {
-    const { resolver, queried } = resolverFor(signedInAs(alice));
+    const { resolver, context, queried } = resolverFor(signedInAs(alice));
 
     await expect(resolver.activeSessionCount(alice, context)).resolves.toBe(3);
     expect(queried).toEqual(['alice']);
   });
 
   it("refuses another user's count with an error, and never queries it", async () => {
-    const { resolver, queried } = resolverFor(signedInAs(alice));
+    const { resolver, context, queried } = resolverFor(signedInAs(alice));
 
     await expect(resolver.activeSessionCount(bob, context)).rejects.toBeInstanceOf(ForbiddenError);
     expect(queried).toEqual([]);
   });
 
   it('refuses an anonymous request', async () => {
-    const { resolver, queried } = resolverFor(null);
+    const { resolver, context, queried } = resolverFor(null);
 
     await expect(resolver.activeSessionCount(alice, context)).rejects.toBeInstanceOf(NotAuthenticatedError);
     expect(queried).toEqual([]);
   });
 
   it("lists the requesting user's own sessions in the service's order, marking only the requesting one current", async () => {
-    const { resolver, queried } = resolverFor(signedInAs(alice));
+    const { resolver, context, queried } = resolverFor(signedInAs(alice));
 
     const sessions = await resolver.sessions(alice, context);
 
@@ -85,14 +93,14 @@ describe('UserSessionFieldsResolver', () => {
   });
 
   it("refuses another user's sessions with an error, and never queries them (no IPs leak)", async () => {
-    const { resolver, queried } = resolverFor(signedInAs(alice));
+    const { resolver, context, queried } = resolverFor(signedInAs(alice));
 
     await expect(resolver.sessions(bob, context)).rejects.toBeInstanceOf(ForbiddenError);
     expect(queried).toEqual([]);
   });
 
   it('refuses to list sessions for an anonymous request', async () => {
-    const { resolver, queried } = resolverFor(null);
+    const { resolver, context, queried } = resolverFor(null);
 
     await expect(resolver.sessions(alice, context)).rejects.toBeInstanceOf(NotAuthenticatedError);
     expect(queried).toEqual([]);

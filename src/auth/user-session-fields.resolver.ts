@@ -23,10 +23,14 @@ export class UserSessionFieldsResolver {
   @ResolveField(() => Int, {
     description: 'Sessions of this user that have not expired, the requesting one included.',
   })
-  async activeSessionCount(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<number> {
+  async activeSessionCount(
+    @Parent() user: User,
+    @Context() { req, loaders }: GraphqlContext,
+  ): Promise<number> {
     const auth = await this.authenticator.authenticate(req);
     assertOwnUser(auth, user);
-    return this.sessionsService.countActive(user.id);
+    // Every User in the response that asks for its count shares one statement.
+    return loaders.activeSessionCount.load(user.id);
   }
 
   // Another user's sessions would reveal where and on what they sign in (IPs,

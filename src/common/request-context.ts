@@ -1,11 +1,16 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
+import type { SessionCountLoader } from '../sessions/session-count.loader.js';
 
 /** What the GraphQL context factory puts in every resolver's context. */
 export interface GraphqlContext {
   req: Request;
   res: Response;
+  /** Built fresh for each request, so nothing loaded outlives it. */
+  loaders: {
+    activeSessionCount: SessionCountLoader;
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, type FindOptionsWhere, Not, Raw, Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { PreparedStatement } from '../database/prepared-statement.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { SessionEntity } from './session.entity.js';
 import {
@@ -61,6 +62,8 @@ function truncateUserAgent(userAgent: string | null): string | null {
 
 @Injectable()
 export class SessionsService {
+  private countByUser?: PreparedStatement<{ userId: string; count: number }>;
+
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @InjectConfig() private readonly config: AppConfig,
@@ -150,8 +153,25 @@ export class SessionsService {
     return renewed;
   }
 
-  countActive(userId: string): Promise<number> {
-    return this.sessions.countBy(active({ userId }));
+  /**
+   * `activeSessionCount` of several users in one statement: the batch of the
+   * per-request DataLoader. Users with no active session are absent (count 0).
+   */
+  async countActiveByUser(userIds: readonly string[]): Promise<Map<string, number>> {
+    this.countByUser ??= PreparedStatement.fromQueryBuilder<{ userId: string; count: number }>(
+      this.sessions.manager.dataSource,
+      'sessions_count_active_by_user',
+      (userIdsSlot) =>
+        this.sessions
+          .createQueryBuilder('session')
+          .select('session.userId', 'userId')
+          // int4, which pg hands back as a number (a bigint would come back as a string).
+          .addSelect('count(*)::int', 'count')
+          .where(active({ userId: Raw((column) => `${column} = ANY(:userIds)`, { userIds: userIdsSlot }) }))
+          .groupBy('session.userId'),
+    );
+    const rows = await this.countByUser.run([...new Set(userIds)]);
+    return new Map(rows.map((row) => [row.userId, row.count]));
   }
 
   /** The user's active sessions, most recently active first. */

@@ -74,3 +74,23 @@ export async function whoAmI(
   if (response.errors) throw new Error(JSON.stringify(response.errors));
   return response.data?.me ?? null;
 }
+
+/**
+ * `count` more sessions for an existing user, straight into the table
+ * (generate_series): thousands of sign-ins over HTTP would spend the test's
+ * time in Argon2. Their tokens are unknown; they are other devices to count and end.
+ */
+export async function addSessions(
+  app: TestApp,
+  user: Pick<TestUser, 'id'>,
+  count: number,
+  { expired = false }: { expired?: boolean } = {},
+): Promise<void> {
+  await app.sql(
+    `INSERT INTO sessions (user_id, secret_hash, expires_at, absolute_expires_at, user_agent)
+     SELECT $1, sha256(convert_to(gen_random_uuid()::text, 'UTF8')),
+            now() + CASE WHEN $3 THEN interval '-1 hour' ELSE interval '1 day' END, now() + interval '90 days', $4
+       FROM generate_series(1, $2::int)`,
+    [user.id, count, expired, USER_AGENTS.firefoxOnWindows],
+  );
+}

@@ -7,6 +7,7 @@ import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createRootLogger } from '../../src/logging/logger.js';
+import { type RecordedStatement, recordStatements } from './statement-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
@@ -94,6 +95,11 @@ export class TestApp {
 
   get dataSource(): DataSource {
     return this.app.get(DataSource);
+  }
+
+  /** The SQL statements this app sent to its database while `action` ran. */
+  statementsDuring(action: () => Promise<unknown>): Promise<RecordedStatement[]> {
+    return recordStatements(new URL(this.database.url).pathname.slice(1), action);
   }
 
   /** Raw SQL against this test's database, to check what a request really changed. */

@@ -1,0 +1,42 @@
+// Preloaded into the server process by the benchmark only (`node --import`),
+// never by the app: records the SQL statements the server sends to PostgreSQL.
+// It wraps `pg.Client#query`, the one door every statement goes through,
+// whether TypeORM builds it or the app runs it on the pool directly, so the
+// count is the number of round trips PostgreSQL sees (no pg_stat_statements,
+// which would need `shared_preload_libraries` and a server restart).
+//
+// The benchmark drives it over the IPC channel of the child process:
+//   { type: 'record' }  → forget what was recorded, start recording, answer { type: 'recording' }
+//   { type: 'report' }  → stop recording, answer { type: 'statements', statements: [{ text, values }] }
+import pg from 'pg';
+
+let recording = false;
+let statements = [];
+
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function recordedQuery(config, values, callback) {
+  if (recording) {
+    const text = typeof config === 'string' ? config : config?.text;
+    const parameters = Array.isArray(values) ? values : config?.values;
+    statements.push({ text: String(text), values: (parameters ?? []).map(printable) });
+  }
+  return query.call(this, config, values, callback);
+};
+
+// Buffers (bytea parameters) cross the IPC channel as hex, enough to EXPLAIN a statement again.
+function printable(value) {
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+process.on('message', (message) => {
+  if (message?.type === 'record') {
+    statements = [];
+    recording = true;
+    process.send?.({ type: 'recording' });
+  } else if (message?.type === 'report') {
+    recording = false;
+    process.send?.({ type: 'statements', statements });
+  }
+});

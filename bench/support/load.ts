@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { type CpuPerRequest, cpuPerRequest, type CpuSources, cpuSnapshot } from './cpu.js';
+
+export interface ThroughputOptions {
+  /** The GraphQL endpoint. */
+  readonly url: string;
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  /** Concurrent connections, each sending its next request as soon as the last is answered. */
+  readonly connections: number;
+  readonly durationSeconds: number;
+  /** Not recorded: lets the JIT, the pools and PostgreSQL's caches settle first. */
+  readonly warmupSeconds: number;
+  /** Per connection, e.g. its own user's token: connection `i` keeps what `i` gets. */
+  readonly perConnection?: (index: number) => { headers?: Record<string, string>; body?: string };
+  /** Every response body is checked; one that fails counts as a mismatch and invalidates the run. */
+  readonly verifyBody: (body: string) => boolean;
+  /** Also measure the CPU time each request costs. */
+  readonly cpu?: CpuSources;
+}
+
+export interface ThroughputResult {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+  readonly requests: number;
+  /** Connection errors, timeouts, non-2xx answers and bodies that failed `verifyBody`. */
+  readonly failures: number;
+  readonly cpu?: CpuPerRequest;
+}
+
+/** Closed-loop load at a fixed number of connections (autocannon), after a warm-up. */
+export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
+  if (options.warmupSeconds > 0) await run(options, options.warmupSeconds);
+  const before = options.cpu && (await cpuSnapshot(options.cpu));
+  const result = await run(options, options.durationSeconds);
+  const cpu = options.cpu && (await cpuPerRequest(before, options.cpu, result.requests.total));
+  // autocannon stops sending, but the server is still answering what it had
+  // queued: let it drain, so the next measurement starts from an idle server.
+  await sleep(1_000);
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    meanMs: result.latency.mean,
+    requests: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx + result.mismatches,
+    cpu,
+  };
+}
+
+function run(options: ThroughputOptions, durationSeconds: number): Promise<autocannon.Result> {
+  let nextConnection = 0;
+  return autocannon({
+    url: options.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: options.query, variables: options.variables ?? {} }),
+    connections: options.connections,
+    duration: durationSeconds,
+    setupClient: (client) => {
+      const own = options.perConnection?.(nextConnection++);
+      if (own?.headers) client.setHeaders({ 'content-type': 'application/json', ...own.headers });
+      if (own?.body) client.setBody(own.body);
+    },
+    verifyBody: (body) => options.verifyBody(String(body ?? '')),
+  });
+}
+
+export interface LatencyResult {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+  readonly samples: number;
+}
+
+/** One request at a time, so each timing is the latency of that request alone. */
+export async function measureLatency(
+  action: () => Promise<unknown>,
+  { samples, warmup }: { samples: number; warmup: number },
+): Promise<LatencyResult> {
+  for (let i = 0; i < warmup; i++) await action();
+  const timings: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await action();
+    timings.push(performance.now() - started);
+  }
+  return summarize(timings);
+}
+
+export function summarize(timings: number[]): LatencyResult {
+  const sorted = [...timings].sort((a, b) => a - b);
+  return {
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    meanMs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
+    samples: sorted.length,
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function median(values: number[]): number {
+  return summarize(values).p50Ms;
+}
