@@ -68,4 +68,17 @@ describe('activeSessionCount', () => {
       signOutOtherSessions: { signedOutCount: 2, user: { activeSessionCount: 1 } },
     });
   });
+
+  it('resolves a session and its user in one statement: `me { id }` costs one round trip, the count one more', async () => {
+    const alice = await createUser(app);
+
+    const meOnly = await app.statementsDuring(() => app.gql('{ me { id } }', {}, { token: alice.token }));
+    const withCount = await app.statementsDuring(() =>
+      app.gql('{ me { id activeSessionCount } }', {}, { token: alice.token }),
+    );
+
+    // Just signed in, so no touch is due (SESSION_TOUCH_INTERVAL_SECONDS): reads only.
+    expect(meOnly.map(({ text }) => text)).toEqual([expect.stringMatching(/JOIN "users"/)]);
+    expect(withCount).toHaveLength(2);
+  });
 });
