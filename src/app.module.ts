@@ -11,6 +11,7 @@ import {
   createErrorLoggingPlugin,
   DomainErrorFilter,
 } from './common/graphql-errors.js';
+import { graphqlCacheControlPlugins } from './common/graphql-cache-control.js';
 import { graphqlLimits } from './common/graphql-limits.js';
 import type { GraphqlContext } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.pipe.js';
@@ -92,7 +93,12 @@ function graphqlOptions(config: AppConfig, sessionCounts: SessionCountLoaderFact
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: [...limits.plugins, createErrorLoggingPlugin(), graphqlLoggingPlugin],
+    plugins: [
+      ...limits.plugins,
+      ...graphqlCacheControlPlugins,
+      createErrorLoggingPlugin(),
+      graphqlLoggingPlugin,
+    ],
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction),
     // Nest runs no filters on @ResolveField by default, so a domain error from

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { uniqueEmail } from './support/factories.js';
+import { createUser, uniqueEmail } from './support/factories.js';
 import { type GraphqlResponse, type RequestOptions, TestApp } from './support/test-app.js';
 
 const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }';
@@ -48,6 +48,22 @@ describe('security headers', () => {
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('tells browsers and proxies to keep no copy of any answer: signed-in data, sign-in tokens, errors', async () => {
+    const user = await createUser(app);
+    const signedIn = await app.gql('{ me { id email } }', {}, { token: user.token });
+    const signIn = await app.gql('mutation ($input: SignInInput!) { signIn(input: $input) { token } }', {
+      input: { email: user.email, password: user.password },
+    });
+    const invalid = await app.gql('{ me { nope } }');
+
+    expect(signedIn.data).toEqual({ me: { id: user.id, email: user.email } });
+    expect(signIn.data?.signIn).toEqual({ token: expect.any(String) });
+    expect(invalid.status).toBe(400);
+    for (const response of [signedIn, signIn, invalid]) {
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
   });
 
   it('names every request with an id of its own in X-Request-Id', async () => {

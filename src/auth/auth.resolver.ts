@@ -5,7 +5,7 @@ import { bySignedInUser } from '../rate-limit/rate-limit-account.js';
 import { RateLimited } from '../rate-limit/rate-limited.decorator.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
-import type { UserEntity } from '../users/user.entity.js';
+import type { UserAccount } from '../users/user-account.js';
 import { toUserModel } from '../users/user.mapper.js';
 import { User } from '../users/user.model.js';
 import { AuthService, type SignedIn } from './auth.service.js';
@@ -35,7 +35,7 @@ export class AuthResolver {
     description: 'The signed-in user, or null when the request carries no valid session.',
   })
   @UseGuards(OptionalSessionGuard)
-  me(@CurrentUser() user: UserEntity | null): User | null {
+  me(@CurrentUser() user: UserAccount | null): User | null {
     return user ? toUserModel(user) : null;
   }
 
@@ -54,7 +54,7 @@ export class AuthResolver {
   @Mutation(() => Boolean, { description: 'End the requesting session.' })
   @UseGuards(SessionGuard)
   async signOut(
-    @CurrentUser() user: UserEntity,
+    @CurrentUser() user: UserAccount,
     @CurrentSession() session: SessionEntity,
     @Context() { req, res }: GraphqlContext,
   ): Promise<boolean> {
@@ -68,7 +68,7 @@ export class AuthResolver {
   })
   @UseGuards(SessionGuard)
   async signOutOtherSessions(
-    @CurrentUser() user: UserEntity,
+    @CurrentUser() user: UserAccount,
     @CurrentSession() session: SessionEntity,
   ): Promise<SignOutOtherSessionsPayload> {
     const signedOutCount = await this.auth.signOutOtherSessions({ user, session });
@@ -81,7 +81,7 @@ export class AuthResolver {
   @UseGuards(SessionGuard)
   async revokeSession(
     @Args('id', { type: () => ID }) id: string,
-    @CurrentUser() user: UserEntity,
+    @CurrentUser() user: UserAccount,
     @CurrentSession() session: SessionEntity,
     @Context() context: GraphqlContext,
   ): Promise<RevokeSessionPayload> {
@@ -100,7 +100,7 @@ export class AuthResolver {
   @UseGuards(SessionGuard)
   async changePassword(
     @Args('input') input: ChangePasswordInput,
-    @CurrentUser() user: UserEntity,
+    @CurrentUser() user: UserAccount,
     @CurrentSession() session: SessionEntity,
   ): Promise<ChangePasswordPayload> {
     const signedOutCount = await this.auth.changePassword({ user, session }, input);

@@ -7,7 +7,7 @@ import {
   type IssuedSession,
   SessionsService,
 } from '../sessions/sessions.service.js';
-import type { UserEntity } from '../users/user.entity.js';
+import { type UserAccount, toUserAccount } from '../users/user-account.js';
 import { UsersService } from '../users/users.service.js';
 import type { ChangePasswordInput } from './dto/change-password.input.js';
 import type { SignInInput } from './dto/sign-in.input.js';
@@ -15,7 +15,7 @@ import type { SignUpInput } from './dto/sign-up.input.js';
 import { PasswordHasher } from './password-hasher.js';
 
 export interface SignedIn extends IssuedSession {
-  readonly user: UserEntity;
+  readonly user: UserAccount;
 }
 
 @Injectable()
@@ -29,7 +29,7 @@ export class AuthService {
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
     const user = await this.users.create(input.email, await this.passwords.hash(input.password));
-    return { user, ...(await this.sessions.issue(user, client)) };
+    return { user: toUserAccount(user), ...(await this.sessions.issue(user, client)) };
   }
 
   async signIn(input: SignInInput, client: ClientInfo): Promise<SignedIn> {
@@ -38,7 +38,7 @@ export class AuthService {
       ? await this.passwords.verify(user.passwordHash, input.password)
       : await this.passwords.verifyDecoy(input.password);
     if (!user || !passwordMatches) throw new InvalidCredentialsError();
-    return { user, ...(await this.sessions.issue(user, client)) };
+    return { user: toUserAccount(user), ...(await this.sessions.issue(user, client)) };
   }
 
   async signOut({ user, session }: AuthContext): Promise<void> {
@@ -66,7 +66,9 @@ export class AuthService {
    * Returns how many sessions were ended.
    */
   async changePassword({ user, session }: AuthContext, input: ChangePasswordInput): Promise<number> {
-    if (!(await this.passwords.verify(user.passwordHash, input.currentPassword))) {
+    // Read here, not carried by the request's context: see UserAccount.
+    const currentHash = await this.users.passwordHashOf(user.id);
+    if (currentHash === null || !(await this.passwords.verify(currentHash, input.currentPassword))) {
       throw wrongCurrentPassword();
     }
     // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
@@ -75,13 +77,12 @@ export class AuthService {
     // One transaction: a new password with the old sessions still alive (or
     // sessions ended for a change that did not happen) is never visible.
     const signedOutCount = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.users.replacePasswordHash(user.id, user.passwordHash, newHash, manager))) {
+      if (!(await this.users.replacePasswordHash(user.id, currentHash, newHash, manager))) {
         // Changed by a concurrent request since we loaded it: the password given is no longer current.
         throw wrongCurrentPassword();
       }
       return signOutOthers ? this.sessions.endAllExcept(user.id, session.id, manager) : 0;
     });
-    user.passwordHash = newHash;
     return signedOutCount;
   }
 }

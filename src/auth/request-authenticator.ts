@@ -44,6 +44,9 @@ export class RequestAuthenticator {
     const auth = await this.sessions.authenticate(extracted.token);
     if (!auth) return null;
     request.authenticatedUserId = auth.user.id;
+    // Most requests are not due a write; they skip it without a promise or
+    // working out the client's address.
+    if (!this.sessions.activityDue(auth.session)) return auth;
     // Awaited, so the session this request reads (sessions { expiresAt }) and
     // the cookie below carry the renewed expiry.
     const renewed = await this.sessions.recordActivity(auth.session, clientInfoOf(request));

@@ -4,7 +4,6 @@ import type { GraphqlContext } from '../common/request-context.js';
 import type { SessionCountLoader } from '../sessions/session-count.loader.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
 import type { AuthContext, SessionsService } from '../sessions/sessions.service.js';
-import type { UserEntity } from '../users/user.entity.js';
 import type { User } from '../users/user.model.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
@@ -55,7 +54,7 @@ describe('UserSessionFieldsResolver', () => {
   }
 
   const signedInAs = (user: User): AuthContext => ({
-    user: user as UserEntity,
+    user,
     session: { id: 'session' } as SessionEntity,
   });
 

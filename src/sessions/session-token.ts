@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Session tokens are `<session id>.<secret>`: the id finds the row through the
@@ -29,7 +29,8 @@ export function createSessionSecret(): SessionSecret {
 }
 
 export function hashSessionSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  // One-shot crypto.hash (Node 20.12+): no Hash object per request.
+  return hash('sha256', secret, 'buffer');
 }
 
 export function formatSessionToken(sessionId: string, secret: string): string {

@@ -4,7 +4,7 @@ import { type EntityManager, type FindOptionsWhere, Not, Raw, Repository } from 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { PreparedStatement } from '../database/prepared-statement.js';
-import { UserEntity } from '../users/user.entity.js';
+import type { UserAccount } from '../users/user-account.js';
 import { SessionEntity } from './session.entity.js';
 import {
   createSessionSecret,
@@ -28,7 +28,7 @@ export interface IssuedSession {
 
 /** A request's proven identity: the session its token names, and that session's user. */
 export interface AuthContext {
-  readonly user: UserEntity;
+  readonly user: UserAccount;
   readonly session: SessionEntity;
 }
 
@@ -44,7 +44,6 @@ interface AuthenticationRow {
   ipAddress: string | null;
   userAgent: string | null;
   userEmail: string;
-  userPasswordHash: string;
   userCreatedAt: Date;
 }
 
@@ -86,7 +85,7 @@ export class SessionsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async issue(user: UserEntity, client: ClientInfo): Promise<IssuedSession> {
+  async issue(user: UserAccount, client: ClientInfo): Promise<IssuedSession> {
     const { secret, hash } = createSessionSecret();
     const { sessionTtlSeconds: ttl, sessionMaxLifetimeSeconds: maxLifetime } = this.config;
     // The database's clock sets every time, as it judges them in active(); one
@@ -136,33 +135,28 @@ export class SessionsService {
             'session.ip_address AS "ipAddress"',
             'session.user_agent AS "userAgent"',
             'user.email AS "userEmail"',
-            'user.password_hash AS "userPasswordHash"',
             'user.created_at AS "userCreatedAt"',
           ])
           .where(active({ id: Raw((column) => `${column} = :sessionId`, { sessionId: sessionIdSlot }) })),
     );
     const [row] = await this.byId.run(parsed.sessionId);
     if (!row || !sessionSecretMatches(parsed.secret, row.secretHash)) return null;
-    const { userEmail, userPasswordHash, userCreatedAt, ...session } = row;
-    const user = this.sessions.manager.create(UserEntity, {
-      id: row.userId,
-      email: userEmail,
-      passwordHash: userPasswordHash,
-      createdAt: userCreatedAt,
-    });
-    return { user, session: this.sessions.create({ ...session, user }) };
+    const { userEmail, userCreatedAt, ...columns } = row;
+    const user: UserAccount = { id: row.userId, email: userEmail, createdAt: userCreatedAt };
+    // Built directly: the row already has the entity's property names, and
+    // Repository#create() walks the entity metadata on every request to copy them.
+    const session = Object.assign(new SessionEntity(), columns);
+    return { user, session };
   }
 
   /**
-   * Records that `session` (as authenticate() just loaded it) was used: the
-   * last activity, IP and user agent at most once per touch interval, and the
-   * sliding renewal once less than half the idle lifetime is left. Decided from
-   * the loaded row, so most requests write nothing; when a write is due it is
-   * one UPDATE, which the database re-checks (another request may have touched
-   * the row meanwhile, and the app's clock is not the one that counts).
-   * Updates `session` in place; returns whether `expiresAt` moved.
+   * Whether `session` (as authenticate() just loaded it) is due a write by
+   * recordActivity(): the touch interval has passed since its last recorded
+   * activity, or less than half its idle lifetime is left to renew. Decided
+   * from the loaded row without I/O, so most requests skip the write, and the
+   * work of preparing it (the client's address and user agent), altogether.
    */
-  async recordActivity(session: SessionEntity, client: ClientInfo): Promise<boolean> {
+  activityDue(session: SessionEntity): boolean {
     const { sessionTtlSeconds: ttl, sessionTouchIntervalSeconds: touchInterval } = this.config;
     const now = Date.now();
     const touchDue = now - session.lastActiveAt.getTime() >= touchInterval * 1000;
@@ -170,7 +164,20 @@ export class SessionsService {
     // without this check every request of the last half-lifetime would write.
     const renewalDue =
       session.expiresAt < session.absoluteExpiresAt && session.expiresAt.getTime() - now < (ttl * 1000) / 2;
-    if (!touchDue && !renewalDue) return false;
+    return touchDue || renewalDue;
+  }
+
+  /**
+   * Records that `session` was used, when activityDue() says so: the last
+   * activity, IP and user agent at most once per touch interval, and the
+   * sliding renewal once less than half the idle lifetime is left. The write is
+   * one UPDATE, which the database re-checks (another request may have touched
+   * the row meanwhile, and the app's clock is not the one that counts).
+   * Updates `session` in place; returns whether `expiresAt` moved.
+   */
+  async recordActivity(session: SessionEntity, client: ClientInfo): Promise<boolean> {
+    if (!this.activityDue(session)) return false;
+    const { sessionTtlSeconds: ttl, sessionTouchIntervalSeconds: touchInterval } = this.config;
 
     const renewalDueSql =
       'expires_at < absolute_expires_at AND expires_at < now() + make_interval(secs => :halfTtl)';

@@ -1,7 +1,7 @@
-import type { UserEntity } from './user.entity.js';
+import type { UserAccount } from './user-account.js';
 import type { User } from './user.model.js';
 
 /** Copies the public fields only: the password hash cannot leak by a forgotten `@Field`. */
-export function toUserModel(entity: UserEntity): User {
+export function toUserModel(entity: UserAccount): User {
   return { id: entity.id, email: entity.email, createdAt: entity.createdAt };
 }

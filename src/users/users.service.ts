@@ -15,6 +15,15 @@ export class UsersService {
     return this.users.findOneBy({ email: normalizeEmail(email) });
   }
 
+  /** The stored password hash of a user, or `null` when the user no longer exists. */
+  async passwordHashOf(userId: string): Promise<string | null> {
+    const user = await this.users.findOne({
+      select: { id: true, passwordHash: true },
+      where: { id: userId },
+    });
+    return user?.passwordHash ?? null;
+  }
+
   async create(email: string, passwordHash: string): Promise<UserEntity> {
     try {
       return await this.users.save(this.users.create({ email: normalizeEmail(email), passwordHash }));
