@@ -63,7 +63,7 @@ describe('request log', () => {
     const response = await app.gql(
       'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }',
       { input: { email: user.email, password: user.password } },
-      { token: other.token, cookie: user.token },
+      { token: other.token, cookie: user.token, headers: { 'proxy-authorization': 'Basic proxy-secret' } },
     );
     // A mutation over GET is refused, but its URL (with the password) reaches the log.
     const overGet = await fetch(
@@ -76,7 +76,9 @@ describe('request log', () => {
     const newToken = (response.data as { signIn: { token: string } }).signIn.token;
     const line = await log.requestLine(response.headers.get('x-request-id'));
     expect(line).toMatchObject({
-      req: { headers: { authorization: '[Redacted]', cookie: '[Redacted]' } },
+      req: {
+        headers: { authorization: '[Redacted]', cookie: '[Redacted]', 'proxy-authorization': '[Redacted]' },
+      },
       res: { headers: { 'set-cookie': '[Redacted]' } },
     });
     expect(overGet.status).toBe(405);
@@ -84,6 +86,7 @@ describe('request log', () => {
       req: { method: 'GET', url: '/graphql' },
       res: { statusCode: 405 },
     });
+    expect(log.text).not.toContain('proxy-secret');
     for (const secret of [user.password, user.token, other.token, newToken]) {
       expect(log.text).not.toContain(secret);
       // The secret half of a token alone, too.

@@ -1,19 +1,25 @@
 import type { Request } from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import type { Options } from 'pino-http';
 import { requestIdFor } from '../common/request-id.js';
 
+const CENSOR = '[Redacted]';
+
 /**
- * Never written to a log. Headers are logged for debugging, so the credentials
- * among them are cut out here; request bodies and GraphQL variables (where
- * passwords travel) are not logged at all, and these paths catch them should
- * someone log one anyway.
+ * Request headers that carry credentials. Headers are logged for debugging;
+ * these are replaced by the `req` serializer below, which copies the headers
+ * anyway, rather than by a redaction path: redacting a path that is present
+ * clones the object again, and nearly every signed-in request has one of these.
+ */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/**
+ * Never written to a log. Request bodies and GraphQL variables (where passwords
+ * travel) are not logged at all; these paths catch them should someone log one
+ * anyway.
  */
 export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["proxy-authorization"]',
   'res.headers["set-cookie"]',
   'password',
   'token',
@@ -30,7 +36,7 @@ export const REDACTED_PATHS = [
 export function createRootLogger(level: LevelWithSilent, destination?: DestinationStream): Logger {
   const options = {
     level,
-    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);
@@ -48,12 +54,18 @@ export function httpLoggerOptions(root: Logger): Options<IncomingMessage, Server
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; headers: unknown; remoteAddress: string }) => ({
+      req: (req: {
+        id: unknown;
+        method: string;
+        url: string;
+        headers: IncomingHttpHeaders;
+        remoteAddress: string;
+      }) => ({
         id: req.id,
         method: req.method,
         // The path only: a query string may carry GraphQL variables.
         url: req.url.split('?')[0],
-        headers: req.headers,
+        headers: withoutCredentials(req.headers),
         remoteAddress: req.remoteAddress,
       }),
     },
@@ -70,4 +82,10 @@ function requestFacts(incoming: IncomingMessage): Record<string, unknown> {
     operationType: req.graphqlOperation?.type,
     userId: req.authenticatedUserId,
   };
+}
+
+function withoutCredentials(headers: IncomingHttpHeaders): Record<string, unknown> {
+  const logged: Record<string, unknown> = {};
+  for (const name in headers) logged[name] = CREDENTIAL_HEADERS.has(name) ? CENSOR : headers[name];
+  return logged;
 }
