@@ -1,10 +1,10 @@
+import type { AuthenticatedSession } from '../sessions/sessions.service.js';
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GraphqlContext } from '../common/request-context.js';
 import { bySignedInUser } from '../rate-limit/rate-limit-account.js';
 import { RateLimited } from '../rate-limit/rate-limited.decorator.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
-import type { SessionEntity } from '../sessions/session.entity.js';
 import type { UserAccount } from '../users/user-account.js';
 import { toUserModel } from '../users/user.mapper.js';
 import { User } from '../users/user.model.js';
@@ -55,7 +55,7 @@ export class AuthResolver {
   @UseGuards(SessionGuard)
   async signOut(
     @CurrentUser() user: UserAccount,
-    @CurrentSession() session: SessionEntity,
+    @CurrentSession() session: AuthenticatedSession,
     @Context() { req, res }: GraphqlContext,
   ): Promise<boolean> {
     await this.auth.signOut({ user, session });
@@ -69,7 +69,7 @@ export class AuthResolver {
   @UseGuards(SessionGuard)
   async signOutOtherSessions(
     @CurrentUser() user: UserAccount,
-    @CurrentSession() session: SessionEntity,
+    @CurrentSession() session: AuthenticatedSession,
   ): Promise<SignOutOtherSessionsPayload> {
     const signedOutCount = await this.auth.signOutOtherSessions({ user, session });
     return { signedOutCount, user: toUserModel(user) };
@@ -82,7 +82,7 @@ export class AuthResolver {
   async revokeSession(
     @Args('id', { type: () => ID }) id: string,
     @CurrentUser() user: UserAccount,
-    @CurrentSession() session: SessionEntity,
+    @CurrentSession() session: AuthenticatedSession,
     @Context() context: GraphqlContext,
   ): Promise<RevokeSessionPayload> {
     const revokedSessionId = await this.auth.revokeSession({ user, session }, id);
@@ -101,7 +101,7 @@ export class AuthResolver {
   async changePassword(
     @Args('input') input: ChangePasswordInput,
     @CurrentUser() user: UserAccount,
-    @CurrentSession() session: SessionEntity,
+    @CurrentSession() session: AuthenticatedSession,
   ): Promise<ChangePasswordPayload> {
     const signedOutCount = await this.auth.changePassword({ user, session }, input);
     return { signedOutCount, user: toUserModel(user) };

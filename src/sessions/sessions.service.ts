@@ -26,23 +26,26 @@ export interface IssuedSession {
   readonly token: string;
 }
 
+/**
+ * A session as a signed-in request carries it: what its id is and what
+ * deciding on its activity and renewal takes. The device details (address,
+ * user agent, start) are read where they are shown, by listActive(), so the
+ * lookup every request makes does not load them.
+ */
+export type AuthenticatedSession = Pick<
+  SessionEntity,
+  'id' | 'userId' | 'lastActiveAt' | 'expiresAt' | 'absoluteExpiresAt'
+>;
+
 /** A request's proven identity: the session its token names, and that session's user. */
 export interface AuthContext {
   readonly user: UserAccount;
-  readonly session: SessionEntity;
+  readonly session: AuthenticatedSession;
 }
 
 /** A session row with its user's columns, as the authentication statement returns it. */
-interface AuthenticationRow {
-  id: string;
-  userId: string;
+interface AuthenticationRow extends AuthenticatedSession {
   secretHash: Buffer;
-  createdAt: Date;
-  lastActiveAt: Date;
-  expiresAt: Date;
-  absoluteExpiresAt: Date;
-  ipAddress: string | null;
-  userAgent: string | null;
   userEmail: string;
   userCreatedAt: Date;
 }
@@ -51,8 +54,6 @@ interface AuthenticationRow {
 interface TouchedRow {
   last_active_at: Date;
   expires_at: Date;
-  ip_address: string | null;
-  user_agent: string | null;
 }
 
 const MAX_USER_AGENT_LENGTH = 512;
@@ -128,12 +129,9 @@ export class SessionsService {
             'session.id AS "id"',
             'session.user_id AS "userId"',
             'session.secret_hash AS "secretHash"',
-            'session.created_at AS "createdAt"',
             'session.last_active_at AS "lastActiveAt"',
             'session.expires_at AS "expiresAt"',
             'session.absolute_expires_at AS "absoluteExpiresAt"',
-            'session.ip_address AS "ipAddress"',
-            'session.user_agent AS "userAgent"',
             'user.email AS "userEmail"',
             'user.created_at AS "userCreatedAt"',
           ])
@@ -141,12 +139,11 @@ export class SessionsService {
     );
     const [row] = await this.byId.run(parsed.sessionId);
     if (!row || !sessionSecretMatches(parsed.secret, row.secretHash)) return null;
-    const { userEmail, userCreatedAt, ...columns } = row;
-    const user: UserAccount = { id: row.userId, email: userEmail, createdAt: userCreatedAt };
-    // Built directly: the row already has the entity's property names, and
-    // Repository#create() walks the entity metadata on every request to copy them.
-    const session = Object.assign(new SessionEntity(), columns);
-    return { user, session };
+    const { id, userId, lastActiveAt, expiresAt, absoluteExpiresAt, userEmail, userCreatedAt } = row;
+    return {
+      user: { id: userId, email: userEmail, createdAt: userCreatedAt },
+      session: { id, userId, lastActiveAt, expiresAt, absoluteExpiresAt },
+    };
   }
 
   /**
@@ -156,7 +153,7 @@ export class SessionsService {
    * from the loaded row without I/O, so most requests skip the write, and the
    * work of preparing it (the client's address and user agent), altogether.
    */
-  activityDue(session: SessionEntity): boolean {
+  activityDue(session: AuthenticatedSession): boolean {
     const { sessionTtlSeconds: ttl, sessionTouchIntervalSeconds: touchInterval } = this.config;
     const now = Date.now();
     const touchDue = now - session.lastActiveAt.getTime() >= touchInterval * 1000;
@@ -175,7 +172,7 @@ export class SessionsService {
    * the row meanwhile, and the app's clock is not the one that counts).
    * Updates `session` in place; returns whether `expiresAt` moved.
    */
-  async recordActivity(session: SessionEntity, client: ClientInfo): Promise<boolean> {
+  async recordActivity(session: AuthenticatedSession, client: ClientInfo): Promise<boolean> {
     if (!this.activityDue(session)) return false;
     const { sessionTtlSeconds: ttl, sessionTouchIntervalSeconds: touchInterval } = this.config;
 
@@ -195,7 +192,7 @@ export class SessionsService {
       .where(active({ id: session.id }))
       .andWhere(`(last_active_at <= now() - make_interval(secs => :touchInterval) OR (${renewalDueSql}))`)
       .setParameters({ ttl, halfTtl: ttl / 2, touchInterval })
-      .returning('last_active_at, expires_at, ip_address, user_agent')
+      .returning('last_active_at, expires_at')
       .execute();
     // No row: the session ended meanwhile, or a concurrent request touched it first.
     const [row] = result.raw as TouchedRow[];
@@ -203,8 +200,6 @@ export class SessionsService {
     const renewed = row.expires_at.getTime() !== session.expiresAt.getTime();
     session.lastActiveAt = row.last_active_at;
     session.expiresAt = row.expires_at;
-    session.ipAddress = row.ip_address;
-    session.userAgent = row.user_agent;
     return renewed;
   }
 
