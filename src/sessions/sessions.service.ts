@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, type FindOptionsWhere, Not, Raw, Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { CoalescingLookup } from '../database/coalescing-lookup.js';
 import { PreparedStatement } from '../database/prepared-statement.js';
 import type { UserAccount } from '../users/user-account.js';
 import { SessionEntity } from './session.entity.js';
@@ -79,7 +80,7 @@ function truncateUserAgent(userAgent: string | null): string | null {
 @Injectable()
 export class SessionsService {
   private countByUser?: PreparedStatement<{ userId: string; count: number }>;
-  private byId?: PreparedStatement<AuthenticationRow>;
+  private sessionLookup?: CoalescingLookup<string, AuthenticationRow>;
 
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
@@ -110,18 +111,36 @@ export class SessionsService {
     return { session, token: formatSessionToken(session.id, secret) };
   }
 
-  /** The session and user a token proves, in one query; `null` for any token that proves nothing. */
+  /**
+   * The session and user a token proves, in one query; `null` for any token
+   * that proves nothing. Lookups of concurrent requests share that query
+   * (CoalescingLookup): under load a request costs less than one round trip.
+   */
   async authenticate(token: string): Promise<AuthContext | null> {
     const parsed = parseSessionToken(token);
     if (!parsed) return null;
-    // Every authenticated request runs this: one named prepared statement, one
-    // round trip, no query builder per call. (`findOne` with a relation sent
-    // two statements, SELECT DISTINCT … LIMIT 1 then the join, both planned
-    // anew each time: bench/results/README.md.)
-    this.byId ??= PreparedStatement.fromQueryBuilder<AuthenticationRow>(
+    this.sessionLookup ??= this.createSessionLookup();
+    const row = await this.sessionLookup.find(parsed.sessionId);
+    if (!row || !sessionSecretMatches(parsed.secret, row.secretHash)) return null;
+    const { id, userId, lastActiveAt, expiresAt, absoluteExpiresAt, userEmail, userCreatedAt } = row;
+    return {
+      user: { id: userId, email: userEmail, createdAt: userCreatedAt },
+      session: { id, userId, lastActiveAt, expiresAt, absoluteExpiresAt },
+    };
+  }
+
+  /**
+   * Every authenticated request runs this statement: a named prepared
+   * statement, no query builder per call. (`findOne` with a relation sent two
+   * statements, SELECT DISTINCT … LIMIT 1 then the join, both planned anew each
+   * time: bench/results/README.md.) It takes an array of session ids; the
+   * primary key serves `id = ANY($1)` as it serves `id = $1`.
+   */
+  private createSessionLookup(): CoalescingLookup<string, AuthenticationRow> {
+    const statement = PreparedStatement.fromQueryBuilder<AuthenticationRow>(
       this.sessions.manager.dataSource,
       'sessions_authenticate',
-      (sessionIdSlot) =>
+      (sessionIdsSlot) =>
         this.sessions
           .createQueryBuilder('session')
           .innerJoin('session.user', 'user')
@@ -135,15 +154,14 @@ export class SessionsService {
             'user.email AS "userEmail"',
             'user.created_at AS "userCreatedAt"',
           ])
-          .where(active({ id: Raw((column) => `${column} = :sessionId`, { sessionId: sessionIdSlot }) })),
+          .where(
+            active({ id: Raw((column) => `${column} = ANY(:sessionIds)`, { sessionIds: sessionIdsSlot }) }),
+          ),
     );
-    const [row] = await this.byId.run(parsed.sessionId);
-    if (!row || !sessionSecretMatches(parsed.secret, row.secretHash)) return null;
-    const { id, userId, lastActiveAt, expiresAt, absoluteExpiresAt, userEmail, userCreatedAt } = row;
-    return {
-      user: { id: userId, email: userEmail, createdAt: userCreatedAt },
-      session: { id, userId, lastActiveAt, expiresAt, absoluteExpiresAt },
-    };
+    return new CoalescingLookup(
+      (sessionIds) => statement.run(sessionIds),
+      (row) => row.id,
+    );
   }
 
   /**

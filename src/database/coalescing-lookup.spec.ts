@@ -1,0 +1,67 @@
+import { CoalescingLookup } from './coalescing-lookup.js';
+
+interface Row {
+  id: string;
+  name: string;
+}
+
+/** A lookup over `rows` that records the keys of each statement it would send. */
+function lookupOver(rows: Row[], fail?: (keys: readonly string[]) => boolean) {
+  const statements: string[][] = [];
+  const lookup = new CoalescingLookup<string, Row>(
+    (keys) => {
+      statements.push([...keys]);
+      if (fail?.(keys)) return Promise.reject(new Error('connection terminated'));
+      // In reverse, as a database may: answers are matched by key, not position.
+      return Promise.resolve(rows.filter((row) => keys.includes(row.id)).reverse());
+    },
+    (row) => row.id,
+  );
+  return { lookup, statements };
+}
+
+describe('CoalescingLookup', () => {
+  const rows = [
+    { id: 'a', name: 'Alice' },
+    { id: 'b', name: 'Bob' },
+  ];
+
+  it('sends the keys asked for in one turn of the event loop as one statement, answering each by key', async () => {
+    const { lookup, statements } = lookupOver(rows);
+
+    const answers = await Promise.all(['a', 'missing', 'b', 'a'].map((key) => lookup.find(key)));
+
+    expect(statements).toEqual([['a', 'missing', 'b', 'a']]);
+    expect(answers).toEqual([rows[0], undefined, rows[1], rows[0]]);
+  });
+
+  it('remembers nothing: a key asked for again later is looked up again', async () => {
+    const { lookup, statements } = lookupOver(rows);
+
+    await lookup.find('a');
+    rows[0].name = 'Alice, renamed';
+    const later = await lookup.find('a');
+
+    expect(statements).toEqual([['a'], ['a']]);
+    expect(later?.name).toBe('Alice, renamed');
+  });
+
+  it('rejects every lookup of a failed statement, and the next batch is served', async () => {
+    let failing = true;
+    const { lookup } = lookupOver(rows, () => failing);
+
+    const failed = await Promise.allSettled([lookup.find('a'), lookup.find('b')]);
+    failing = false;
+
+    expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    await expect(lookup.find('b')).resolves.toEqual(rows[1]);
+  });
+
+  it('splits a crowd into statements of at most 100 keys', async () => {
+    const { lookup, statements } = lookupOver(rows);
+
+    await Promise.all(Array.from({ length: 250 }, (_, i) => lookup.find(`key-${i}`)));
+
+    expect(statements.map((keys) => keys.length)).toEqual([100, 100, 50]);
+  });
+});

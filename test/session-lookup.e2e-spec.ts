@@ -1,0 +1,84 @@
+import { expect } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { SessionsService } from '../src/sessions/sessions.service.js';
+import { createUser, signIn, type TestUser } from './support/factories.js';
+import { TestApp } from './support/test-app.js';
+
+const sessionIdOf = (token: string): string => token.split('.')[0];
+const secretOf = (token: string): string => token.split('.')[1];
+
+/**
+ * Concurrent requests share the statement that looks their sessions up
+ * (CoalescingLookup). Sharing a statement must never mean sharing an answer:
+ * each token gets its own session and user, or nothing.
+ */
+describe('session lookups of concurrent requests', () => {
+  let app: TestApp;
+  let sessions: SessionsService;
+
+  beforeAll(async () => {
+    app = await TestApp.create();
+    sessions = app.app.get(SessionsService);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers each token with its own session and user, or null, from one statement', async () => {
+    const [alice, bob, carol, dave] = await Promise.all([1, 2, 3, 4].map(() => createUser(app)));
+    const bobsLaptop = await signIn(app, bob);
+    await app.sql(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      sessionIdOf(dave.token),
+    ]);
+    const tokens = {
+      alice: alice.token,
+      bob: bob.token,
+      bobsLaptop: bobsLaptop.token,
+      // Carol's session id with Alice's secret: a real id, the wrong proof.
+      carolWithAlicesSecret: `${sessionIdOf(carol.token)}.${secretOf(alice.token)}`,
+      daveExpired: dave.token,
+      unknownId: `${randomUUID()}.${secretOf(alice.token)}`,
+      // The same token twice in one batch.
+      aliceAgain: alice.token,
+    };
+
+    let results: Record<string, Awaited<ReturnType<SessionsService['authenticate']>>> = {};
+    const statements = await app.statementsDuring(async () => {
+      // Asked for in the same turn of the event loop, as concurrent requests would.
+      const answers = await Promise.all(Object.values(tokens).map((token) => sessions.authenticate(token)));
+      results = Object.fromEntries(Object.keys(tokens).map((name, i) => [name, answers[i]]));
+    });
+
+    expect(statements).toHaveLength(1);
+    const own = (user: TestUser, token: string) => ({
+      user: { id: user.id, email: user.email, createdAt: expect.any(Date) },
+      session: expect.objectContaining({ id: sessionIdOf(token), userId: user.id }),
+    });
+    expect(results).toEqual({
+      alice: own(alice, alice.token),
+      bob: own(bob, bob.token),
+      bobsLaptop: own(bob, bobsLaptop.token),
+      carolWithAlicesSecret: null,
+      daveExpired: null,
+      unknownId: null,
+      aliceAgain: own(alice, alice.token),
+    });
+  });
+
+  it('never crosses answers between requests arriving together over HTTP', async () => {
+    const users = await Promise.all(Array.from({ length: 12 }, () => createUser(app)));
+    // Each user asks several times at once, interleaved with the others.
+    const asked = Array.from({ length: 5 }, () => users).flat();
+
+    const responses = await Promise.all(
+      asked.map((user) =>
+        app.gql<{ me: { id: string; email: string } }>('{ me { id email } }', {}, { token: user.token }),
+      ),
+    );
+
+    expect(responses.map((response) => response.data?.me)).toEqual(
+      asked.map((user) => ({ id: user.id, email: user.email })),
+    );
+  });
+});
