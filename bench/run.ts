@@ -4,6 +4,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { type SeededSession, Seeder, startBenchDatabase } from './support/database.js';
+import { crossedAnswers } from './support/crossed-answers.js';
 import { graphqlOk } from './support/http.js';
 import { measureLatency, measureThroughput, median, type ThroughputResult } from './support/load.js';
 import { LoadSampler, machineInfo } from './support/machine.js';
@@ -71,11 +72,17 @@ async function main(): Promise<void> {
         perConnection: headersOf ? (i) => ({ headers: headersOf(readers[i % readers.length]) }) : undefined,
         verifyBody: (body) => expected.test(body),
         cpu,
+        countStatements: (action) => running.statementCountDuring(action),
       });
       if (result.failures > 0) failures.push(`${name}: ${result.failures} failed or wrong answers`);
       log(`  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
       return { ...result, statementsPerRequest: statements.length };
     };
+
+    const crossed = await crossedAnswers(url, readers);
+    log(`${crossed.requests} simultaneous me { id }: ${crossed.crossed} named another user`);
+    if (crossed.crossed > 0)
+      failures.push(`${crossed.crossed} of ${crossed.requests} answers named another user`);
 
     const floor = await throughput('floor', QUERIES.floor, EXPECTED_BODY.floor, null);
     const bearerMeId = await throughput('bearer me { id }', QUERIES.meId, EXPECTED_BODY.meId, bearer);
@@ -217,6 +224,7 @@ async function main(): Promise<void> {
         bearerMeCountLarge,
         signIn: { ...signIn, statementsPerRequest: signInStatements.length },
       },
+      crossedAnswers: crossed,
       countLatency: { small: countAtSmall, large: countAtLarge },
       signOutOthers,
       process: { firstStartMs, restartMs, idleRssBytes, peakRssBytes },

@@ -8,13 +8,20 @@
 // The benchmark drives it over the IPC channel of the child process:
 //   { type: 'record' }  → forget what was recorded, start recording, answer { type: 'recording' }
 //   { type: 'report' }  → stop recording, answer { type: 'statements', statements: [{ text, values }] }
+//   { type: 'count' }   → start counting from 0, answer { type: 'counting' }
+//   { type: 'total' }   → stop counting, answer { type: 'counted', count }
+// Counting keeps no statement, so it can run through a whole measurement at
+// the cost of an increment per statement.
 import pg from 'pg';
 
 let recording = false;
 let statements = [];
+let counting = false;
+let count = 0;
 
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function recordedQuery(config, values, callback) {
+  if (counting) count++;
   if (recording) {
     const text = typeof config === 'string' ? config : config?.text;
     const parameters = Array.isArray(values) ? values : config?.values;
@@ -38,5 +45,12 @@ process.on('message', (message) => {
   } else if (message?.type === 'report') {
     recording = false;
     process.send?.({ type: 'statements', statements });
+  } else if (message?.type === 'count') {
+    count = 0;
+    counting = true;
+    process.send?.({ type: 'counting' });
+  } else if (message?.type === 'total') {
+    counting = false;
+    process.send?.({ type: 'counted', count });
   }
 });

@@ -18,6 +18,8 @@ export interface ThroughputOptions {
   readonly verifyBody: (body: string) => boolean;
   /** Also measure the CPU time each request costs. */
   readonly cpu?: CpuSources;
+  /** Also count the SQL statements the server sent during the measurement (ServerProcess#statementCountDuring). */
+  readonly countStatements?: <T>(action: () => Promise<T>) => Promise<{ result: T; statements: number }>;
 }
 
 export interface ThroughputResult {
@@ -29,13 +31,21 @@ export interface ThroughputResult {
   /** Connection errors, timeouts, non-2xx answers and bodies that failed `verifyBody`. */
   readonly failures: number;
   readonly cpu?: CpuPerRequest;
+  /**
+   * Statements sent over the measurement divided by the requests answered: below
+   * the statements of one request alone when concurrent requests share one.
+   */
+  readonly statementsPerRequestUnderLoad?: number;
 }
 
 /** Closed-loop load at a fixed number of connections (autocannon), after a warm-up. */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   if (options.warmupSeconds > 0) await run(options, options.warmupSeconds);
   const before = options.cpu && (await cpuSnapshot(options.cpu));
-  const result = await run(options, options.durationSeconds);
+  const counted = options.countStatements
+    ? await options.countStatements(() => run(options, options.durationSeconds))
+    : { result: await run(options, options.durationSeconds), statements: undefined };
+  const { result } = counted;
   const cpu = options.cpu && (await cpuPerRequest(before, options.cpu, result.requests.total));
   // autocannon stops sending, but the server is still answering what it had
   // queued: let it drain, so the next measurement starts from an idle server.
@@ -48,6 +58,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     requests: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx + result.mismatches,
     cpu,
+    statementsPerRequestUnderLoad:
+      counted.statements === undefined ? undefined : counted.statements / Math.max(1, result.requests.total),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CrossedAnswers } from './crossed-answers.js';
 import type { LatencyResult, ThroughputResult } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { ExplainedStatement } from './plans.js';
@@ -26,6 +27,7 @@ export interface BenchResults {
     bearerMeCountLarge: Throughput;
     signIn: Throughput;
   };
+  readonly crossedAnswers: CrossedAnswers;
   readonly countLatency: { small: CountLatency; large: CountLatency };
   readonly signOutOthers: Array<{
     others: number;
@@ -54,6 +56,10 @@ export function renderMarkdown(results: BenchResults & { server: string }): stri
     `| ${name} | ${number(result.requestsPerSecond)} | ${number(result.p50Ms)} | ${number(result.p99Ms)} | ${ratio(
       result.requestsPerSecond / floor,
     )} | ${target} | ${result.statementsPerRequest} | ${
+      result.statementsPerRequestUnderLoad === undefined
+        ? 'n/a'
+        : number(result.statementsPerRequestUnderLoad, 2)
+    } | ${
       result.cpu ? `${number(result.cpu.serverMicros)} + ${number(result.cpu.postgresMicros)}` : 'n/a'
     } |`;
   const { small, large } = results.countLatency;
@@ -72,12 +78,14 @@ ${results.failures.length > 0 ? `\n**This run is not valid:** ${results.failures
 ## Throughput at ${settings.connections} connections
 
 Latencies in whole ms (autocannon's resolution). "× floor" is requests/s relative to \`{ __typename }\` in the same run. "SQL" is the number of
-statements the server sent to PostgreSQL for one request (counted at \`pg.Client#query\`). "CPU µs/req" is the CPU
+statements the server sent to PostgreSQL for one request sent alone (counted at \`pg.Client#query\`); "SQL/req under load" is
+the statements it sent over the measurement divided by the requests it answered, lower where concurrent requests
+shared a session lookup (src/database/coalescing-lookup.ts). "CPU µs/req" is the CPU
 time (user + system, from /proc) one request cost the server process + the PostgreSQL backends serving it: steadier
 than req/s when other processes share the cores.
 
-| request | req/s | p50 | p99 | × floor | target | SQL | CPU µs/req |
-| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |
+| request | req/s | p50 | p99 | × floor | target | SQL | SQL/req under load | CPU µs/req |
+| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |
 ${row('1. floor: `{ __typename }`, no token', t.floor)}
 ${row('2a. `{ me { id } }`, bearer', t.bearerMeId, '≥ 0.70×')}
 ${row('2b. `{ me { id activeSessionCount } }`, bearer', t.bearerMeCount, '≥ 0.50×')}
@@ -88,6 +96,8 @@ ${row(`2b at ${number(large.rows)} session rows`, t.bearerMeCountLarge)}
 ${row('6. `signIn` (Argon2 verify + INSERT)', t.signIn)}
 
 Tables held ${number(small.rows)} session rows for 1–3. Argon2: ${results.argon2}.
+
+Shared lookups, checked: ${number(results.crossedAnswers.requests)} \`me { id }\` requests sent ${number(results.crossedAnswers.atOnce)} at a time, each with its own user's token; ${results.crossedAnswers.crossed} named another user (must be 0).
 
 ## 4. \`signOutOtherSessions\`
 
