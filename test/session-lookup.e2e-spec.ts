@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { SessionsService } from '../src/sessions/sessions.service.js';
-import { createUser, signIn, type TestUser } from './support/factories.js';
+import { addSessions, createUser, signIn, type TestUser } from './support/factories.js';
 import { TestApp } from './support/test-app.js';
 
 const sessionIdOf = (token: string): string => token.split('.')[0];
@@ -80,5 +80,29 @@ describe('session lookups of concurrent requests', () => {
     expect(responses.map((response) => response.data?.me)).toEqual(
       asked.map((user) => ({ id: user.id, email: user.email })),
     );
+  });
+
+  it("counts the active sessions of concurrent requests' users in one statement, each its own", async () => {
+    const [alice, bob, carol] = await Promise.all([1, 2, 3].map(() => createUser(app)));
+    await addSessions(app, alice, 2);
+    await addSessions(app, carol, 4, { expired: true });
+    const noSuchUser = randomUUID();
+
+    let counts: Array<Map<string, number>> = [];
+    const statements = await app.statementsDuring(async () => {
+      // Three requests' DataLoaders dispatching in the same turn of the event loop.
+      counts = await Promise.all([
+        sessions.countActiveByUser([alice.id]),
+        sessions.countActiveByUser([bob.id, carol.id]),
+        sessions.countActiveByUser([alice.id, noSuchUser]),
+      ]);
+    });
+
+    expect(statements).toHaveLength(1);
+    expect(counts.map((map) => Object.fromEntries(map))).toEqual([
+      { [alice.id]: 3 },
+      { [bob.id]: 1, [carol.id]: 1 },
+      { [alice.id]: 3, [noSuchUser]: 0 },
+    ]);
   });
 });

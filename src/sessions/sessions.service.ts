@@ -51,6 +51,12 @@ interface AuthenticationRow extends AuthenticatedSession {
   userCreatedAt: Date;
 }
 
+/** A user's number of active sessions; users with none have no row. */
+interface ActiveCountRow {
+  userId: string;
+  count: number;
+}
+
 /** What the touch's RETURNING hands back. */
 interface TouchedRow {
   last_active_at: Date;
@@ -79,7 +85,7 @@ function truncateUserAgent(userAgent: string | null): string | null {
 
 @Injectable()
 export class SessionsService {
-  private countByUser?: PreparedStatement<{ userId: string; count: number }>;
+  private activeCounts?: CoalescingLookup<string, ActiveCountRow>;
   private sessionLookup?: CoalescingLookup<string, AuthenticationRow>;
 
   constructor(
@@ -223,10 +229,20 @@ export class SessionsService {
 
   /**
    * `activeSessionCount` of several users in one statement: the batch of the
-   * per-request DataLoader. Users with no active session are absent (count 0).
+   * per-request DataLoader. Every user asked for is in the map (0 when none is active).
    */
   async countActiveByUser(userIds: readonly string[]): Promise<Map<string, number>> {
-    this.countByUser ??= PreparedStatement.fromQueryBuilder<{ userId: string; count: number }>(
+    const lookup = (this.activeCounts ??= this.createActiveCountLookup());
+    const counted = await Promise.all(userIds.map((userId) => lookup.find(userId)));
+    return new Map(userIds.map((userId, i) => [userId, counted[i]?.count ?? 0]));
+  }
+
+  /**
+   * One `GROUP BY` statement for a batch of users, shared by the requests in
+   * flight at the same moment (CoalescingLookup), as the session lookup is.
+   */
+  private createActiveCountLookup(): CoalescingLookup<string, ActiveCountRow> {
+    const statement = PreparedStatement.fromQueryBuilder<ActiveCountRow>(
       this.sessions.manager.dataSource,
       'sessions_count_active_by_user',
       (userIdsSlot) =>
@@ -238,8 +254,10 @@ export class SessionsService {
           .where(active({ userId: Raw((column) => `${column} = ANY(:userIds)`, { userIds: userIdsSlot }) }))
           .groupBy('session.userId'),
     );
-    const rows = await this.countByUser.run([...new Set(userIds)]);
-    return new Map(rows.map((row) => [row.userId, row.count]));
+    return new CoalescingLookup(
+      (userIds) => statement.run(userIds),
+      (row) => row.userId,
+    );
   }
 
   /** The user's active sessions, most recently active first. */
