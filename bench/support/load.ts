@@ -103,6 +103,30 @@ export async function measureLatency(
   return summarize(timings);
 }
 
+/**
+ * One request at a time to each of several targets, taking turns: `rounds`
+ * rounds of `samplesPerRound` requests each. Whatever else the machine does
+ * (a checkpoint, autovacuum, another process) then lands on every target alike
+ * instead of on whichever was measured at that moment.
+ */
+export async function alternatingLatency(
+  actions: Array<() => Promise<unknown>>,
+  { rounds, samplesPerRound, warmup }: { rounds: number; samplesPerRound: number; warmup: number },
+): Promise<LatencyResult[]> {
+  for (const action of actions) for (let i = 0; i < warmup; i++) await action();
+  const timings = actions.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, action] of actions.entries()) {
+      for (let i = 0; i < samplesPerRound; i++) {
+        const started = performance.now();
+        await action();
+        timings[index].push(performance.now() - started);
+      }
+    }
+  }
+  return timings.map(summarize);
+}
+
 export function summarize(timings: number[]): LatencyResult {
   const sorted = [...timings].sort((a, b) => a - b);
   return {

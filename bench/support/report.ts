@@ -118,7 +118,9 @@ ${results.signOutOthers
 ## 5. \`activeSessionCount\` against the table size
 
 \`{ me { id activeSessionCount } }\` for a user with 10 sessions, one request at a time (${number(small.samples)}
-samples after a warm-up), with most rows belonging to other users (10 % of them expired).
+samples at each size after a warm-up), with most rows belonging to other users (10 % of them expired). Two
+servers, one on a database of each size on the same PostgreSQL, take turns (10 rounds of 200 requests each),
+so the machine's other work lands on both sizes alike.
 
 | session rows | p50 (ms) | p99 (ms) | mean (ms) |
 | ---: | ---: | ---: | ---: |
