@@ -1,18 +1,10 @@
 import { addSessions, createUser, signIn } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const isCount = (text: string) => /count\(/i.test(text) && /"sessions"/.test(text);
 
 describe('activeSessionCount', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('counts active sessions only, however many other users and expired rows the table holds', async () => {
     const alice = await createUser(app);

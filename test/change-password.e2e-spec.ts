@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import { createUser, signIn, type TestUser, whoAmI } from './support/factories.js';
 import { sessionIdOf, sessionIdsOf } from './support/session-rows.js';
-import { TestApp, withoutRequestIds } from './support/test-app.js';
+import { useTestApp, withoutRequestIds } from './support/test-app.js';
 
 const CHANGE_PASSWORD = `mutation ChangePassword($input: ChangePasswordInput!) {
   changePassword(input: $input) { signedOutCount user { id activeSessionCount } }
@@ -11,15 +11,7 @@ const SIGN_IN = 'mutation($input: SignInInput!) { signIn(input: $input) { user {
 const NEW_PASSWORD = 'a brand new passphrase';
 
 describe('changePassword', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   async function passwordHashOf(user: TestUser): Promise<string> {
     const [row] = await app.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [

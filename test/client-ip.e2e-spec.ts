@@ -1,5 +1,5 @@
 import { createUser } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 const FORWARDED_FOR = '203.0.113.7';
 
@@ -13,15 +13,7 @@ async function recordedIp(app: TestApp, userId: string): Promise<string | null> 
 
 describe('the client IP recorded on a session', () => {
   describe('without TRUST_PROXY', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create();
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp();
 
     it('is the socket address: a forged X-Forwarded-For is ignored', async () => {
       const user = await createUser(app, { headers: { 'x-forwarded-for': FORWARDED_FOR } });
@@ -31,16 +23,8 @@ describe('the client IP recorded on a session', () => {
   });
 
   describe('with TRUST_PROXY naming the proxy', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      // The tests connect over loopback, so loopback plays the reverse proxy.
-      app = await TestApp.create({ TRUST_PROXY: 'loopback' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    // The tests connect over loopback, so loopback plays the reverse proxy.
+    const app = useTestApp({ TRUST_PROXY: 'loopback' });
 
     it('is the address the trusted proxy forwarded', async () => {
       const user = await createUser(app, { headers: { 'x-forwarded-for': FORWARDED_FOR } });
@@ -50,15 +34,7 @@ describe('the client IP recorded on a session', () => {
   });
 
   describe('with TRUST_PROXY=true', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create({ TRUST_PROXY: 'true' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp({ TRUST_PROXY: 'true' });
 
     it('records no IP, and still signs in, when the forwarded address is not an address', async () => {
       const user = await createUser(app, { headers: { 'x-forwarded-for': `not-an-ip-${'x'.repeat(100)}` } });

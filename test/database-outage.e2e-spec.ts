@@ -8,7 +8,7 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { runPendingMigrations } from '../src/database/run-migrations.js';
 import { createUser, uniqueEmail, whoAmI } from './support/factories.js';
-import { type GraphqlResponse, TestApp } from './support/test-app.js';
+import { type GraphqlResponse, TestApp, useTestApp } from './support/test-app.js';
 
 const SIGN_IN = 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }';
 const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }';
@@ -105,15 +105,7 @@ describe('while PostgreSQL is down', () => {
 });
 
 describe('when a statement cannot finish in time', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({ DATABASE_STATEMENT_TIMEOUT_MS: '300' });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp({ DATABASE_STATEMENT_TIMEOUT_MS: '300' });
 
   it('cancels it (statement_timeout), answers SERVICE_UNAVAILABLE, and carries on once the table is free', async () => {
     const alice = await createUser(app);

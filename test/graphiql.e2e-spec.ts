@@ -1,17 +1,9 @@
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 describe('GraphiQL at /graphql', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create(); // NODE_ENV=test: served everywhere but production
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp(); // NODE_ENV=test: served everywhere but production
 
   const openInBrowser = () => fetch(`${app.url}/graphql`, { headers: { accept: BROWSER_ACCEPT } });
 

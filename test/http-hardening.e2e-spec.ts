@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { createUser, uniqueEmail } from './support/factories.js';
-import { type GraphqlResponse, type RequestOptions, TestApp } from './support/test-app.js';
+import { type GraphqlResponse, type RequestOptions, TestApp, useTestApp } from './support/test-app.js';
 
 const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }';
 
@@ -25,15 +25,7 @@ function cspOf(headers: Headers): Record<string, string[]> {
 }
 
 describe('security headers', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('answers the API with a CSP that lets nothing load or frame it, and helmet’s other headers', async () => {
     const response = await app.gql('{ me { id } }');
@@ -79,15 +71,7 @@ describe('security headers', () => {
 
 describe('CORS and cross-site requests', () => {
   describe('with CORS_ORIGINS unset', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create();
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp();
 
     it('grants no other origin a CORS preflight', async () => {
       const preflight = await fetch(`${app.url}/graphql`, {
@@ -135,15 +119,7 @@ describe('CORS and cross-site requests', () => {
   });
 
   describe('with CORS_ORIGINS set', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create({ CORS_ORIGINS: 'https://app.example.com,https://admin.example.com' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp({ CORS_ORIGINS: 'https://app.example.com,https://admin.example.com' });
 
     it('grants the listed origins a preflight with credentials, and no one else', async () => {
       const preflight = (origin: string) =>

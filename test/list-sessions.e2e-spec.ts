@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createUser, signIn, type TestUser, USER_AGENTS } from './support/factories.js';
 import { sessionIdOf, sessionRow } from './support/session-rows.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 const MY_SESSIONS = `{
   me {
@@ -42,15 +42,7 @@ async function userWithThreeDevices(app: TestApp): Promise<{
 }
 
 describe('User.sessions', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('lists each device with the browser and OS a person would recognise, most recently active first, only the requesting one current', async () => {
     const { mac, pc, iphone } = await userWithThreeDevices(app);
@@ -93,15 +85,7 @@ describe('User.sessions', () => {
 });
 
 describe('User.sessions order (SESSION_TOUCH_INTERVAL_SECONDS=1)', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({ SESSION_TOUCH_INTERVAL_SECONDS: '1' });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp({ SESSION_TOUCH_INTERVAL_SECONDS: '1' });
 
   it('moves a device to the top when it is used', async () => {
     const { mac, pc, iphone } = await userWithThreeDevices(app);

@@ -1,7 +1,7 @@
 import { expect, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { createUser, uniqueEmail } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
@@ -11,15 +11,7 @@ async function graphiqlPage(app: TestApp): Promise<{ status: number; html: strin
 }
 
 describe('in production (NODE_ENV=production)', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({ NODE_ENV: 'production' });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp({ NODE_ENV: 'production' });
 
   it('refuses introspection', async () => {
     const response = await app.gql(INTROSPECTION);
@@ -119,15 +111,7 @@ describe('in production with GRAPHQL_INTROSPECTION=true and GRAPHQL_IDE=true', (
 });
 
 describe('outside production', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({ NODE_ENV: 'test' });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp({ NODE_ENV: 'test' });
 
   it('allows introspection and keeps an unexpected error’s message for the developer, with the request id', async () => {
     const user = await createUser(app);

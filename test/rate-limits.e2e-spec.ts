@@ -3,7 +3,7 @@ import { expect, jest } from '@jest/globals';
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { RateLimitCounters } from '../src/rate-limit/rate-limit-counters.js';
 import { createUser, signIn, uniqueEmail, whoAmI } from './support/factories.js';
-import { type GraphqlResponse, type RequestOptions, TestApp } from './support/test-app.js';
+import { type GraphqlResponse, type RequestOptions, TestApp, useTestApp } from './support/test-app.js';
 
 const SIGN_IN = 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }';
 const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }';
@@ -30,15 +30,7 @@ async function count(app: TestApp, table: 'users' | 'sessions' | 'rate_limit_cou
 
 describe('rate limits on signIn and signUp', () => {
   describe('per client IP and account', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create({ RATE_LIMIT_PER_IP_AND_ACCOUNT: '3', RATE_LIMIT_WINDOW_SECONDS: '600' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp({ RATE_LIMIT_PER_IP_AND_ACCOUNT: '3', RATE_LIMIT_WINDOW_SECONDS: '600' });
 
     it('refuses the attempt over the limit with TOO_MANY_REQUESTS and retryAfterSeconds, before any password is hashed', async () => {
       const user = await createUser(app);
@@ -104,15 +96,7 @@ describe('rate limits on signIn and signUp', () => {
   });
 
   describe('per client IP', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create({ RATE_LIMIT_PER_IP: '3' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp({ RATE_LIMIT_PER_IP: '3' });
 
     it('refuses sign-ups over the limit, whatever the email, and creates no account', async () => {
       for (let attempt = 1; attempt <= 3; attempt++) {
@@ -128,16 +112,8 @@ describe('rate limits on signIn and signUp', () => {
   });
 
   describe('for IPv6 clients', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      // The client address is what the proxy in front (here: loopback) reports.
-      app = await TestApp.create({ RATE_LIMIT_PER_IP: '2', TRUST_PROXY: 'loopback' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    // The client address is what the proxy in front (here: loopback) reports.
+    const app = useTestApp({ RATE_LIMIT_PER_IP: '2', TRUST_PROXY: 'loopback' });
 
     const from = (ip: string): RequestOptions => ({ headers: { 'x-forwarded-for': ip } });
 
@@ -158,15 +134,7 @@ describe('rate limits on signIn and signUp', () => {
   });
 
   describe('on changePassword, per signed-in user', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create({ RATE_LIMIT_PER_IP_AND_ACCOUNT: '3' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp({ RATE_LIMIT_PER_IP_AND_ACCOUNT: '3' });
 
     const CHANGE_PASSWORD =
       'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { signedOutCount } }';
@@ -230,15 +198,7 @@ describe('rate limits on signIn and signUp', () => {
   });
 
   describe('when the window ends', () => {
-    let app: TestApp;
-
-    beforeAll(async () => {
-      app = await TestApp.create({ RATE_LIMIT_PER_IP_AND_ACCOUNT: '1', RATE_LIMIT_WINDOW_SECONDS: '1' });
-    });
-
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp({ RATE_LIMIT_PER_IP_AND_ACCOUNT: '1', RATE_LIMIT_WINDOW_SECONDS: '1' });
 
     it('lets the client try again, and the expired counters are swept away', async () => {
       const user = await createUser(app);

@@ -1,21 +1,13 @@
 import { createUser, signIn } from './support/factories.js';
 import { LogCapture } from './support/log-capture.js';
-import { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('request log', () => {
   const log = new LogCapture();
-  let app: TestApp;
-
-  beforeAll(async () => {
-    // The file's only app: the request logger is one per process.
-    app = await TestApp.create({ LOG_LEVEL: 'info' }, { logDestination: log });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  // The file's only app: the request logger is one per process.
+  const app = useTestApp({ LOG_LEVEL: 'info' }, { logDestination: log });
 
   it('writes one JSON line per request with its id, operation, duration and user, and returns the id', async () => {
     const user = await createUser(app);

@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createUser, signIn, whoAmI } from './support/factories.js';
 import { sessionIdOf, sessionIdsOf } from './support/session-rows.js';
-import { TestApp, withoutRequestIds } from './support/test-app.js';
+import { useTestApp, withoutRequestIds } from './support/test-app.js';
 
 const REVOKE = `mutation Revoke($id: ID!) {
   revokeSession(id: $id) { revokedSessionId user { id activeSessionCount } }
 }`;
 
 describe('revokeSession', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('ends the named session of the user and leaves the others, the requesting one included', async () => {
     const alice = await createUser(app);

@@ -9,7 +9,7 @@ import {
   GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 // A copy of the team's contract (../shared/contract/schema.graphql) is kept in
 // the repository so that CI on a bare clone checks against it too.
@@ -43,15 +43,7 @@ function signatures(schema: GraphQLSchema, only?: (name: string) => boolean): Re
 }
 
 describe('GraphQL schema', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('keeps its copy of the contract identical to the shared one (when the shared one is present)', () => {
     if (!existsSync(SHARED_CONTRACT)) return; // a bare CI clone has only the copy
@@ -72,15 +64,7 @@ describe('GraphQL schema', () => {
 });
 
 describe('database schema', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('is exactly what the entities describe: generating a migration would produce nothing', async () => {
     const pending = await app.dataSource.driver.createSchemaBuilder().log();

@@ -2,18 +2,10 @@ import { readFileSync } from 'node:fs';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GRAPHQL_API_MODULES } from '../src/app.module.js';
 import { buildSchemaOf, printSchemaFile, SCHEMA_FILE } from '../src/graphql/schema-file.js';
-import { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('schema.gql', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('is committed exactly as the code generates it (run `npm run schema:print` after a schema change)', () => {
     const served = printSchemaFile(app.app.get(GraphQLSchemaHost).schema);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import { createUser, signIn, type TestUser, whoAmI } from './support/factories.js';
 import { sessionIdOf, sessionIdsOf } from './support/session-rows.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 /** Ends sessions by time, as the clock would: expires_at in the past (still within absolute_expires_at). */
 async function expire(app: TestApp, sessionIds: string[]): Promise<void> {
@@ -23,16 +23,11 @@ async function insertExpiredSessions(app: TestApp, user: TestUser, count: number
 }
 
 describe('deleting expired sessions', () => {
-  let app: TestApp;
+  const app = useTestApp();
   let sessions: SessionsService;
 
-  beforeAll(async () => {
-    app = await TestApp.create();
+  beforeAll(() => {
     sessions = app.app.get(SessionsService);
-  });
-
-  afterAll(async () => {
-    await app.close();
   });
 
   // Each test deletes every expired row of its database, so none leaves one behind for the next.
@@ -82,15 +77,7 @@ describe('deleting expired sessions', () => {
 });
 
 describe('the scheduled cleanup (SESSION_CLEANUP_INTERVAL_SECONDS=1)', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({ SESSION_CLEANUP_INTERVAL_SECONDS: '1' });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp({ SESSION_CLEANUP_INTERVAL_SECONDS: '1' });
 
   it('deletes expired sessions without being asked', async () => {
     const alice = await createUser(app);

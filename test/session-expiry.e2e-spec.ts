@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import { createUser, signIn, USER_AGENTS, whoAmI } from './support/factories.js';
 import { millisBetween, sessionIdOf, sessionRow } from './support/session-rows.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 const TTL_MS = 4_000;
 
@@ -78,15 +78,7 @@ describe('sliding expiry (SESSION_TTL_SECONDS=4)', () => {
 });
 
 describe('touching a session (default SESSION_TOUCH_INTERVAL_SECONDS=60)', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('writes nothing for requests within the touch interval, and renews nothing while most of the TTL is left', async () => {
     const user = await createUser(app, { userAgent: USER_AGENTS.chromeOnMac });

@@ -2,7 +2,7 @@ import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import { addSessions, createUser, signIn, type TestUser } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const sessionIdOf = (token: string): string => token.split('.')[0];
 const secretOf = (token: string): string => token.split('.')[1];
@@ -13,16 +13,11 @@ const secretOf = (token: string): string => token.split('.')[1];
  * each token gets its own session and user, or nothing.
  */
 describe('session lookups of concurrent requests', () => {
-  let app: TestApp;
+  const app = useTestApp();
   let sessions: SessionsService;
 
-  beforeAll(async () => {
-    app = await TestApp.create();
+  beforeAll(() => {
     sessions = app.app.get(SessionsService);
-  });
-
-  afterAll(async () => {
-    await app.close();
   });
 
   it('answers each token with its own session and user, or null, from one statement', async () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createUser, signIn, whoAmI } from './support/factories.js';
 import { millisBetween, sessionRow } from './support/session-rows.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 describe('absolute expiry (SESSION_TTL_SECONDS=4, SESSION_MAX_LIFETIME_SECONDS=6)', () => {
   let app: TestApp;
@@ -48,15 +48,7 @@ describe('absolute expiry (SESSION_TTL_SECONDS=4, SESSION_MAX_LIFETIME_SECONDS=6
 });
 
 describe('a TTL longer than the maximum lifetime', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({ SESSION_TTL_SECONDS: '100', SESSION_MAX_LIFETIME_SECONDS: '6' });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp({ SESSION_TTL_SECONDS: '100', SESSION_MAX_LIFETIME_SECONDS: '6' });
 
   it('issues sessions that end at the maximum lifetime', async () => {
     const user = await createUser(app);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createUser, signIn, whoAmI } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 const ME = '{ me { id activeSessionCount } }';
 const SIGN_OUT = 'mutation { signOut }';
@@ -18,15 +18,7 @@ function parseSetCookie(header: string | undefined): Record<string, string | tru
 }
 
 describe('session tokens: cookie, bearer, sign-out and expiry', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('sets an HttpOnly, SameSite=Lax session cookie whose Max-Age matches the session', async () => {
     const response = await app.gql(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import fc from 'fast-check';
 import { whoAmI } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 /**
  * Model-based property test: random sequences of session operations by a few
@@ -279,16 +279,8 @@ const commands = [
 ];
 
 describe('sessions, against a model', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    // Hundreds of sign-ins from one address: the rate limiter is not what is under test here.
-    app = await TestApp.create({ RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000' });
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  // Hundreds of sign-ins from one address: the rate limiter is not what is under test here.
+  const app = useTestApp({ RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000' });
 
   it('agrees with the model after every step of random sign-up, sign-in, sign-out, sign-out-others, revoke and change-password sequences', async () => {
     await fc.assert(

@@ -1,18 +1,10 @@
 import { addSessions, createUser, signIn, whoAmI } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const SIGN_OUT_OTHERS = 'mutation { signOutOtherSessions { signedOutCount user { id activeSessionCount } } }';
 
 describe('signOutOtherSessions', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   it('ends every other device of the user, keeps the requesting one, and leaves other users alone', async () => {
     const alice = await createUser(app);

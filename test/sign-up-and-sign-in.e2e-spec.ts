@@ -1,19 +1,11 @@
 import { createUser, signIn, uniqueEmail, whoAmI } from './support/factories.js';
-import { TestApp, withoutRequestIds } from './support/test-app.js';
+import { useTestApp, withoutRequestIds } from './support/test-app.js';
 
 const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token user { id email } } }';
 const SIGN_IN = 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token user { id } } }';
 
 describe('sign-up and sign-in', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp();
 
   const userCount = async (): Promise<number> =>
     Number((await app.sql<{ count: string }>('SELECT count(*) FROM users'))[0].count);

@@ -152,3 +152,28 @@ function parseJson(text: string): object {
     return {};
   }
 }
+
+/**
+ * A test file's app for the usual life: created before the file's tests
+ * (beforeAll), closed after them (afterAll). Call it at the top of a describe
+ * block; it returns a stand-in that forwards to the app once it exists, so
+ * tests use it as they would a plain variable (`app.gql(…)`, `app.url`).
+ * Files that manage several apps, or do more around creating one, call
+ * TestApp.create() themselves.
+ */
+export function useTestApp(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await TestApp.create(env, options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as TestApp, {
+    get(_stub, property) {
+      if (!current) throw new Error(`the test app was used outside its tests (reading ${String(property)})`);
+      const value: unknown = Reflect.get(current, property, current);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+}
