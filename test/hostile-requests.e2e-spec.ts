@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import { createUser, signIn, type TestUser, whoAmI } from './support/factories.js';
-import { TestApp } from './support/test-app.js';
+import { TestApp, useTestApp } from './support/test-app.js';
 
 /** What a hostile request got back: the HTTP status, the first error's code and every message. */
 interface Outcome {
@@ -69,19 +69,14 @@ function fragmentBomb(levels: number): string {
 }
 
 describe('hostile requests', () => {
-  let app: TestApp;
+  // Attack traffic from one address must meet the defences below, not the rate limiter.
+  const app = useTestApp({ RATE_LIMIT_PER_IP: '10000', RATE_LIMIT_PER_IP_AND_ACCOUNT: '10000' });
   let alice: TestUser;
   let alicesPhone: string;
 
   beforeAll(async () => {
-    // Attack traffic from one address must meet the defences below, not the rate limiter.
-    app = await TestApp.create({ RATE_LIMIT_PER_IP: '10000', RATE_LIMIT_PER_IP_AND_ACCOUNT: '10000' });
     alice = await createUser(app);
     alicesPhone = (await signIn(app, alice)).token;
-  });
-
-  afterAll(async () => {
-    await app.close();
   });
 
   async function snapshot(): Promise<Record<string, number>> {

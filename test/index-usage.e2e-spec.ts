@@ -1,6 +1,6 @@
 import { addSessions, createUser } from './support/factories.js';
 import type { RecordedStatement } from './support/statement-recorder.js';
-import { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 interface PlanNode {
   'Node Type': string;
@@ -37,10 +37,9 @@ function expectedIndex(sql: string): string {
  * with the values it really binds, not of hand-written look-alikes.
  */
 describe('queries on a large sessions table', () => {
-  let app: TestApp;
+  const app = useTestApp();
 
   beforeAll(async () => {
-    app = await TestApp.create();
     // 2,000 other users with 25 sessions each (one in ten expired): 50,000 rows.
     await app.sql(
       `INSERT INTO users (email, password_hash)
@@ -53,10 +52,6 @@ describe('queries on a large sessions table', () => {
               now() + interval '90 days'
          FROM users u CROSS JOIN generate_series(1, 25) g`,
     );
-  });
-
-  afterAll(async () => {
-    await app.close();
   });
 
   async function plansOf(statements: RecordedStatement[]) {

@@ -86,18 +86,10 @@ describe('in production (NODE_ENV=production)', () => {
 });
 
 describe('in production with GRAPHQL_INTROSPECTION=true and GRAPHQL_IDE=true', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({
-      NODE_ENV: 'production',
-      GRAPHQL_INTROSPECTION: 'true',
-      GRAPHQL_IDE: 'true',
-    });
-  });
-
-  afterAll(async () => {
-    await app.close();
+  const app = useTestApp({
+    NODE_ENV: 'production',
+    GRAPHQL_INTROSPECTION: 'true',
+    GRAPHQL_IDE: 'true',
   });
 
   it('allows introspection and serves GraphiQL, as explicitly asked', async () => {

@@ -2,23 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionsService } from '../src/sessions/sessions.service.js';
 import { createUser, signIn, USER_AGENTS, whoAmI } from './support/factories.js';
 import { millisBetween, sessionIdOf, sessionRow } from './support/session-rows.js';
-import { TestApp, useTestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const TTL_MS = 4_000;
 
 describe('sliding expiry (SESSION_TTL_SECONDS=4)', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({
-      SESSION_TTL_SECONDS: '4',
-      SESSION_MAX_LIFETIME_SECONDS: '60',
-      SESSION_TOUCH_INTERVAL_SECONDS: '1',
-    });
-  });
-
-  afterAll(async () => {
-    await app.close();
+  const app = useTestApp({
+    SESSION_TTL_SECONDS: '4',
+    SESSION_MAX_LIFETIME_SECONDS: '60',
+    SESSION_TOUCH_INTERVAL_SECONDS: '1',
   });
 
   it('moves expiresAt to now + TTL once less than half of it is left, keeping a used session alive past its first expiry', async () => {

@@ -1,21 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createUser, signIn, whoAmI } from './support/factories.js';
 import { millisBetween, sessionRow } from './support/session-rows.js';
-import { TestApp, useTestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('absolute expiry (SESSION_TTL_SECONDS=4, SESSION_MAX_LIFETIME_SECONDS=6)', () => {
-  let app: TestApp;
-
-  beforeAll(async () => {
-    app = await TestApp.create({
-      SESSION_TTL_SECONDS: '4',
-      SESSION_MAX_LIFETIME_SECONDS: '6',
-      SESSION_TOUCH_INTERVAL_SECONDS: '1',
-    });
-  });
-
-  afterAll(async () => {
-    await app.close();
+  const app = useTestApp({
+    SESSION_TTL_SECONDS: '4',
+    SESSION_MAX_LIFETIME_SECONDS: '6',
+    SESSION_TOUCH_INTERVAL_SECONDS: '1',
   });
 
   it('caps every renewal at sign-in + the maximum lifetime, and refuses the session after it however active', async () => {
