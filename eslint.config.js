@@ -1,11 +1,117 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The rooms of src/ (docs/architecture.md): shared rooms serve every feature
+ * and know none; features may use shared rooms and the features below them;
+ * only the composition root (src/*.ts, src/cli/) wires everything together.
+ */
+const FEATURES = ['users', 'sessions', 'auth', 'rate-limit'];
+const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
+const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
+
+/** `no-restricted-imports` that refuses relative imports of the given rooms. */
+function refuseRooms(rooms, message) {
+  return {
+    regex: String.raw`^(\.\./)+(${rooms.join('|')})/`,
+    message,
+  };
+}
+
+const boundaries = [
+  {
+    files: SHARED.map((room) => `src/${room}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
+              FEATURES,
+              'A shared room (common, config, database, http, graphql, logging, ide, health) never imports a feature room: take what it needs as a parameter, or move the code into the feature.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/users/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
+              ['sessions', 'auth', 'rate-limit'],
+              'users/ is the bottom feature: it imports no other feature.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/sessions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
+              ['auth', 'rate-limit'],
+              'sessions/ never imports auth/ or rate-limit/: they build on it, not the other way round.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/auth/**/*.ts', 'src/rate-limit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'test-output/', 'examples/', 'bench/results/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.data/',
+      'coverage/',
+      'test-output/',
+      'examples/',
+      'bench/results/',
+      '.cache/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -14,13 +120,24 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    plugins: { 'simple-import-sort': simpleImportSort },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // Nest's decorators and class-validator take classes; empty DTO bodies are not a smell here.
       '@typescript-eslint/no-extraneous-class': 'off',
+      // Packages first, then the project's own files, each group alphabetical: `--fix` sorts them.
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
     },
   },
+  {
+    // A file past this is doing more than one job: split it by job, not by line count.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    rules: { 'max-lines': ['error', { max: 250, skipBlankLines: true, skipComments: false }] },
+  },
+  ...boundaries,
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

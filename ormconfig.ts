@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+
+import { APP_ENTITIES } from './src/app.entities.js';
 import { dataSourceOptions } from './src/database/data-source-options.js';
 
 /**
@@ -6,4 +8,4 @@ import { dataSourceOptions } from './src/database/data-source-options.js';
  * `npm run migration:*`, which starts the embedded PostgreSQL when
  * DATABASE_URL is unset and passes its URL here.
  */
-export default new DataSource(dataSourceOptions(process.env.DATABASE_URL));
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL, APP_ENTITIES));

@@ -5,27 +5,19 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+
+import { APP_ENTITIES } from './app.entities.js';
 import { AuthModule } from './auth/auth.module.js';
-import {
-  createErrorFormatter,
-  createErrorLoggingPlugin,
-  DomainErrorFilter,
-} from './common/graphql-errors.js';
-import { graphqlCacheControlPlugins } from './common/graphql-cache-control.js';
-import { graphqlLimits } from './common/graphql-limits.js';
-import type { GraphqlContext } from './common/request-context.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
-import { GraphiqlModule } from './graphiql/graphiql.module.js';
-import { SCHEMA_FILE } from './graphql/schema-file.js';
+import { DomainErrorFilter } from './graphql/graphql-errors.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
-import { graphqlLoggingPlugin } from './logging/graphql-logging.plugin.js';
+import { GraphiqlModule } from './ide/graphiql.module.js';
 import { createRootLogger, httpLoggerOptions } from './logging/logger.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
-import { SessionCountLoaderFactory } from './sessions/session-count.loader.js';
-import { SessionsModule } from './sessions/sessions.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
@@ -39,6 +31,7 @@ export interface AppModuleOptions {
 /** The modules that make up the GraphQL API; `npm run schema:print` builds the schema from them. */
 export const GRAPHQL_API_MODULES = [UsersModule, AuthModule];
 
+/** Wires the app: infrastructure rooms, then feature rooms. Nothing else lives here. */
 @Module({})
 export class AppModule {
   static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
@@ -49,13 +42,8 @@ export class AppModule {
         // nestjs-pino keeps one pino-http middleware per process (the first app's);
         // one app per process is what it is built for.
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger ?? createRootLogger(config.logLevel)) }),
-        DatabaseModule.forRoot(databaseUrl, config),
-        GraphQLModule.forRootAsync<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          imports: [SessionsModule],
-          inject: [SessionCountLoaderFactory],
-          useFactory: (sessionCounts: SessionCountLoaderFactory) => graphqlOptions(config, sessionCounts),
-        }),
+        DatabaseModule.forRoot(databaseUrl, APP_ENTITIES, config),
+        GraphQLModule.forRoot<ApolloDriverConfig>({ ...graphqlOptions(config), driver: ApolloDriver }),
         ScheduleModule.forRoot(),
         ...GRAPHQL_API_MODULES,
         RateLimitModule,
@@ -69,47 +57,4 @@ export class AppModule {
       ],
     };
   }
-}
-
-function graphqlOptions(config: AppConfig, sessionCounts: SessionCountLoaderFactory): ApolloDriverConfig {
-  const limits = graphqlLimits({ hideFieldSuggestions: !config.graphqlIntrospection });
-  return {
-    driver: ApolloDriver,
-    path: '/graphql',
-    // In development the code-first schema is written to schema.gql for review
-    // (as `npm run schema:print` does); production and tests keep it in memory
-    // (no writes to the app's directory). A test fails when the committed file is stale.
-    autoSchemaFile: config.environment === 'development' ? SCHEMA_FILE : true,
-    sortSchema: true,
-    // GraphiQL is served by GraphiqlModule from this server's own files; the
-    // page @nestjs/apollo would serve (its `graphiql` and `playground` options)
-    // loads its scripts from unpkg.com.
-    graphiql: false,
-    introspection: config.graphqlIntrospection,
-    // Refuses "simple" cross-site requests (text/plain forms, no custom header)
-    // before any resolver runs, so a cookie alone cannot drive a mutation.
-    csrfPrevention: true,
-    // A JSON array of operations would multiply every per-request bound below (Apollo's default, stated).
-    allowBatchedHttpRequests: false,
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
-    plugins: [
-      ...limits.plugins,
-      ...graphqlCacheControlPlugins,
-      createErrorLoggingPlugin(),
-      graphqlLoggingPlugin,
-    ],
-    includeStacktraceInErrorResponses: !config.isProduction,
-    formatError: createErrorFormatter(config.isProduction),
-    // Nest runs no filters on @ResolveField by default, so a domain error from
-    // a field (User.sessions refusing another user: FORBIDDEN) would reach the
-    // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
-    // resolvers, which check the requester themselves.
-    fieldResolverEnhancers: ['filters'],
-    context: ({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): GraphqlContext => ({
-      req,
-      res,
-      loaders: { activeSessionCount: sessionCounts.create() },
-    }),
-  };
 }

@@ -1,11 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
-import { assignRequestId } from './common/request-id.js';
+
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.module.js';
 import { refuseCrossSiteRequests } from './http/cross-site-requests.js';
 import { answerBodyParserErrors } from './http/http-errors.js';
+import { assignRequestId } from './http/request-id.js';
 import { securityHeaders } from './http/security-headers.js';
 
 /**

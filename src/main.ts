@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+
 import { Logger } from '@nestjs/common';
+
 import { ConfigValidationError, loadConfig } from './config/app-config.js';
 import { startServer } from './server.js';
 

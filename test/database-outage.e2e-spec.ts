@@ -1,9 +1,12 @@
 import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
 import { expect, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { resolve } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+
+import { APP_ENTITIES } from '../src/app.entities.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { runPendingMigrations } from '../src/database/run-migrations.js';
@@ -33,7 +36,7 @@ describe('while PostgreSQL is down', () => {
   beforeAll(async () => {
     postgres = await startEmbeddedPostgres({ dataDir, databaseName: 'outage' });
     port = Number(new URL(postgres.url).port);
-    const dataSource = await new DataSource(dataSourceOptions(postgres.url)).initialize();
+    const dataSource = await new DataSource(dataSourceOptions(postgres.url, APP_ENTITIES)).initialize();
     await runPendingMigrations(dataSource).finally(() => dataSource.destroy());
     app = await TestApp.create(
       { DATABASE_CONNECT_TIMEOUT_MS: '1000' },

@@ -4,8 +4,10 @@ import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+
 import { expect } from '@jest/globals';
 import pg from 'pg';
+
 import { uniqueEmail } from './support/factories.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -101,7 +103,7 @@ describe('SIGTERM', () => {
     for (;;) {
       const [{ waiting }] = (
         await observer.query<{ waiting: string }>(
-          "SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"users\"%'",
+          "SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO users %'",
         )
       ).rows;
       if (Number(waiting) === emails.length) break;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthResolver } from './auth.resolver.js';

@@ -1,16 +1,18 @@
-import type { AuthenticatedSession } from '../sessions/sessions.service.js';
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { GraphqlContext } from '../common/request-context.js';
+
+import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { bySignedInUser } from '../rate-limit/rate-limit-account.js';
 import { RateLimited } from '../rate-limit/rate-limited.decorator.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
-import type { UserAccount } from '../users/user-account.js';
+import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { toUserModel } from '../users/user.mapper.js';
 import { User } from '../users/user.model.js';
+import type { UserAccount } from '../users/user-account.js';
 import { AuthService, type SignedIn } from './auth.service.js';
 import { clientInfoOf } from './client-info.js';
-import { CurrentSession, CurrentUser } from './decorators/current-session.decorator.js';
+import { CurrentSession } from './decorators/current-session.decorator.js';
+import { CurrentUser } from './decorators/current-user.decorator.js';
 import { AuthPayload } from './dto/auth.payload.js';
 import { ChangePasswordInput } from './dto/change-password.input.js';
 import { ChangePasswordPayload } from './dto/change-password.payload.js';

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+
 import { InvalidCredentialsError } from '../common/errors.js';
+import type { UnitOfWork } from '../database/transaction.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
@@ -10,23 +11,23 @@ import { PasswordHasher } from './password-hasher.js';
 describe('AuthService.signIn', () => {
   const client = { ipAddress: '192.0.2.1', userAgent: null };
 
-  function serviceWith(user: UserEntity | null) {
+  function serviceWith(user: UserEntity | undefined) {
     const users = { findByEmail: jest.fn(() => Promise.resolve(user)) };
     const sessions = { issue: jest.fn() };
     const hasher = new PasswordHasher();
     const verify = jest.spyOn(hasher, 'verify');
-    // signIn runs no transaction: it needs no DataSource.
+    // signIn runs no transaction: it needs no UnitOfWork.
     const auth = new AuthService(
       users as unknown as UsersService,
       sessions as unknown as SessionsService,
       hasher,
-      {} as DataSource,
+      {} as UnitOfWork,
     );
     return { auth, verify, sessions };
   }
 
   it('verifies the password against a real Argon2id hash when the email is unknown, then refuses', async () => {
-    const { auth, verify, sessions } = serviceWith(null);
+    const { auth, verify, sessions } = serviceWith(undefined);
 
     await expect(
       auth.signIn({ email: 'nobody@example.com', password: 'a guess' }, client),

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+
 import { InputValidationError, InvalidCredentialsError, NotFoundError } from '../common/errors.js';
-import {
-  type AuthContext,
-  type ClientInfo,
-  type IssuedSession,
-  SessionsService,
-} from '../sessions/sessions.service.js';
-import { type UserAccount, toUserAccount } from '../users/user-account.js';
+import { UnitOfWork } from '../database/transaction.js';
+import type { AuthContext, ClientInfo, IssuedSession } from '../sessions/session.types.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { toUserAccount, type UserAccount } from '../users/user-account.js';
 import { UsersService } from '../users/users.service.js';
 import type { ChangePasswordInput } from './dto/change-password.input.js';
 import type { SignInInput } from './dto/sign-in.input.js';
@@ -24,12 +21,12 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly passwords: PasswordHasher,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
     const user = await this.users.create(input.email, await this.passwords.hash(input.password));
-    return { user: toUserAccount(user), ...(await this.sessions.issue(user, client)) };
+    return { user, ...(await this.sessions.issue(user, client)) };
   }
 
   async signIn(input: SignInInput, client: ClientInfo): Promise<SignedIn> {
@@ -76,12 +73,12 @@ export class AuthService {
     const signOutOthers = input.signOutOtherSessions ?? true;
     // One transaction: a new password with the old sessions still alive (or
     // sessions ended for a change that did not happen) is never visible.
-    const signedOutCount = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.users.replacePasswordHash(user.id, currentHash, newHash, manager))) {
+    const signedOutCount = await this.unitOfWork.run(async (transaction) => {
+      if (!(await this.users.replacePasswordHash(user.id, currentHash, newHash, transaction))) {
         // Changed by a concurrent request since we loaded it: the password given is no longer current.
         throw wrongCurrentPassword();
       }
-      return signOutOthers ? this.sessions.endAllExcept(user.id, session.id, manager) : 0;
+      return signOutOthers ? this.sessions.endAllExcept(user.id, session.id, transaction) : 0;
     });
     return signedOutCount;
   }

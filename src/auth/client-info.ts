@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
+
 import type { Request } from 'express';
-import type { ClientInfo } from '../sessions/sessions.service.js';
+
+import type { ClientInfo } from '../sessions/session.types.js';
 
 // The longest textual IPv6 address (IPv4-mapped); the column is this wide.
 const MAX_IP_LENGTH = 45;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hash, verify, type Options } from '@node-rs/argon2';
+import { hash, type Options, verify } from '@node-rs/argon2';
 
 /**
  * Argon2id with OWASP's first recommended profile (19 MiB, 2 passes, 1 lane).

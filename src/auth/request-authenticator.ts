@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { type AuthContext, SessionsService } from '../sessions/sessions.service.js';
+
+import type { AuthContext } from '../sessions/session.types.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { clientInfoOf } from './client-info.js';
 import { SessionCookie } from './session-cookie.js';
 import { extractSessionToken } from './session-token.extractor.js';
@@ -9,6 +11,7 @@ import { extractSessionToken } from './session-token.extractor.js';
  * Resolves a request's token into its `AuthContext` at most once per request:
  * the guard and every field resolver that asks share one database round trip.
  * Field resolvers ask here instead of trusting that a guard ran before them.
+ * The one writer of `request.user`, so it always agrees with what was proven.
  */
 @Injectable()
 export class RequestAuthenticator {
@@ -43,6 +46,7 @@ export class RequestAuthenticator {
     if (!extracted) return null;
     const auth = await this.sessions.authenticate(extracted.token);
     if (!auth) return null;
+    request.user = auth;
     request.authenticatedUserId = auth.user.id;
     // Most requests are not due a write; they skip it without a promise or
     // working out the client's address.

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+
 import { SESSION_COOKIE_NAMES } from './session-cookie.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
+
 import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
-import type { GraphqlContext } from '../common/request-context.js';
-import type { SessionCountLoader } from '../sessions/session-count.loader.js';
-import type { SessionEntity } from '../sessions/session.entity.js';
-import type { AuthContext, SessionsService } from '../sessions/sessions.service.js';
+import type { GraphqlContext } from '../graphql/graphql-context.js';
+import type { AuthContext, AuthenticatedSession, StoredSession } from '../sessions/session.types.js';
+import type { SessionsService } from '../sessions/sessions.service.js';
 import type { User } from '../users/user.model.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
@@ -17,17 +17,16 @@ describe('UserSessionFieldsResolver', () => {
   const alice: User = { id: 'alice', email: 'alice@example.com', createdAt: new Date() };
   const bob: User = { id: 'bob', email: 'bob@example.com', createdAt: new Date() };
 
-  const storedSession = (id: string): SessionEntity =>
-    ({
-      id,
-      userId: 'alice',
-      createdAt: new Date('2026-01-01T00:00:00Z'),
-      lastActiveAt: new Date('2026-01-02T00:00:00Z'),
-      expiresAt: new Date('2026-02-01T00:00:00Z'),
-      absoluteExpiresAt: new Date('2026-04-01T00:00:00Z'),
-      ipAddress: '203.0.113.7',
-      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
-    }) as SessionEntity;
+  const storedSession = (id: string): StoredSession => ({
+    id,
+    userId: 'alice',
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    lastActiveAt: new Date('2026-01-02T00:00:00Z'),
+    expiresAt: new Date('2026-02-01T00:00:00Z'),
+    absoluteExpiresAt: new Date('2026-04-01T00:00:00Z'),
+    ipAddress: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+  });
 
   /** The resolver over stubs, its GraphQL context, and the user ids its queries were asked for. */
   function resolverFor(auth: AuthContext | null): {
@@ -37,14 +36,12 @@ describe('UserSessionFieldsResolver', () => {
   } {
     const queried: string[] = [];
     const authenticator = { authenticate: () => Promise.resolve(auth) } as unknown as RequestAuthenticator;
-    const activeSessionCount = {
-      load: (userId: string) => {
+    const context = { req: {} as Request, res: {} as Response };
+    const sessions = {
+      countActive: (userId: string) => {
         queried.push(userId);
         return Promise.resolve(3);
       },
-    } as unknown as SessionCountLoader;
-    const context = { req: {} as Request, res: {} as Response, loaders: { activeSessionCount } };
-    const sessions = {
       listActive: (userId: string) => {
         queried.push(userId);
         return Promise.resolve([storedSession('other'), storedSession('session')]);
@@ -55,7 +52,7 @@ describe('UserSessionFieldsResolver', () => {
 
   const signedInAs = (user: User): AuthContext => ({
     user,
-    session: { id: 'session' } as SessionEntity,
+    session: { id: 'session' } as AuthenticatedSession,
   });
 
   it("counts the requesting user's own sessions", async () => {

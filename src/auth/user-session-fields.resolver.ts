@@ -1,9 +1,11 @@
 import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+
 import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
-import type { GraphqlContext } from '../common/request-context.js';
+import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
 import { Session } from '../sessions/session.model.js';
-import { type AuthContext, SessionsService } from '../sessions/sessions.service.js';
+import type { AuthContext } from '../sessions/session.types.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { User } from '../users/user.model.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 
@@ -23,14 +25,12 @@ export class UserSessionFieldsResolver {
   @ResolveField(() => Int, {
     description: 'Sessions of this user that have not expired, the requesting one included.',
   })
-  async activeSessionCount(
-    @Parent() user: User,
-    @Context() { req, loaders }: GraphqlContext,
-  ): Promise<number> {
+  async activeSessionCount(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<number> {
     const auth = await this.authenticator.authenticate(req);
     assertOwnUser(auth, user);
-    // Every User in the response that asks for its count shares one statement.
-    return loaders.activeSessionCount.load(user.id);
+    // Not memoised: a mutation's payload counts after its write. Every count
+    // asked for in the same turn (this response's, other requests') shares one statement.
+    return this.sessionsService.countActive(user.id);
   }
 
   // Another user's sessions would reveal where and on what they sign in (IPs,
@@ -48,5 +48,5 @@ export class UserSessionFieldsResolver {
 
 function assertOwnUser(auth: AuthContext | null, user: User): asserts auth is AuthContext {
   if (!auth) throw new NotAuthenticatedError();
-  if (auth.user.id !== user.id) throw new ForbiddenError();
+  if (auth.user.id !== user.id) throw new ForbiddenError('You may only read your own sessions.');
 }

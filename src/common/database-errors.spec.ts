@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+
 import { isDatabaseUnavailable } from './database-errors.js';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });

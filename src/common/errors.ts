@@ -58,9 +58,10 @@ export class EmailTakenError extends InputValidationError {
   }
 }
 
+/** The requester is known but may not do this; `message` says what. */
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
-  constructor(message = 'You may only read your own sessions.') {
+  constructor(message: string) {
     super(message);
   }
 }

@@ -1,26 +1,27 @@
 import type { DataSourceOptions } from 'typeorm';
+
+/** The entity classes a DataSource maps. */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/app-config.js';
-import { RateLimitCounterEntity } from '../rate-limit/rate-limit-counter.entity.js';
-import { SessionEntity } from '../sessions/session.entity.js';
-import { UserEntity } from '../users/user.entity.js';
-
-export const ENTITIES = [UserEntity, SessionEntity, RateLimitCounterEntity];
 
 /**
  * The one description of the database connection, shared by the Nest app and
- * by `ormconfig.ts` (TypeORM CLI). Entities and migrations are listed, not
- * globbed, so the compiled app, ts-jest and the CLI all load the same classes.
- * The schema comes from migrations only: `synchronize` is never on.
+ * by `ormconfig.ts` (TypeORM CLI). The caller names the entities (the app's
+ * list is `APP_ENTITIES` in src/app.entities.ts), so this room knows no
+ * feature. Entities and migrations are listed, not globbed, so the compiled
+ * app, ts-jest and the CLI all load the same classes. The schema comes from
+ * migrations only: `synchronize` is never on.
  */
 export function dataSourceOptions(
   url: string | undefined,
+  entities: EntityList,
   timeouts?: Pick<AppConfig, 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'>,
 ): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,

@@ -1,15 +1,25 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { AppConfig } from '../config/app-config.js';
-import { dataSourceOptions } from './data-source-options.js';
 
-/** Owns the TypeORM DataSource. The server behind `url` is started (or not) by the caller. */
+import type { AppConfig } from '../config/app-config.js';
+import { dataSourceOptions, type EntityList } from './data-source-options.js';
+import { SqlRunner } from './sql-runner.js';
+import { UnitOfWork } from './transaction.js';
+
+/**
+ * Owns the TypeORM DataSource, and gives every repository the SqlRunner and
+ * every service the UnitOfWork. The server behind `url` is started (or not)
+ * by the caller, which also names the entities.
+ */
+@Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string, config: AppConfig): DynamicModule {
+  static forRoot(url: string, entities: EntityList, config: AppConfig): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(url, config))],
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(url, entities, config))],
+      providers: [SqlRunner, UnitOfWork],
+      exports: [SqlRunner, UnitOfWork],
     };
   }
 }

@@ -1,8 +1,9 @@
+import { join } from 'node:path';
+
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GRAPHQL_SDL_FILE_HEADER, GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { join } from 'node:path';
 
 /** The code-first schema, committed so that every schema change shows up in review. */
 export const SCHEMA_FILE = join(process.cwd(), 'schema.gql');

@@ -1,8 +1,10 @@
-import type { Request } from 'express';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
+import type { Request } from 'express';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import type { Options } from 'pino-http';
-import { requestIdFor } from '../common/request-id.js';
+
+import { requestIdFor } from '../http/request-id.js';
 
 const CENSOR = '[Redacted]';
 

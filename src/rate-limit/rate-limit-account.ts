@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+
 import { normalizeEmail } from '../users/normalize-email.js';
 
 /** Names the account an attempt is aimed at, from the request and the raw (not yet validated) arguments. */

@@ -1,13 +1,14 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
+
 import { TooManyRequestsError } from '../common/errors.js';
-import { getRequest } from '../common/request-context.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { getRequest } from '../graphql/graphql-context.js';
 import { clientNetwork } from './client-network.js';
-import { RateLimitCounters } from './rate-limit-counters.js';
 import { type AccountOf, RATE_LIMIT_ACCOUNT } from './rate-limit-account.js';
+import { RateLimitCounters } from './rate-limit-counters.js';
 
 /** Counts the attempt against both limits of a `@RateLimited()` mutation; over either, TOO_MANY_REQUESTS. */
 @Injectable()

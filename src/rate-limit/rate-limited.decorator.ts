@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
-import { type AccountOf, byInputEmail, RATE_LIMIT_ACCOUNT } from './rate-limit-account.js';
+
 import { RateLimitGuard } from './rate-limit.guard.js';
+import { type AccountOf, byInputEmail, RATE_LIMIT_ACCOUNT } from './rate-limit-account.js';
 
 /**
  * Limits a mutation per client network and per (client network, account),

@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
+
 import { UserEntity } from '../users/user.entity.js';
 
 /**

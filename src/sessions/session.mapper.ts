@@ -1,16 +1,16 @@
-import type { SessionEntity } from './session.entity.js';
 import type { Session } from './session.model.js';
+import type { StoredSession } from './session.types.js';
 import { describeUserAgent } from './user-agent.js';
 
-export function toSessionModel(entity: SessionEntity, currentSessionId: string | null): Session {
+export function toSessionModel(session: StoredSession, currentSessionId: string | null): Session {
   return {
-    id: entity.id,
-    createdAt: entity.createdAt,
-    lastActiveAt: entity.lastActiveAt,
-    expiresAt: entity.expiresAt,
-    ipAddress: entity.ipAddress,
-    userAgent: entity.userAgent,
-    ...describeUserAgent(entity.userAgent),
-    current: entity.id === currentSessionId,
+    id: session.id,
+    createdAt: session.createdAt,
+    lastActiveAt: session.lastActiveAt,
+    expiresAt: session.expiresAt,
+    ipAddress: session.ipAddress,
+    userAgent: session.userAgent,
+    ...describeUserAgent(session.userAgent),
+    current: session.id === currentSessionId,
   };
 }

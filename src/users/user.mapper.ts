@@ -1,5 +1,5 @@
-import type { UserAccount } from './user-account.js';
 import type { User } from './user.model.js';
+import type { UserAccount } from './user-account.js';
 
 /** Copies the public fields only: the password hash cannot leak by a forgotten `@Field`. */
 export function toUserModel(entity: UserAccount): User {

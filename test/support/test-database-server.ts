@@ -1,8 +1,12 @@
 import 'reflect-metadata';
+
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+
+import { APP_ENTITIES } from '../../src/app.entities.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { runPendingMigrations } from '../../src/database/run-migrations.js';
@@ -38,7 +42,9 @@ export async function startTestDatabaseServer(): Promise<void> {
     await admin.end();
   }
 
-  const dataSource = await new DataSource(dataSourceOptions(databaseUrl(adminUrl, template))).initialize();
+  const dataSource = await new DataSource(
+    dataSourceOptions(databaseUrl(adminUrl, template), APP_ENTITIES),
+  ).initialize();
   try {
     await runPendingMigrations(dataSource);
   } finally {

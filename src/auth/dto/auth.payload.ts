@@ -1,4 +1,5 @@
 import { Field, ObjectType } from '@nestjs/graphql';
+
 import { Session } from '../../sessions/session.model.js';
 import { User } from '../../users/user.model.js';
 

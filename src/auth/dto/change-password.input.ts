@@ -1,5 +1,6 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
 import { NewPasswordField, PASSWORD_MAX_LENGTH } from './credentials.js';
 
 @InputType()

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+
 import { User } from '../../users/user.model.js';
 
 @ObjectType()

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
 import { normalizeEmail } from '../../users/normalize-email.js';
 
 export const PASSWORD_MIN_LENGTH = 8;

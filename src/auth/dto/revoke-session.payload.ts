@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+
 import { User } from '../../users/user.model.js';
 
 @ObjectType()

@@ -1,5 +1,6 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+
 import { EmailField, PASSWORD_MAX_LENGTH } from './credentials.js';
 
 @InputType()

@@ -1,4 +1,5 @@
 import { Field, InputType } from '@nestjs/graphql';
+
 import { EmailField, NewPasswordField } from './credentials.js';
 
 @InputType()

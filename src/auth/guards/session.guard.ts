@@ -1,11 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+
 import { NotAuthenticatedError } from '../../common/errors.js';
-import { getRequest } from '../../common/request-context.js';
+import { getRequest } from '../../graphql/graphql-context.js';
 import { RequestAuthenticator } from '../request-authenticator.js';
 
 /**
- * Lets the request through only with a live session, which it puts on
- * `request.user` for `@CurrentUser()` / `@CurrentSession()`.
+ * Lets the request through only with a live session, which RequestAuthenticator
+ * puts on `request.user` for `@CurrentUser()` / `@CurrentSession()`.
  *
  * A plain Nest guard rather than a passport strategy: passport keeps its
  * strategies in one process-wide registry, so two Nest apps in one process
@@ -19,7 +20,6 @@ export class SessionGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = getRequest(context);
     const auth = await this.authenticator.authenticate(request);
-    request.user = auth ?? undefined;
     // Throwing (not returning false) makes GraphQL answer UNAUTHENTICATED instead of FORBIDDEN.
     if (!auth && this.requiresSession) throw new NotAuthenticatedError();
     return true;

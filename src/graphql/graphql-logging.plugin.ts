@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphqlContext } from '../common/request-context.js';
+
+import type { GraphqlContext } from './graphql-context.js';
 
 /** Longer client-sent operation names are cut: they are for reading logs, not for storing payloads. */
 const MAX_OPERATION_NAME_LENGTH = 100;

@@ -1,7 +1,9 @@
-import { Controller, Get, Next, NotFoundException, Param, Req, Res } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+
+import { Controller, Get, Next, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
 import { ASSET_PATH, GRAPHIQL_CSP, graphiqlPage, INIT_SCRIPT, PAGE_CSS } from './graphiql-page.js';
 
 const require = createRequire(import.meta.url);

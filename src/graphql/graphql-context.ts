@@ -1,16 +1,16 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
-import type { SessionCountLoader } from '../sessions/session-count.loader.js';
 
-/** What the GraphQL context factory puts in every resolver's context. */
+/**
+ * What every resolver's context holds: the HTTP exchange, nothing else.
+ * Per-request state lives on the request (what the session guard proved);
+ * batching needs no per-request loader, since the repositories' coalesced
+ * lookups already share one statement among the fields and requests in flight.
+ */
 export interface GraphqlContext {
   req: Request;
   res: Response;
-  /** Built fresh for each request, so nothing loaded outlives it. */
-  loaders: {
-    activeSessionCount: SessionCountLoader;
-  };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { NotAuthenticatedError, TooManyRequestsError } from './errors.js';
+
+import { NotAuthenticatedError, TooManyRequestsError } from '../common/errors.js';
 import { createErrorFormatter } from './graphql-errors.js';
 
 describe('createErrorFormatter', () => {

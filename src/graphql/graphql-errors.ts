@@ -4,9 +4,10 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import type { GqlContextType, GqlExceptionFilter } from '@nestjs/graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { isDatabaseUnavailable } from './database-errors.js';
-import { DOMAIN_ERROR_CODES, DomainError, ServiceUnavailableError } from './errors.js';
-import type { GraphqlContext } from './request-context.js';
+
+import { isDatabaseUnavailable } from '../common/database-errors.js';
+import { DOMAIN_ERROR_CODES, DomainError, ServiceUnavailableError } from '../common/errors.js';
+import type { GraphqlContext } from './graphql-context.js';
 
 /** Codes the contract lets a client see; anything else is an internal failure. */
 const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([

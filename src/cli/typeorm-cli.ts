@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { loadConfig } from '../config/app-config.js';
-import { provideDatabaseServer } from './database-server.js';
+import { provideDatabaseServer } from '../database/database-server.js';
 
 /**
  * `npm run migration:generate|run|revert`: runs the TypeORM CLI against

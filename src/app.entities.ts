@@ -1,0 +1,11 @@
+import { RateLimitCounterEntity } from './rate-limit/rate-limit-counter.entity.js';
+import { SessionEntity } from './sessions/session.entity.js';
+import { UserEntity } from './users/user.entity.js';
+
+/**
+ * Every table the app maps, given to the DataSource by its callers (the app
+ * module, ormconfig.ts, the test database server) so that database/ needs to
+ * know no feature. The migrations, not these classes, create the schema; a
+ * test fails when the two disagree.
+ */
+export const APP_ENTITIES = [UserEntity, SessionEntity, RateLimitCounterEntity];

@@ -1,0 +1,49 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+
+import type { AppConfig } from '../config/app-config.js';
+import { graphqlCacheControlPlugins } from './graphql-cache-control.js';
+import type { GraphqlContext } from './graphql-context.js';
+import { createErrorFormatter, createErrorLoggingPlugin } from './graphql-errors.js';
+import { graphqlLimits } from './graphql-limits.js';
+import { graphqlLoggingPlugin } from './graphql-logging.plugin.js';
+import { SCHEMA_FILE } from './schema-file.js';
+
+/** Everything the GraphQL endpoint is configured with, in one place. */
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const limits = graphqlLimits({ hideFieldSuggestions: !config.graphqlIntrospection });
+  return {
+    driver: ApolloDriver,
+    path: '/graphql',
+    // In development the code-first schema is written to schema.gql for review
+    // (as `npm run schema:print` does); production and tests keep it in memory
+    // (no writes to the app's directory). A test fails when the committed file is stale.
+    autoSchemaFile: config.environment === 'development' ? SCHEMA_FILE : true,
+    sortSchema: true,
+    // GraphiQL is served by src/ide/ from this server's own files; the page
+    // @nestjs/apollo would serve (its `graphiql` and `playground` options)
+    // loads its scripts from unpkg.com.
+    graphiql: false,
+    introspection: config.graphqlIntrospection,
+    // Refuses "simple" cross-site requests (text/plain forms, no custom header)
+    // before any resolver runs, so a cookie alone cannot drive a mutation.
+    csrfPrevention: true,
+    // A JSON array of operations would multiply every per-request bound below (Apollo's default, stated).
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [
+      ...limits.plugins,
+      ...graphqlCacheControlPlugins,
+      createErrorLoggingPlugin(),
+      graphqlLoggingPlugin,
+    ],
+    includeStacktraceInErrorResponses: !config.isProduction,
+    formatError: createErrorFormatter(config.isProduction),
+    // Nest runs no filters on @ResolveField by default, so a domain error from
+    // a field (User.sessions refusing another user: FORBIDDEN) would reach the
+    // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
+    // resolvers, which check the requester themselves.
+    fieldResolverEnhancers: ['filters'],
+    context: ({ req, res }: GraphqlContext): GraphqlContext => ({ req, res }),
+  };
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+
+import { CoalescingLookup } from '../database/coalescing-lookup.js';
+import { SqlRunner } from '../database/sql-runner.js';
+import { sql } from '../database/sql-statement.js';
+import type { Transaction } from '../database/transaction.js';
+import type { AuthenticatedSession, StoredSession } from './session.types.js';
+
+/** A session row with its user's columns, as the authentication statement returns it. */
+export interface AuthenticationRow extends AuthenticatedSession {
+  readonly secretHash: Buffer;
+  readonly userEmail: string;
+  readonly userCreatedAt: Date;
+}
+
+export interface NewSession {
+  readonly userId: string;
+  readonly secretHash: Buffer;
+  readonly ipAddress: string | null;
+  readonly userAgent: string | null;
+  /** Idle lifetime of the new session (already capped at `maxLifetimeSeconds`). */
+  readonly lifetimeSeconds: number;
+  readonly maxLifetimeSeconds: number;
+}
+
+export interface ActivityWrite {
+  readonly sessionId: string;
+  readonly ipAddress: string | null;
+  readonly userAgent: string | null;
+  readonly ttlSeconds: number;
+  readonly touchIntervalSeconds: number;
+}
+
+/**
+ * The single definition of an active session. The lookup, the count, the
+ * list, the deletes, the touch and (negated) the cleanup all use it, so they
+ * can never disagree about which sessions exist. The database's clock decides,
+ * so instances with skewed clocks agree. `expires_at` alone is enough because
+ * every write keeps it at or below `absolute_expires_at` (a CHECK enforces it).
+ */
+const active = (alias: string): string => `${alias}.expires_at > now()`;
+
+/** What a device list shows, in the camel case of StoredSession. */
+const STORED_COLUMNS = `s.id, s.user_id AS "userId", s.created_at AS "createdAt",
+  s.last_active_at AS "lastActiveAt", s.expires_at AS "expiresAt",
+  s.absolute_expires_at AS "absoluteExpiresAt", s.ip_address AS "ipAddress", s.user_agent AS "userAgent"`;
+
+// The database's clock sets every time, as it judges them in active(); one
+// statement's now() is one instant, so created_at + max lifetime is exactly
+// absolute_expires_at.
+const INSERT = sql<StoredSession>(
+  'sessions_insert',
+  `INSERT INTO sessions AS s (user_id, secret_hash, ip_address, user_agent, expires_at, absolute_expires_at)
+   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6))
+   RETURNING ${STORED_COLUMNS}`,
+);
+
+// Every authenticated request runs this (coalesced with its neighbours): the
+// session and its user in one statement, served by the two primary keys.
+const AUTHENTICATE = sql<AuthenticationRow>(
+  'sessions_authenticate',
+  `SELECT s.id, s.user_id AS "userId", s.secret_hash AS "secretHash", s.last_active_at AS "lastActiveAt",
+          s.expires_at AS "expiresAt", s.absolute_expires_at AS "absoluteExpiresAt",
+          u.email AS "userEmail", u.created_at AS "userCreatedAt"
+     FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.id = ANY($1) AND ${active('s')}`,
+);
+
+// $1 session id, $2 IP, $3 user agent, $4 idle lifetime, $5 half of it, $6 touch interval (seconds).
+const RENEWAL_DUE =
+  's.expires_at < s.absolute_expires_at AND s.expires_at < now() + make_interval(secs => $5)';
+// An UPDATE, never an upsert: a session ended meanwhile stays ended. The
+// database re-checks what the app decided from the row it loaded: another
+// request may have touched the row meanwhile, and the app's clock is not the one that counts.
+const TOUCH = sql<{ lastActiveAt: Date; expiresAt: Date }>(
+  'sessions_touch',
+  `UPDATE sessions s
+      SET last_active_at = now(), ip_address = $2, user_agent = $3,
+          expires_at = CASE WHEN ${RENEWAL_DUE}
+                            THEN least(now() + make_interval(secs => $4), s.absolute_expires_at)
+                            ELSE s.expires_at END
+    WHERE s.id = $1 AND ${active('s')}
+      AND (s.last_active_at <= now() - make_interval(secs => $6) OR (${RENEWAL_DUE}))
+   RETURNING s.last_active_at AS "lastActiveAt", s.expires_at AS "expiresAt"`,
+);
+
+// int4, which pg hands back as a number (a bigint would come back as a string).
+const COUNT_ACTIVE_BY_USER = sql<{ userId: string; count: number }>(
+  'sessions_count_active_by_user',
+  `SELECT s.user_id AS "userId", count(*)::int AS count
+     FROM sessions s
+    WHERE s.user_id = ANY($1) AND ${active('s')}
+    GROUP BY s.user_id`,
+);
+
+// The id breaks ties, so the order is stable between two reads.
+const LIST_ACTIVE = sql<StoredSession>(
+  'sessions_list_active',
+  `SELECT ${STORED_COLUMNS}
+     FROM sessions s
+    WHERE s.user_id = $1 AND ${active('s')}
+    ORDER BY s.last_active_at DESC, s.id ASC`,
+);
+
+// The user id in each WHERE clause is what keeps a delete from ever touching
+// another user's sessions.
+const END_ONE = sql(
+  'sessions_end_one',
+  `DELETE FROM sessions s WHERE s.user_id = $1 AND s.id = $2 AND ${active('s')}`,
+);
+
+const END_ALL_EXCEPT = sql(
+  'sessions_end_all_except',
+  `DELETE FROM sessions s WHERE s.user_id = $1 AND s.id <> $2 AND ${active('s')}`,
+);
+
+// SKIP LOCKED hands concurrent cleaners (other instances) rows the others are
+// not deleting; LIMIT keeps each statement's locks and duration small.
+const DELETE_EXPIRED_BATCH = sql(
+  'sessions_delete_expired_batch',
+  `DELETE FROM sessions
+    WHERE id IN (SELECT s.id FROM sessions s WHERE NOT (${active('s')}) LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+);
+
+/** Every statement on `sessions`. Rules (lifetimes, when to write) are the service's. */
+@Injectable()
+export class SessionsRepository {
+  /**
+   * Lookups and counts of concurrent requests share one statement
+   * (CoalescingLookup): under load a request costs less than one round trip.
+   */
+  private readonly authentications = new CoalescingLookup<string, AuthenticationRow>(
+    (sessionIds) => this.sql.rows(AUTHENTICATE, [sessionIds]),
+    (row) => row.id,
+  );
+  private readonly activeCounts = new CoalescingLookup<string, { userId: string; count: number }>(
+    (userIds) => this.sql.rows(COUNT_ACTIVE_BY_USER, [userIds]),
+    (row) => row.userId,
+  );
+
+  constructor(private readonly sql: SqlRunner) {}
+
+  async insert(session: NewSession): Promise<StoredSession> {
+    const { userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds } = session;
+    const [row] = await this.sql.rows(INSERT, [
+      userId,
+      secretHash,
+      ipAddress,
+      userAgent,
+      lifetimeSeconds,
+      maxLifetimeSeconds,
+    ]);
+    return row;
+  }
+
+  /** The active session `sessionId` with its user's columns, or `undefined`. */
+  findForAuthentication(sessionId: string): Promise<AuthenticationRow | undefined> {
+    return this.authentications.find(sessionId);
+  }
+
+  /** Writes the activity when the database agrees it is due; `undefined` when it was not (or the session ended). */
+  async touch(write: ActivityWrite): Promise<{ lastActiveAt: Date; expiresAt: Date } | undefined> {
+    const { sessionId, ipAddress, userAgent, ttlSeconds, touchIntervalSeconds } = write;
+    const [row] = await this.sql.rows(TOUCH, [
+      sessionId,
+      ipAddress,
+      userAgent,
+      ttlSeconds,
+      ttlSeconds / 2,
+      touchIntervalSeconds,
+    ]);
+    return row;
+  }
+
+  /** The user's number of active sessions (0 when none). */
+  async countActive(userId: string): Promise<number> {
+    return (await this.activeCounts.find(userId))?.count ?? 0;
+  }
+
+  /** The user's active sessions, most recently active first. */
+  listActive(userId: string): Promise<StoredSession[]> {
+    return this.sql.rows(LIST_ACTIVE, [userId]);
+  }
+
+  /** Ends one active session of the user; whether there was one. */
+  async endOne(userId: string, sessionId: string): Promise<boolean> {
+    return (await this.sql.count(END_ONE, [userId, sessionId])) > 0;
+  }
+
+  /** Ends every active session of the user but `keepSessionId`, in one statement; how many. */
+  endAllExcept(userId: string, keepSessionId: string, transaction?: Transaction): Promise<number> {
+    return this.sql.count(END_ALL_EXCEPT, [userId, keepSessionId], transaction);
+  }
+
+  /** Deletes up to `batchSize` expired sessions of any user; how many. */
+  deleteExpiredBatch(batchSize: number): Promise<number> {
+    return this.sql.count(DELETE_EXPIRED_BATCH, [batchSize]);
+  }
+}

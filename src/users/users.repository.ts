@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+
+import { SqlRunner } from '../database/sql-runner.js';
+import { sql } from '../database/sql-statement.js';
+import type { Transaction } from '../database/transaction.js';
+import type { UserEntity } from './user.entity.js';
+import type { UserAccount } from './user-account.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+const ACCOUNT_COLUMNS = 'u.id, u.email, u.created_at AS "createdAt"';
+
+const FIND_BY_EMAIL = sql<UserEntity>(
+  'users_find_by_email',
+  `SELECT ${ACCOUNT_COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE u.email = $1`,
+);
+
+const PASSWORD_HASH_OF = sql<{ passwordHash: string }>(
+  'users_password_hash_of',
+  'SELECT u.password_hash AS "passwordHash" FROM users u WHERE u.id = $1',
+);
+
+const INSERT = sql<UserAccount>(
+  'users_insert',
+  `INSERT INTO users AS u (email, password_hash) VALUES ($1, $2) RETURNING ${ACCOUNT_COLUMNS}`,
+);
+
+// Only while the stored hash is still the one the caller verified against: two
+// concurrent changes cannot both succeed on the strength of one old password.
+const REPLACE_PASSWORD_HASH = sql(
+  'users_replace_password_hash',
+  'UPDATE users u SET password_hash = $3 WHERE u.id = $1 AND u.password_hash = $2',
+);
+
+/** Every statement on `users`. Emails arrive normalised (the service's rule). */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly sql: SqlRunner) {}
+
+  async findByEmail(email: string): Promise<UserEntity | undefined> {
+    const [user] = await this.sql.rows(FIND_BY_EMAIL, [email]);
+    return user;
+  }
+
+  /** The stored password hash, or `null` when the user no longer exists. */
+  async passwordHashOf(userId: string): Promise<string | null> {
+    const [row] = await this.sql.rows(PASSWORD_HASH_OF, [userId]);
+    return row?.passwordHash ?? null;
+  }
+
+  /** The new user, or `null` when the email is taken. */
+  async insert(email: string, passwordHash: string): Promise<UserAccount | null> {
+    try {
+      const [user] = await this.sql.rows(INSERT, [email, passwordHash]);
+      return user;
+    } catch (error) {
+      // The unique constraint, not a prior SELECT, decides: two sign-ups racing
+      // for one email cannot both succeed.
+      if (sqlStateOf(error) === UNIQUE_VIOLATION) return null;
+      throw error;
+    }
+  }
+
+  /** Whether the hash was replaced (the stored one was still `expectedHash`). */
+  async replacePasswordHash(
+    userId: string,
+    expectedHash: string,
+    newHash: string,
+    transaction?: Transaction,
+  ): Promise<boolean> {
+    return (await this.sql.count(REPLACE_PASSWORD_HASH, [userId, expectedHash, newHash], transaction)) > 0;
+  }
+}
+
+function sqlStateOf(error: unknown): unknown {
+  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  return typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+}
