@@ -14,7 +14,7 @@ import { securityHeaders } from './http/security-headers.js';
  * password allowed is under 1 kB; 100 kB leaves room for any real operation
  * while keeping a 10 MB "password" from being read, parsed or hashed.
  */
-export const REQUEST_BODY_LIMIT_BYTES = 100 * 1024;
+const REQUEST_BODY_LIMIT_BYTES = 100 * 1024;
 
 /** HTTP-level setup shared by main.ts and the end-to-end tests, so tests run the real pipeline. */
 export function configureApp(app: NestExpressApplication): void {

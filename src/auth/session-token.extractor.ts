@@ -4,7 +4,7 @@ import { SESSION_COOKIE_NAMES } from './session-cookie.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-export interface ExtractedSessionToken {
+interface ExtractedSessionToken {
   readonly token: string;
   /** A renewed session re-sets the cookie only for a token that came in one. */
   readonly source: 'bearer' | 'cookie';

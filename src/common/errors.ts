@@ -11,7 +11,7 @@ export const DOMAIN_ERROR_CODES = [
   'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
 ] as const;
-export type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;

@@ -7,7 +7,7 @@ import type { SqlStatement } from './sql-statement.js';
 import type { Transaction } from './transaction.js';
 
 /** What a statement did: the rows it returned and how many rows it touched. */
-export interface SqlResult<TRow> {
+interface SqlResult<TRow> {
   readonly rows: TRow[];
   /** Rows inserted, updated or deleted (for a SELECT, rows returned). */
   readonly count: number;

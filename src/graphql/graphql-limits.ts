@@ -9,7 +9,7 @@ import type { ParseOptions, ValidationRule } from 'graphql';
  * client of this API needs is far below each of them; introspection (GraphiQL's
  * schema query) is exempt from depth and cost, which only it needs.
  */
-export const GRAPHQL_LIMITS = {
+const GRAPHQL_LIMITS = {
   /** Aliased fields per operation: the classic way to multiply one expensive field. */
   maxAliases: 15,
   /** Nesting of selections, e.g. `signIn { user { … } }` is 2. */

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 
 import { RateLimitRepository } from './rate-limit.repository.js';
 
-export interface CountedAttempt {
+interface CountedAttempt {
   /** Attempts in the current window, this one included. */
   readonly hits: number;
   /** Whole seconds until the window ends and the count starts again. */

@@ -11,14 +11,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // 32 bytes in unpadded base64url are exactly 43 characters.
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
-export interface SessionSecret {
+interface SessionSecret {
   /** Goes to the client inside the token; never stored. */
   readonly secret: string;
   /** Stored in `sessions.secret_hash`. */
   readonly hash: Buffer;
 }
 
-export interface ParsedSessionToken {
+interface ParsedSessionToken {
   readonly sessionId: string;
   readonly secret: string;
 }

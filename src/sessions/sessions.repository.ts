@@ -7,13 +7,13 @@ import type { Transaction } from '../database/transaction.js';
 import type { AuthenticatedSession, StoredSession } from './session.types.js';
 
 /** A session row with its user's columns, as the authentication statement returns it. */
-export interface AuthenticationRow extends AuthenticatedSession {
+interface AuthenticationRow extends AuthenticatedSession {
   readonly secretHash: Buffer;
   readonly userEmail: string;
   readonly userCreatedAt: Date;
 }
 
-export interface NewSession {
+interface NewSession {
   readonly userId: string;
   readonly secretHash: Buffer;
   readonly ipAddress: string | null;
@@ -23,7 +23,7 @@ export interface NewSession {
   readonly maxLifetimeSeconds: number;
 }
 
-export interface ActivityWrite {
+interface ActivityWrite {
   readonly sessionId: string;
   readonly ipAddress: string | null;
   readonly userAgent: string | null;

@@ -1,6 +1,6 @@
 import { UAParser } from 'ua-parser-js';
 
-export interface DeviceDescription {
+interface DeviceDescription {
   /** Name and major version, e.g. `Chrome 131`. */
   readonly browser: string | null;
   /** e.g. `macOS`, `Windows`, `iOS`. */

@@ -3,7 +3,7 @@ import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validato
 
 import { normalizeEmail } from '../../users/normalize-email.js';
 
-export const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 // RFC 5321 caps a forward path at 256 octets including the angle brackets.
 const EMAIL_MAX_LENGTH = 254;
