@@ -8,7 +8,7 @@ import { configureApp } from './app.setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { provideDatabaseServer } from './database/database-server.js';
 import { runPendingMigrations } from './database/run-migrations.js';
-import { createRootLogger } from './logging/logger.js';
+import { createRootLogger, logFormatFor } from './logging/logger.js';
 
 export interface RunningServer {
   readonly app: NestExpressApplication;
@@ -31,11 +31,17 @@ export async function startServer(
   config: AppConfig,
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
-  const rootLogger = createRootLogger(config.logLevel, options.logDestination);
+  const rootLogger = createRootLogger(
+    config.logLevel,
+    options.logDestination,
+    options.logDestination ? 'json' : logFormatFor(config.environment, process.stdout.isTTY === true),
+  );
   const logger = rootLogger.child({ context: 'Server' });
   const postgresLogger = rootLogger.child({ context: 'PostgreSQL' });
-  const database = await provideDatabaseServer(config, (message) =>
-    logPostgresProblems(postgresLogger, message),
+  const database = await provideDatabaseServer(
+    config,
+    (message) => logPostgresProblems(postgresLogger, message),
+    (message) => postgresLogger.info(message),
   );
   if (database.embedded) logger.info(`Embedded PostgreSQL started under ${config.dataDir}`);
 

@@ -27,6 +27,9 @@ describe('request log', () => {
       req: { method: 'POST', url: '/graphql' },
       res: { statusCode: 200 },
     });
+    // The line names the request; it does not copy its headers (or the response's).
+    expect(line.req).toEqual({ method: 'POST', url: '/graphql' });
+    expect(line.res).toEqual({ statusCode: 200 });
     expect(line.durationMs).toBeGreaterThanOrEqual(0);
     expect(new Date(line.time as string).getTime()).not.toBeNaN();
     expect(log.lines.filter((other) => other.requestId === requestId)).toHaveLength(1);
@@ -67,12 +70,8 @@ describe('request log', () => {
 
     const newToken = (response.data as { signIn: { token: string } }).signIn.token;
     const line = await log.requestLine(response.headers.get('x-request-id'));
-    expect(line).toMatchObject({
-      req: {
-        headers: { authorization: '[Redacted]', cookie: '[Redacted]', 'proxy-authorization': '[Redacted]' },
-      },
-      res: { headers: { 'set-cookie': '[Redacted]' } },
-    });
+    expect(line.req).not.toHaveProperty('headers');
+    expect(line.res).not.toHaveProperty('headers');
     expect(overGet.status).toBe(405);
     expect(await log.requestLine(overGet.headers.get('x-request-id'))).toMatchObject({
       req: { method: 'GET', url: '/graphql' },
@@ -86,7 +85,7 @@ describe('request log', () => {
     }
   });
 
-  it("never takes the client's X-Request-Id as its own, but keeps it visible in the logged headers", async () => {
+  it("never takes the client's X-Request-Id as its own", async () => {
     const response = await app.gql(
       '{ me { id } }',
       {},
@@ -95,9 +94,7 @@ describe('request log', () => {
 
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toMatch(UUID);
-    expect(await log.requestLine(requestId)).toMatchObject({
-      req: { headers: { 'x-request-id': 'someone-elses-id-0001' } },
-    });
+    expect(await log.requestLine(requestId)).toMatchObject({ requestId });
     expect(log.lines.filter((line) => line.requestId === 'someone-elses-id-0001')).toEqual([]);
   });
 

@@ -15,10 +15,11 @@ export interface DatabaseServer {
 export async function provideDatabaseServer(
   config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
   onLog?: (message: string) => void,
+  onNotice?: (message: string) => void,
 ): Promise<DatabaseServer> {
   if (config.databaseUrl) {
     return { url: config.databaseUrl, embedded: false, stop: () => Promise.resolve() };
   }
-  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, onLog });
+  const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir, onLog, onNotice });
   return { url: postgres.url, embedded: true, stop: () => postgres.stop() };
 }

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 
 import pg from 'pg';
 
+import { ensurePostgresCanReach, postgresAccount } from './postgres-user-access.js';
+
 export interface RunningPostgres {
   /** Connection string of the application database. */
   readonly url: string;
@@ -22,7 +24,10 @@ export interface EmbeddedPostgresOptions {
   readonly ephemeral?: boolean;
   /** A fixed port, e.g. to start a stopped cluster again where its clients expect it; default: a free one. */
   readonly port?: number;
+  /** PostgreSQL's own output, line by line. */
   readonly onLog?: (message: string) => void;
+  /** What this process changed to make the server start (e.g. DATA_DIR's group); worth an info line. */
+  readonly onNotice?: (message: string) => void;
 }
 
 // Only reachable from this machine (listen_addresses=localhost), so a fixed
@@ -39,20 +44,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const databaseDir = resolve(options.dataDir, 'postgres');
   const port = options.port ?? (await findFreePort());
   const log = options.onLog ?? (() => undefined);
+  // PostgreSQL refuses to run as root (CI containers); the package then runs it as a `postgres` user.
+  const asRoot = userInfo().uid === 0;
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
     user: USER,
     password: PASSWORD,
     persistent: !options.ephemeral,
-    // PostgreSQL refuses to run as root (CI containers); the package then runs it as a `postgres` user.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=localhost'],
     onLog: log,
     onError: (error) => log(String(error)),
   });
 
   await mkdir(resolve(options.dataDir), { recursive: true });
+  // Checked on every start, not only before initdb: the cluster may have been
+  // made elsewhere, or DATA_DIR's mode changed since.
+  if (asRoot) await ensurePostgresCanReach(options.dataDir, await postgresAccount(), options.onNotice ?? log);
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
     await server.initialise();
   }
