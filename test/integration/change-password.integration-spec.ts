@@ -29,12 +29,10 @@ describe('AuthService.changePassword', () => {
     };
     try {
       await expect(
-        module
-          .get(AuthService)
-          .changePassword(context!, {
-            currentPassword: alice.password,
-            newPassword: 'a brand new passphrase',
-          }),
+        module.get(AuthService).changePassword(context!, {
+          currentPassword: alice.password,
+          newPassword: 'a brand new passphrase',
+        }),
       ).rejects.toThrow('connection lost');
     } finally {
       sessions.endAllExcept = endAllExcept;

@@ -1,36 +1,40 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createUser, signIn, whoAmI } from '../../support/factories.js';
-import { millisBetween, sessionRow } from '../../support/session-rows.js';
+import { ageSessions, millisBetween, sessionIdOf, sessionRow } from '../../support/session-rows.js';
 import { useTestApp } from '../../support/test-app.js';
 
-describe('absolute expiry (SESSION_TTL_SECONDS=4, SESSION_MAX_LIFETIME_SECONDS=6)', () => {
+describe('absolute expiry (SESSION_TTL_SECONDS=3600, SESSION_MAX_LIFETIME_SECONDS=5400)', () => {
+  // Time passes by ageSessions(), in the database: whole minutes, not sub-second sleeps.
   const app = useTestApp({
-    SESSION_TTL_SECONDS: '4',
-    SESSION_MAX_LIFETIME_SECONDS: '6',
-    SESSION_TOUCH_INTERVAL_SECONDS: '1',
+    SESSION_TTL_SECONDS: '3600',
+    SESSION_MAX_LIFETIME_SECONDS: '5400',
+    SESSION_TOUCH_INTERVAL_SECONDS: '60',
   });
 
   it('caps every renewal at sign-in + the maximum lifetime, and refuses the session after it however active', async () => {
     const user = await createUser(app);
     const { token, sessionId } = await signIn(app, user);
+    // Every session of the user ages, the one sign-up made included.
+    const all = [sessionId, sessionIdOf(user.token)];
     const signedIn = await sessionRow(app, sessionId);
-    expect(millisBetween(signedIn!.created_at, signedIn!.expires_at)).toBe(4_000);
-    expect(millisBetween(signedIn!.created_at, signedIn!.absolute_expires_at)).toBe(6_000);
+    expect(millisBetween(signedIn!.created_at, signedIn!.expires_at)).toBe(3_600_000);
+    expect(millisBetween(signedIn!.created_at, signedIn!.absolute_expires_at)).toBe(5_400_000);
 
-    await sleep(2_500);
+    // 2,000 s on: 1,600 s of the TTL left (less than half), 3,400 s of the lifetime.
+    await ageSessions(app, all, 2_000);
     expect(await whoAmI(app, token)).not.toBeNull();
     // Renewed, but to the absolute expiry rather than now + TTL.
     const renewed = await sessionRow(app, sessionId);
-    expect(renewed!.expires_at).toEqual(signedIn!.absolute_expires_at);
-    expect(millisBetween(renewed!.last_active_at, renewed!.expires_at)).toBeLessThan(4_000);
+    expect(renewed!.expires_at).toEqual(renewed!.absolute_expires_at);
+    expect(millisBetween(renewed!.last_active_at, renewed!.expires_at)).toBeLessThan(3_600_000);
 
-    await sleep(2_000);
-    // Past the first idle expiry, alive thanks to the renewal; nothing left to renew.
+    // 4,000 s on: past the first idle expiry, alive thanks to the renewal; nothing left to renew.
+    await ageSessions(app, all, 2_000);
     expect(await whoAmI(app, token)).not.toBeNull();
-    expect((await sessionRow(app, sessionId))!.expires_at).toEqual(signedIn!.absolute_expires_at);
+    const capped = await sessionRow(app, sessionId);
+    expect(capped!.expires_at).toEqual(capped!.absolute_expires_at);
 
-    await sleep(2_000);
-    // Past the maximum lifetime: refused everywhere, and not counted.
+    // 6,000 s on: past the maximum lifetime, refused everywhere, and not counted.
+    await ageSessions(app, all, 2_000);
     expect(await whoAmI(app, token)).toBeNull();
     const fromSession = await app.gql('mutation { signOutOtherSessions { signedOutCount } }', {}, { token });
     expect(fromSession.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
