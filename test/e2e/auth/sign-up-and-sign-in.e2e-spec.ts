@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createUser, signIn, uniqueEmail, whoAmI } from '../../support/factories.js';
 import { useTestApp, withoutRequestIds } from '../../support/test-app.js';
 
@@ -121,7 +122,9 @@ describe('sign-up and sign-in', () => {
   });
 
   it('stores neither the password nor the token in clear', async () => {
-    const user = await createUser(app, { password: 'a very particular password' });
+    const password = 'a very particular password';
+    const user = await createUser(app, { password });
+    // Tokens are `<session id>.<secret>`; the secret is hashed as the base64url text the client holds.
     const [sessionId, secret] = user.token.split('.');
 
     const [row] = await app.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [
@@ -132,9 +135,15 @@ describe('sign-up and sign-in', () => {
       [sessionId],
     );
 
-    expect(row.password_hash).toMatch(/^\$argon2id\$/);
-    expect(row.password_hash).not.toContain('a very particular password');
-    expect(session.secret_hash).toHaveLength(32);
+    expect(row.password_hash).toMatch(
+      /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/,
+    );
+    expect(row.password_hash).not.toContain(password);
+    expect(row.password_hash).not.toContain(Buffer.from(password).toString('base64').replace(/=+$/, ''));
+    // Exactly SHA-256 of the secret: neither the secret itself (raw bytes would be 32 bytes too) nor anything else.
+    expect(session.secret_hash).toEqual(createHash('sha256').update(secret, 'utf8').digest());
+    expect(session.secret_hash).not.toEqual(Buffer.from(secret, 'base64url'));
     expect(session.as_text).not.toContain(secret);
+    expect(session.as_text).not.toContain(Buffer.from(secret, 'base64url').toString('hex'));
   });
 });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { createUser, signIn } from '../../support/factories.js';
 import { LogCapture } from '../../support/log-capture.js';
 import { useTestApp } from '../../support/test-app.js';
@@ -83,6 +85,48 @@ describe('request log', () => {
       expect(log.text).not.toContain(secret);
       // The secret half of a token alone, too.
       expect(log.text).not.toContain(secret.split('.').pop());
+    }
+  });
+
+  it('redacts password and token keys from whatever the app logs, should code log credentials by mistake', async () => {
+    const secret = (name: string): string => `${name}-${randomUUID()}`;
+    const [password, token, nestedPassword, nestedToken, currentPassword, newPassword] = [
+      'password',
+      'token',
+      'nested-password',
+      'nested-token',
+      'current-password',
+      'new-password',
+    ].map(secret);
+
+    // As any service would log: a Nest Logger, which the app routes to its JSON log.
+    new Logger('CarelessCode').warn({
+      msg: 'logged an input with its credentials',
+      password,
+      token,
+      input: {
+        password: nestedPassword,
+        token: nestedToken,
+        currentPassword,
+        newPassword,
+        email: 'kept@example.com',
+      },
+    });
+
+    const line = await log.waitFor((written) => written.context === 'CarelessCode');
+    expect(line).toMatchObject({
+      password: '[Redacted]',
+      token: '[Redacted]',
+      input: {
+        password: '[Redacted]',
+        token: '[Redacted]',
+        currentPassword: '[Redacted]',
+        newPassword: '[Redacted]',
+        email: 'kept@example.com',
+      },
+    });
+    for (const value of [password, token, nestedPassword, nestedToken, currentPassword, newPassword]) {
+      expect(log.text).not.toContain(value);
     }
   });
 

@@ -278,9 +278,20 @@ const commands = [
     .map(([pick, right, signOut]) => checked(new ChangePassword(pick, right, signOut))),
 ];
 
-describe('sessions, against a model', () => {
+/**
+ * A fixed seed, so a failure replays: FC_SEED=<seed> npm test -- sessions-model.
+ * fast-check also reports the failing path; pass it as FC_PATH to replay just that run.
+ */
+const SEED = Number(process.env.FC_SEED ?? 20_260_401);
+const PATH = process.env.FC_PATH;
+
+describe(`sessions, against a model (seed ${SEED})`, () => {
   // Hundreds of sign-ins from one address: the rate limiter is not what is under test here.
   const app = useTestApp({ RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000' });
+
+  beforeAll(() => {
+    console.log(`fast-check seed ${SEED}: replay with FC_SEED=${SEED}`);
+  });
 
   it('agrees with the model after every step of random sign-up, sign-in, sign-out, sign-out-others, revoke and change-password sequences', async () => {
     await fc.assert(
@@ -296,7 +307,7 @@ describe('sessions, against a model', () => {
         };
         await fc.asyncModelRun(() => ({ model, real: { app } }), steps);
       }),
-      { numRuns: 20 },
+      { numRuns: 20, seed: SEED, ...(PATH ? { path: PATH } : {}) },
     );
   }, 120_000);
 });
