@@ -2,7 +2,6 @@ import {
   describeHostileRequests,
   type HostileCase,
   operation,
-  type RawRequest,
   SIGN_OUT_OTHERS,
 } from '../../support/hostile-requests.js';
 
