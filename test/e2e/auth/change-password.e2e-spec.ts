@@ -149,12 +149,26 @@ describe('changePassword', () => {
     const responses = await Promise.all([
       app.gql(
         CHANGE_PASSWORD,
-        { input: { currentPassword: alice.password, newPassword: 'first new passphrase' } },
+        // Other sessions kept: otherwise the winner could sign the loser out before it is even
+        // authenticated, and the loser would be refused for that instead.
+        {
+          input: {
+            currentPassword: alice.password,
+            newPassword: 'first new passphrase',
+            signOutOtherSessions: false,
+          },
+        },
         { token: alice.token },
       ),
       app.gql(
         CHANGE_PASSWORD,
-        { input: { currentPassword: alice.password, newPassword: 'second new passphrase' } },
+        {
+          input: {
+            currentPassword: alice.password,
+            newPassword: 'second new passphrase',
+            signOutOtherSessions: false,
+          },
+        },
         { token: phone.token },
       ),
     ]);
