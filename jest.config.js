@@ -10,20 +10,34 @@ const shared = {
   },
 };
 
+// The integration and e2e tiers share one PostgreSQL for the run: Jest runs a
+// global setup once per distinct module, however many projects name it.
+const withDatabase = {
+  ...shared,
+  // One PostgreSQL for the run, a migrated template database, and one
+  // database per test file cloned from it (test/support/test-database.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+};
+
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
+    // Services and repositories against the real database, without HTTP.
     {
-      ...shared,
+      ...withDatabase,
+      displayName: 'integration',
+      roots: ['<rootDir>/test/integration'],
+      testMatch: ['**/*.integration-spec.ts'],
+    },
+    // The whole app over HTTP, grouped by area (auth, sessions, hardening, operations).
+    {
+      ...withDatabase,
       displayName: 'e2e',
-      roots: ['<rootDir>/test'],
+      roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.e2e-spec.ts'],
-      // One PostgreSQL for the run, a migrated template database, and one
-      // database per test file cloned from it (test/support/test-database.ts).
-      globalSetup: '<rootDir>/test/support/global-setup.js',
-      globalTeardown: '<rootDir>/test/support/global-teardown.js',
     },
   ],
 };

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+
 import { loadavg } from 'node:os';
+
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { Seeder, startBenchDatabase } from './support/database.js';
 import { graphqlOk } from './support/http.js';

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { Seeder, startBenchDatabase } from './support/database.js';
 import { measureThroughput } from './support/load.js';

@@ -1,15 +1,17 @@
 import 'reflect-metadata';
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+
 import { PasswordHasher } from '../src/auth/password-hasher.js';
-import { type SeededSession, Seeder, startBenchDatabase } from './support/database.js';
 import { crossedAnswers } from './support/crossed-answers.js';
+import { type SeededSession, Seeder, startBenchDatabase } from './support/database.js';
 import { graphqlOk } from './support/http.js';
 import { alternatingLatency, measureThroughput, median, type ThroughputResult } from './support/load.js';
 import { LoadSampler, machineInfo } from './support/machine.js';
 import { explainStatements } from './support/plans.js';
-import { renderMarkdown, type BenchResults } from './support/report.js';
+import { type BenchResults, renderMarkdown } from './support/report.js';
 import { bearer, cookie, EXPECTED_BODY, PASSWORD, QUERIES } from './support/scenarios.js';
 import { ServerProcess } from './support/server-process.js';
 

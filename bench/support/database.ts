@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+
 import pg from 'pg';
+
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
 export interface BenchDatabase {

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import autocannon from 'autocannon';
-import { type CpuPerRequest, cpuPerRequest, type CpuSources, cpuSnapshot } from './cpu.js';
+
+import { type CpuPerRequest, cpuPerRequest, cpuSnapshot, type CpuSources } from './cpu.js';
 
 export interface ThroughputOptions {
   /** The GraphQL endpoint. */

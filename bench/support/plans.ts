@@ -1,4 +1,5 @@
 import type pg from 'pg';
+
 import type { RecordedStatement } from './server-process.js';
 
 interface PlanNode {

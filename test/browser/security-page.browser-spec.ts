@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
+
 import { loadConfig } from '../../src/config/app-config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { launchChromium, recordOperations, screenshot } from './support/browser.js';

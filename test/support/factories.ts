@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import type { TestApp } from './test-app.js';
+import type { TestModule } from './test-module.js';
 
 export const USER_AGENTS = {
   chromeOnMac:
@@ -81,7 +83,7 @@ export async function whoAmI(
  * time in Argon2. Their tokens are unknown; they are other devices to count and end.
  */
 export async function addSessions(
-  app: TestApp,
+  app: TestModule,
   user: Pick<TestUser, 'id'>,
   count: number,
   { expired = false }: { expired?: boolean } = {},

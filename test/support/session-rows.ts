@@ -1,4 +1,4 @@
-import type { TestApp } from './test-app.js';
+import type { TestModule } from './test-module.js';
 
 /** A `sessions` row as stored, to check what requests really wrote. */
 export interface SessionRow {
@@ -12,12 +12,12 @@ export interface SessionRow {
   user_agent: string | null;
 }
 
-export async function sessionRow(app: TestApp, sessionId: string): Promise<SessionRow | undefined> {
+export async function sessionRow(app: TestModule, sessionId: string): Promise<SessionRow | undefined> {
   const [row] = await app.sql<SessionRow>('SELECT * FROM sessions WHERE id = $1', [sessionId]);
   return row;
 }
 
-export async function sessionIdsOf(app: TestApp, userIds: string[]): Promise<string[]> {
+export async function sessionIdsOf(app: TestModule, userIds: string[]): Promise<string[]> {
   const rows = await app.sql<{ id: string }>('SELECT id FROM sessions WHERE user_id = ANY($1) ORDER BY id', [
     userIds,
   ]);
@@ -32,4 +32,21 @@ export function sessionIdOf(token: string): string {
 /** Milliseconds between two stored times. */
 export function millisBetween(from: Date, to: Date): number {
   return to.getTime() - from.getTime();
+}
+
+/**
+ * Moves every time of these sessions `seconds` into the past, as if that much
+ * time had gone by since they were written: tests of expiry and touching
+ * drive time through the database instead of sleeping, so no assertion
+ * hangs on a sub-second margin of the wall clock.
+ */
+export async function ageSessions(app: TestModule, sessionIds: string[], seconds: number): Promise<void> {
+  await app.sql(
+    `UPDATE sessions SET created_at = created_at - $2 * interval '1 second',
+                         last_active_at = last_active_at - $2 * interval '1 second',
+                         expires_at = expires_at - $2 * interval '1 second',
+                         absolute_expires_at = absolute_expires_at - $2 * interval '1 second'
+      WHERE id = ANY($1)`,
+    [sessionIds, seconds],
+  );
 }

@@ -1,14 +1,11 @@
 import 'reflect-metadata';
+
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import type { DestinationStream } from 'pino';
-import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module.js';
+
 import { configureApp } from '../../src/app.setup.js';
-import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
-import { createRootLogger } from '../../src/logging/logger.js';
-import { type RecordedStatement, recordStatements } from './statement-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { compileAppModule, forwardTo, testConfig, TestModule } from './test-module.js';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -58,53 +55,29 @@ export interface TestAppOptions {
 }
 
 /** The real AppModule and HTTP pipeline on a random port, over its own database. */
-export class TestApp {
+export class TestApp extends TestModule<NestExpressApplication> {
   private constructor(
-    readonly app: NestExpressApplication,
+    nest: NestExpressApplication,
     readonly url: string,
-    readonly database: TestDatabase,
-    private readonly ownsDatabase: boolean,
-  ) {}
+    database: TestDatabase,
+    ownsDatabase: boolean,
+  ) {
+    super(nest, database, ownsDatabase);
+  }
 
   /**
    * `logDestination` captures the JSON log (at LOG_LEVEL, `warn` by default in
    * tests). The request logger is one per process (nestjs-pino), so a test
    * that reads the log makes its file's first app.
    */
-  static async create(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  static override async create(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
     const given = options.shareDatabaseOf?.database ?? options.database;
     const database = given ?? (await createTestDatabase());
-    const config: AppConfig = loadConfig({
-      NODE_ENV: 'test',
-      // Every test signs in from 127.0.0.1, many times over: only the tests of
-      // the rate limiter itself (which set their own limits) should meet it.
-      RATE_LIMIT_PER_IP: '100000',
-      RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000',
-      ...env,
-      DATABASE_URL: database.url,
-    });
-    const logger = createRootLogger(config.logLevel, options.logDestination);
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot({ config, databaseUrl: database.url, logger })],
-    }).compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
-    configureApp(app);
-    await app.listen(0, '127.0.0.1');
-    return new TestApp(app, `${await app.getUrl()}`, database, !given);
-  }
-
-  get dataSource(): DataSource {
-    return this.app.get(DataSource);
-  }
-
-  /** The SQL statements this app sent to its database while `action` ran. */
-  statementsDuring(action: () => Promise<unknown>): Promise<RecordedStatement[]> {
-    return recordStatements(new URL(this.database.url).pathname.slice(1), action);
-  }
-
-  /** Raw SQL against this test's database, to check what a request really changed. */
-  sql<T = Record<string, unknown>>(query: string, parameters: unknown[] = []): Promise<T[]> {
-    return this.dataSource.query(query, parameters);
+    const moduleRef = await compileAppModule(testConfig(env, database), database, options.logDestination);
+    const nest = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
+    configureApp(nest);
+    await nest.listen(0, '127.0.0.1');
+    return new TestApp(nest, `${await nest.getUrl()}`, database, !given);
   }
 
   async gql<TData = Record<string, unknown>>(
@@ -138,11 +111,6 @@ export class TestApp {
       text,
     };
   }
-
-  async close(): Promise<void> {
-    await this.app.close();
-    if (this.ownsDatabase) await this.database.drop();
-  }
 }
 
 function parseJson(text: string): object {
@@ -169,11 +137,5 @@ export function useTestApp(env: NodeJS.ProcessEnv = {}, options: TestAppOptions 
   afterAll(async () => {
     await current?.close();
   });
-  return new Proxy({} as TestApp, {
-    get(_stub, property) {
-      if (!current) throw new Error(`the test app was used outside its tests (reading ${String(property)})`);
-      const value: unknown = Reflect.get(current, property, current);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
-    },
-  });
+  return forwardTo(() => current, 'test app');
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import pg from 'pg';
 
 /** The same server as `url`, another database. */

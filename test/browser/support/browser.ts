@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Screenshots of every step; test-output/ is gitignored. */

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { loadConfig } from '../../../src/config/app-config.js';
 import { type RunningServer, startServer } from '../../../src/server.js';
 

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
+
 import pg from 'pg';
+
 import { loadConfig } from '../../../src/config/app-config.js';
 import { type RunningServer, startServer } from '../../../src/server.js';
 import { uniqueEmail } from '../../support/factories.js';

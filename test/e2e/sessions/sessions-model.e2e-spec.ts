@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+
+import { expect } from '@jest/globals';
+import fc from 'fast-check';
+
+import { whoAmI } from '../../support/factories.js';
+import { TestApp, useTestApp } from '../../support/test-app.js';
+
+/**
+ * Model-based property test: random sequences of session operations by a few
+ * users, checked after every step against a model simple enough to be
+ * obviously right. A new operation is one more command class and one more
+ * arbitrary in `commands` below.
+ */
+
+interface ModelUser {
+  readonly email: string;
+  password: string;
+  id: string | null; // null until signed up
+}
+
+interface ModelToken {
+  readonly token: string;
+  readonly user: number;
+  alive: boolean;
+}
+
+interface Model {
+  readonly users: ModelUser[];
+  /** Every token the service ever issued in this run, alive or not. */
+  readonly tokens: ModelToken[];
+}
+
+interface Real {
+  readonly app: TestApp;
+}
+
+type Command = fc.AsyncCommand<Model, Real>;
+
+const USERS = 2;
+
+const AUTH = 'token user { id activeSessionCount }';
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { ${AUTH} } }`;
+const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { ${AUTH} } }`;
+const SIGN_OUT = 'mutation { signOut }';
+const SIGN_OUT_OTHERS = 'mutation { signOutOtherSessions { signedOutCount user { id activeSessionCount } } }';
+const REVOKE_SESSION = 'mutation($id: ID!) { revokeSession(id: $id) { revokedSessionId } }';
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) {
+  changePassword(input: $input) { signedOutCount user { id activeSessionCount } }
+}`;
+
+const aliveCount = (model: Model, user: number): number =>
+  model.tokens.filter((token) => token.user === user && token.alive).length;
+
+/** A token the model knows (alive or ended), or one the service never issued. */
+function pickToken(model: Model, pick: number): ModelToken | null {
+  return model.tokens.length === 0 || pick % (model.tokens.length + 1) === model.tokens.length
+    ? null
+    : model.tokens[pick % (model.tokens.length + 1)];
+}
+const NEVER_ISSUED = `${randomUUID()}.${'A'.repeat(43)}`;
+
+class SignUp implements Command {
+  constructor(readonly user: number) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const user = model.users[this.user];
+    const response = await app.gql<{
+      signUp: { token: string; user: { id: string; activeSessionCount: number } };
+    }>(SIGN_UP, { input: { email: user.email, password: user.password } });
+    if (user.id) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      return;
+    }
+    expect(response.errors).toBeUndefined();
+    user.id = response.data!.signUp.user.id;
+    model.tokens.push({ token: response.data!.signUp.token, user: this.user, alive: true });
+    expect(response.data!.signUp.user.activeSessionCount).toBe(aliveCount(model, this.user));
+  }
+  toString = (): string => `signUp(u${this.user})`;
+}
+
+class SignIn implements Command {
+  constructor(
+    readonly user: number,
+    readonly rightPassword: boolean,
+  ) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const user = model.users[this.user];
+    const password = this.rightPassword ? user.password : `${user.password}!`;
+    const response = await app.gql<{ signIn: { token: string; user: { activeSessionCount: number } } }>(
+      SIGN_IN,
+      {
+        input: { email: user.email, password },
+      },
+    );
+    if (!user.id || !this.rightPassword) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    expect(response.errors).toBeUndefined();
+    model.tokens.push({ token: response.data!.signIn.token, user: this.user, alive: true });
+    expect(response.data!.signIn.user.activeSessionCount).toBe(aliveCount(model, this.user));
+  }
+  toString = (): string => `signIn(u${this.user}, ${this.rightPassword ? 'right' : 'wrong'} password)`;
+}
+
+class SignOut implements Command {
+  constructor(readonly pick: number) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const response = await app.gql(SIGN_OUT, {}, { token: token?.token ?? NEVER_ISSUED });
+    if (!token?.alive) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    expect(response.data).toEqual({ signOut: true });
+    token.alive = false;
+  }
+  toString = (): string => `signOut(token #${this.pick})`;
+}
+
+class SignOutOtherSessions implements Command {
+  constructor(readonly pick: number) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const response = await app.gql(SIGN_OUT_OTHERS, {}, { token: token?.token ?? NEVER_ISSUED });
+    if (!token?.alive) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    const others = model.tokens.filter(
+      (other) => other.user === token.user && other.alive && other !== token,
+    );
+    for (const other of others) other.alive = false;
+    expect(response.data).toEqual({
+      signOutOtherSessions: {
+        signedOutCount: others.length,
+        user: { id: model.users[token.user].id, activeSessionCount: 1 },
+      },
+    });
+  }
+  toString = (): string => `signOutOtherSessions(token #${this.pick})`;
+}
+
+class RevokeSession implements Command {
+  constructor(
+    readonly pick: number,
+    readonly targetPick: number,
+  ) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const target = pickToken(model, this.targetPick);
+    const id = (target?.token ?? NEVER_ISSUED).split('.')[0];
+    const response = await app.gql(REVOKE_SESSION, { id }, { token: token?.token ?? NEVER_ISSUED });
+    if (!token?.alive) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    // Someone else's session answers exactly like one that does not exist.
+    if (!target?.alive || target.user !== token.user) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      return;
+    }
+    expect(response.data).toEqual({ revokeSession: { revokedSessionId: id } });
+    target.alive = false;
+  }
+  toString = (): string => `revokeSession(with token #${this.pick}, of token #${this.targetPick})`;
+}
+
+class ChangePassword implements Command {
+  constructor(
+    readonly pick: number,
+    readonly rightCurrentPassword: boolean,
+    readonly signOutOtherSessions: boolean,
+  ) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const user = token ? model.users[token.user] : null;
+    const newPassword = `new password ${randomUUID()}`;
+    const response = await app.gql(
+      CHANGE_PASSWORD,
+      {
+        input: {
+          currentPassword: user && this.rightCurrentPassword ? user.password : 'not the current password',
+          newPassword,
+          signOutOtherSessions: this.signOutOtherSessions,
+        },
+      },
+      { token: token?.token ?? NEVER_ISSUED },
+    );
+    if (!token?.alive || !user) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    if (!this.rightCurrentPassword) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      return;
+    }
+    user.password = newPassword;
+    const others = this.signOutOtherSessions
+      ? model.tokens.filter((other) => other.user === token.user && other.alive && other !== token)
+      : [];
+    for (const other of others) other.alive = false;
+    expect(response.data).toEqual({
+      changePassword: {
+        signedOutCount: others.length,
+        user: { id: user.id, activeSessionCount: aliveCount(model, token.user) },
+      },
+    });
+  }
+  toString = (): string =>
+    `changePassword(token #${this.pick}, ${this.rightCurrentPassword ? 'right' : 'wrong'} current password, ${
+      this.signOutOtherSessions ? 'signing out' : 'keeping'
+    } others)`;
+}
+
+/**
+ * After every step: each live token answers as its user with the model's
+ * count, each ended token is refused, and each user's rows agree — so a step
+ * by one user that touched another user's sessions cannot go unnoticed.
+ */
+async function expectServiceToMatch(model: Model, app: TestApp): Promise<void> {
+  for (const token of model.tokens) {
+    const me = await whoAmI(app, token.token);
+    expect({ token: token.token, me }).toEqual({
+      token: token.token,
+      me: token.alive
+        ? { id: model.users[token.user].id, activeSessionCount: aliveCount(model, token.user) }
+        : null,
+    });
+  }
+  const ids = model.users.map((user) => user.id).filter((id): id is string => id !== null);
+  const rows = await app.sql<{ user_id: string; count: string }>(
+    'SELECT user_id, count(*) FROM sessions WHERE user_id = ANY($1) AND expires_at > now() GROUP BY user_id',
+    [ids],
+  );
+  const counts = Object.fromEntries(rows.map((row) => [row.user_id, Number(row.count)]));
+  for (const [index, user] of model.users.entries()) {
+    if (user.id) expect(counts[user.id] ?? 0).toBe(aliveCount(model, index));
+  }
+}
+
+/** Runs the command, then checks the whole service against the model. */
+function checked(command: Command): Command {
+  return {
+    check: (model) => command.check(model),
+    run: async (model, real) => {
+      await command.run(model, real);
+      await expectServiceToMatch(model, real.app);
+    },
+    toString: () => command.toString(),
+  };
+}
+
+const user = fc.integer({ min: 0, max: USERS - 1 });
+const tokenPick = fc.nat({ max: 1_000 });
+// Listed more than once to be drawn more often: most sequences should reach
+// users with several live sessions, where signing out others means something.
+const signUp = user.map((u) => checked(new SignUp(u)));
+const signInRight = user.map((u) => checked(new SignIn(u, true)));
+const commands = [
+  signUp,
+  signUp,
+  signInRight,
+  signInRight,
+  signInRight,
+  user.map((u) => checked(new SignIn(u, false))),
+  tokenPick.map((pick) => checked(new SignOut(pick))),
+  tokenPick.map((pick) => checked(new SignOutOtherSessions(pick))),
+  tokenPick.map((pick) => checked(new SignOutOtherSessions(pick))),
+  fc.tuple(tokenPick, tokenPick).map(([pick, target]) => checked(new RevokeSession(pick, target))),
+  fc
+    .tuple(tokenPick, fc.boolean(), fc.boolean())
+    .map(([pick, right, signOut]) => checked(new ChangePassword(pick, right, signOut))),
+];
+
+/**
+ * A fixed seed, so a failure replays: FC_SEED=<seed> npm test -- sessions-model.
+ * fast-check also reports the failing path; pass it as FC_PATH to replay just that run.
+ */
+const SEED = Number(process.env.FC_SEED ?? 20_260_401);
+const PATH = process.env.FC_PATH;
+
+describe(`sessions, against a model (seed ${SEED})`, () => {
+  // Hundreds of sign-ins from one address: the rate limiter is not what is under test here.
+  const app = useTestApp({ RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000' });
+
+  beforeAll(() => {
+    console.log(`fast-check seed ${SEED}: replay with FC_SEED=${SEED}`);
+  });
+
+  it('agrees with the model after every step of random sign-up, sign-in, sign-out, sign-out-others, revoke and change-password sequences', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 15, size: 'max' }), async (steps) => {
+        const run = randomUUID().slice(0, 8);
+        const model: Model = {
+          users: Array.from({ length: USERS }, (_, index) => ({
+            email: `model-${run}-u${index}@example.com`,
+            password: `password of u${index} in ${run}`,
+            id: null,
+          })),
+          tokens: [],
+        };
+        await fc.asyncModelRun(() => ({ model, real: { app } }), steps);
+      }),
+      { numRuns: 20, seed: SEED, ...(PATH ? { path: PATH } : {}) },
+    );
+  }, 120_000);
+});

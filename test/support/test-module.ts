@@ -1,0 +1,119 @@
+import 'reflect-metadata';
+
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { DestinationStream } from 'pino';
+import { DataSource } from 'typeorm';
+
+import { AppModule } from '../../src/app.module.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { createRootLogger } from '../../src/logging/logger.js';
+import { type RecordedStatement, recordStatements } from './statement-recorder.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+/** The configuration every test app or module runs with: the test's env over test defaults. */
+export function testConfig(env: NodeJS.ProcessEnv, database: TestDatabase): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    // Every test signs in from 127.0.0.1, many times over: only the tests of
+    // the rate limiter itself (which set their own limits) should meet it.
+    RATE_LIMIT_PER_IP: '100000',
+    RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000',
+    ...env,
+    DATABASE_URL: database.url,
+  });
+}
+
+/** The real AppModule, compiled for `database` (not yet initialised). */
+export function compileAppModule(
+  config: AppConfig,
+  database: TestDatabase,
+  logDestination?: DestinationStream,
+): ReturnType<ReturnType<typeof Test.createTestingModule>['compile']> {
+  const logger = createRootLogger(config.logLevel, logDestination);
+  return Test.createTestingModule({
+    imports: [AppModule.forRoot({ config, databaseUrl: database.url, logger })],
+  }).compile();
+}
+
+/**
+ * The real AppModule as an application context over its own database: every
+ * provider, the scheduler and the database, but no HTTP server. For tests of
+ * services and repositories (test/integration/). TestApp adds the HTTP side.
+ */
+export class TestModule<N extends INestApplicationContext = INestApplicationContext> {
+  protected constructor(
+    /** The Nest application (context) itself, for what `get()` does not cover. */
+    readonly nest: N,
+    readonly database: TestDatabase,
+    private readonly ownsDatabase: boolean,
+  ) {}
+
+  static async create(env: NodeJS.ProcessEnv = {}): Promise<TestModule> {
+    const database = await createTestDatabase();
+    try {
+      const moduleRef = await compileAppModule(testConfig(env, database), database);
+      await moduleRef.init();
+      return new TestModule(moduleRef, database, true);
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+  }
+
+  /** The app's instance of a provider, e.g. `get(SessionsService)`. */
+  get<T>(type: Type<T>): T {
+    return this.nest.get(type, { strict: false });
+  }
+
+  get dataSource(): DataSource {
+    return this.get(DataSource);
+  }
+
+  /** The SQL statements this app sent to its database while `action` ran. */
+  statementsDuring(action: () => Promise<unknown>): Promise<RecordedStatement[]> {
+    return recordStatements(new URL(this.database.url).pathname.slice(1), action);
+  }
+
+  /** Raw SQL against this test's database, to check what the code really changed. */
+  sql<T = Record<string, unknown>>(query: string, parameters: unknown[] = []): Promise<T[]> {
+    return this.dataSource.query(query, parameters);
+  }
+
+  async close(): Promise<void> {
+    await this.nest.close();
+    if (this.ownsDatabase) await this.database.drop();
+  }
+}
+
+/**
+ * A stand-in for a value created in beforeAll: forwards every property to it
+ * once it exists, and says so plainly when a test reaches it too early.
+ */
+export function forwardTo<T extends object>(current: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
+    get(_stub, property) {
+      const target = current();
+      if (!target) throw new Error(`the ${what} was used outside its tests (reading ${String(property)})`);
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * A describe block's application context for the usual life: created before
+ * its tests (beforeAll) over a fresh clone of the migrated database, closed
+ * after them (afterAll). Use as a plain variable: `module.get(SessionsService)`,
+ * `module.sql(…)`, `module.database`.
+ */
+export function useTestModule(env: NodeJS.ProcessEnv = {}): TestModule {
+  let current: TestModule | undefined;
+  beforeAll(async () => {
+    current = await TestModule.create(env);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return forwardTo(() => current, 'test module');
+}
