@@ -116,10 +116,13 @@ const END_ALL_EXCEPT = sql(
 
 // SKIP LOCKED hands concurrent cleaners (other instances) rows the others are
 // not deleting; LIMIT keeps each statement's locks and duration small.
+// `= ANY(ARRAY(…))` makes the batch's ids one array, found again by primary
+// key; with `IN (…)` the planner may hash-join them against the whole table.
 const DELETE_EXPIRED_BATCH = sql(
   'sessions_delete_expired_batch',
   `DELETE FROM sessions
-    WHERE id IN (SELECT s.id FROM sessions s WHERE NOT (${active('s')}) LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+    WHERE id = ANY(ARRAY(
+      SELECT s.id FROM sessions s WHERE NOT (${active('s')}) LIMIT $1 FOR UPDATE SKIP LOCKED))`,
 );
 
 /** Every statement on `sessions`. Rules (lifetimes, when to write) are the service's. */

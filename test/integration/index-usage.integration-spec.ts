@@ -113,7 +113,7 @@ describe('statements on a large sessions table', () => {
     expect(Date.now() - touched.getTime()).toBeLessThan(60_000);
   });
 
-  it('finds the expired sessions the cleanup DELETE removes through the expires_at index', async () => {
+  it('finds the expired sessions the cleanup DELETE removes through the expires_at index and deletes them by primary key', async () => {
     const [{ count: expired }] = await module.sql<{ count: string }>(
       'SELECT count(*) FROM sessions WHERE expires_at <= now()',
     );
@@ -124,14 +124,15 @@ describe('statements on a large sessions table', () => {
       expect(await module.get(SessionsService).deleteExpired()).toBe(Number(expired));
     });
 
-    // The expired rows are found through the expires_at index, never by reading every session.
-    // (At this size the planner then joins the ids back with a hash join over the table, which
-    // it judges cheaper than hundreds of primary-key lookups; that is the DELETE's own side.)
+    // The expired rows are found through the expires_at index and deleted by primary key: no
+    // step of the cleanup reads every session.
     expect(cleanup).toHaveLength(1);
     expect(cleanup[0]).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^(Index|Index Only|Bitmap Index) Scan using IDX_sessions_expires_at/),
+        expect.stringMatching(/^(Index|Bitmap Index) Scan using PK_sessions/),
       ]),
     );
+    expect(cleanup[0].filter((path) => path.startsWith('Seq Scan'))).toEqual([]);
   });
 });
