@@ -15,7 +15,7 @@ const CENSOR = '[Redacted]';
  * catch credentials should someone log a request, a response or an input anyway.
  * A path that is absent costs a property check, not a copy.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["proxy-authorization"]',

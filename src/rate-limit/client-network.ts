@@ -5,7 +5,7 @@ import ipaddr from 'ipaddr.js';
  * it, so an IPv6 client is counted by its /64 prefix; an IPv4 client (also
  * when written as IPv4-mapped IPv6, `::ffff:1.2.3.4`) by its address.
  */
-export const IPV6_PREFIX_LENGTH = 64;
+const IPV6_PREFIX_LENGTH = 64;
 
 /**
  * The network an attempt is counted against. Pass `request.ip`: the socket's
