@@ -25,8 +25,12 @@ export class AuthService {
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
-    const user = await this.users.create(input.email, await this.passwords.hash(input.password));
-    return { user, ...(await this.sessions.issue(user, client)) };
+    const passwordHash = await this.passwords.hash(input.password);
+    // One transaction: an account is never left without the session its sign-up promised.
+    return this.unitOfWork.run(async (transaction) => {
+      const user = await this.users.create(input.email, passwordHash, transaction);
+      return { user, ...(await this.sessions.issue(user, client, transaction)) };
+    });
   }
 
   async signIn(input: SignInInput, client: ClientInfo): Promise<SignedIn> {
@@ -35,7 +39,16 @@ export class AuthService {
       ? await this.passwords.verify(user.passwordHash, input.password)
       : await this.passwords.verifyDecoy(input.password);
     if (!user || !passwordMatches) throw new InvalidCredentialsError();
-    return { user: toUserAccount(user), ...(await this.sessions.issue(user, client)) };
+    // The password was checked against the hash read above, tens of
+    // milliseconds ago; a change of password may have committed since. The
+    // session is made only while that hash is still the account's, under a lock
+    // a concurrent change waits for: a changed password signs no one in.
+    const signedIn = await this.unitOfWork.run(async (transaction) => {
+      if (!(await this.users.holdIfPasswordHashIs(user.id, user.passwordHash, transaction))) return null;
+      return { user: toUserAccount(user), ...(await this.sessions.issue(user, client, transaction)) };
+    });
+    if (!signedIn) throw new InvalidCredentialsError();
+    return signedIn;
   }
 
   async signOut({ user, session }: AuthContext): Promise<void> {

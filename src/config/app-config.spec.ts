@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 30 * 24 * 60 * 60,
       sessionMaxLifetimeSeconds: 90 * 24 * 60 * 60,
       sessionTouchIntervalSeconds: 60,
+      sessionsPerUserMax: 100,
       sessionCleanupIntervalSeconds: 60 * 60,
       trustProxy: false,
       corsOrigins: [],
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
         SESSION_MAX_LIFETIME_SECONDS: '9',
         SESSION_TOUCH_INTERVAL_SECONDS: '2',
         SESSION_CLEANUP_INTERVAL_SECONDS: '30',
+        SESSIONS_PER_USER_MAX: '20',
         TRUST_PROXY: '1',
         CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
         GRAPHQL_INTROSPECTION: 'true',
@@ -66,6 +68,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 5,
       sessionMaxLifetimeSeconds: 9,
       sessionTouchIntervalSeconds: 2,
+      sessionsPerUserMax: 20,
       sessionCleanupIntervalSeconds: 30,
       trustProxy: 1,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
@@ -168,6 +171,14 @@ describe('loadConfig', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain(`${name} must be a positive integer number of seconds`);
       expect(problems[0]).toContain(JSON.stringify(value));
+    }
+  });
+
+  it('refuses a SESSIONS_PER_USER_MAX that is not a positive integer, naming the variable', () => {
+    for (const value of ['0', '-1', '2.5', 'many']) {
+      const problems = problemsOf({ SESSIONS_PER_USER_MAX: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('SESSIONS_PER_USER_MAX must be a positive integer');
     }
   });
 

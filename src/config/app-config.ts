@@ -80,6 +80,10 @@ class EnvironmentVariables {
   @DurationInSeconds('SESSION_CLEANUP_INTERVAL_SECONDS')
   SESSION_CLEANUP_INTERVAL_SECONDS = 60 * 60;
 
+  /** Active sessions one user may have; a sign-in beyond it ends the least recently active. */
+  @PositiveInteger('SESSIONS_PER_USER_MAX', '')
+  SESSIONS_PER_USER_MAX = 100;
+
   @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
   @Validate(TrustProxyConstraint)
   TRUST_PROXY: TrustProxy = false;
@@ -133,6 +137,8 @@ export interface AppConfig {
   readonly sessionMaxLifetimeSeconds: number;
   readonly sessionTouchIntervalSeconds: number;
   readonly sessionCleanupIntervalSeconds: number;
+  /** A sign-in beyond this many active sessions ends the user's least recently active ones. */
+  readonly sessionsPerUserMax: number;
   /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
   readonly trustProxy: TrustProxy;
   /** Browser origins allowed besides this service's own; empty: CORS stays closed. */
@@ -191,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionMaxLifetimeSeconds: variables.SESSION_MAX_LIFETIME_SECONDS,
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
+    sessionsPerUserMax: variables.SESSIONS_PER_USER_MAX,
     trustProxy: variables.TRUST_PROXY,
     corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     // Tests keep quiet unless something goes wrong (or a test captures the log).

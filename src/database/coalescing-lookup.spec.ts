@@ -64,4 +64,33 @@ describe('CoalescingLookup', () => {
 
     expect(statements.map((keys) => keys.length)).toEqual([100, 100, 50]);
   });
+
+  it('answers a list lookup with every row of each key, in the statement order, and keys without rows with nothing', async () => {
+    const statements: string[][] = [];
+    const sessions = [
+      { userId: 'a', id: 'a2' },
+      { userId: 'b', id: 'b1' },
+      { userId: 'a', id: 'a1' },
+    ];
+    const lookup = CoalescingLookup.ofLists<string, { userId: string; id: string }>(
+      (keys) => {
+        statements.push([...keys]);
+        return Promise.resolve(sessions.filter((row) => keys.includes(row.userId)));
+      },
+      (row) => row.userId,
+    );
+
+    const [a, b, none, again] = await Promise.all([
+      lookup.find('a'),
+      lookup.find('b'),
+      lookup.find('nobody'),
+      lookup.find('a'),
+    ]);
+
+    expect(statements).toEqual([['a', 'b', 'nobody', 'a']]);
+    expect(a?.map((row) => row.id)).toEqual(['a2', 'a1']);
+    expect(again?.map((row) => row.id)).toEqual(['a2', 'a1']);
+    expect(b?.map((row) => row.id)).toEqual(['b1']);
+    expect(none).toBeUndefined();
+  });
 });

@@ -44,4 +44,24 @@ export class CoalescingLookup<TKey, TRow> {
   find(key: TKey): Promise<TRow | undefined> {
     return this.loader.load(key);
   }
+
+  /**
+   * The same coalescing for statements that return several rows per key (a
+   * user's sessions): each key is answered with all of its rows, in the order
+   * the statement returned them, or `undefined` when it has none.
+   */
+  static ofLists<TKey, TRow>(
+    findAll: (keys: readonly TKey[]) => Promise<TRow[]>,
+    keyOf: (row: TRow) => TKey,
+  ): CoalescingLookup<TKey, TRow[]> {
+    return new CoalescingLookup<TKey, TRow[]>(
+      async (keys) => {
+        const groups = new Map<TKey, TRow[]>(keys.map((key) => [key, []]));
+        for (const row of await findAll(keys)) groups.get(keyOf(row))?.push(row);
+        return [...groups.values()].filter((rows) => rows.length > 0);
+      },
+      // Every group handed back holds at least one row, all of its own key.
+      (rows) => keyOf(rows[0]),
+    );
+  }
 }

@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ParseOptions, ValidationRule } from 'graphql';
 
+import { listCostRule } from './list-cost.rule.js';
+
 /**
  * Bounds on the shape of one GraphQL document, checked before anything
  * executes, so one request cannot ask for `activeSessionCount` ten thousand
@@ -21,8 +23,15 @@ const GRAPHQL_LIMITS = {
   maxDirectives: 50,
 } as const;
 
-/** graphql-armor's plugins and validation rules for Apollo; each refusal is a GraphQL error naming the limit. */
-export function graphqlLimits(options: { hideFieldSuggestions: boolean }): {
+/**
+ * graphql-armor's plugins and validation rules for Apollo, plus the list-aware
+ * cost rule; each refusal is a GraphQL error naming the limit. `listSizes`:
+ * `Type.field` → the most items that list field returns.
+ */
+export function graphqlLimits(options: {
+  hideFieldSuggestions: boolean;
+  listSizes: ReadonlyMap<string, number>;
+}): {
   plugins: ApolloServerPlugin[];
   validationRules: ValidationRule[];
   parseOptions: ParseOptions;
@@ -44,7 +53,7 @@ export function graphqlLimits(options: { hideFieldSuggestions: boolean }): {
   // @apollo/server; the plugin objects are the same at run time.
   return {
     plugins: plugins as unknown as ApolloServerPlugin[],
-    validationRules,
+    validationRules: [...validationRules, listCostRule(options.listSizes, GRAPHQL_LIMITS.maxCost)],
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
   };
 }

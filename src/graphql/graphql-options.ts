@@ -10,7 +10,11 @@ import { SCHEMA_FILE } from './schema-file.js';
 
 /** Everything the GraphQL endpoint is configured with, in one place. */
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
-  const limits = graphqlLimits({ hideFieldSuggestions: !config.graphqlIntrospection });
+  const limits = graphqlLimits({
+    hideFieldSuggestions: !config.graphqlIntrospection,
+    // What each list field returns at most: a user's active sessions are capped at sign-in.
+    listSizes: new Map([['User.sessions', config.sessionsPerUserMax]]),
+  });
   return {
     driver: ApolloDriver,
     path: '/graphql',

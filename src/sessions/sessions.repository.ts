@@ -98,8 +98,20 @@ const LIST_ACTIVE = sql<StoredSession>(
   'sessions_list_active',
   `SELECT ${STORED_COLUMNS}
      FROM sessions s
-    WHERE s.user_id = $1 AND ${active('s')}
+    WHERE s.user_id = ANY($1) AND ${active('s')}
     ORDER BY s.last_active_at DESC, s.id ASC`,
+);
+
+// The newest `$3` active sessions of the user stay, the one just issued ($2)
+// always among them; the rest (least recently active first) end.
+const END_ALL_BUT_MOST_RECENT = sql(
+  'sessions_end_all_but_most_recent',
+  `DELETE FROM sessions
+    WHERE id = ANY(ARRAY(
+      SELECT s.id FROM sessions s
+       WHERE s.user_id = $1 AND s.id <> $2 AND ${active('s')}
+       ORDER BY s.last_active_at DESC, s.id ASC
+      OFFSET $3 - 1))`,
 );
 
 // The user id in each WHERE clause is what keeps a delete from ever touching
@@ -140,20 +152,32 @@ export class SessionsRepository {
     (userIds) => this.sql.rows(COUNT_ACTIVE_BY_USER, [userIds]),
     (row) => row.userId,
   );
+  // Every alias of `sessions` in a response (and concurrent responses) shares one read.
+  private readonly activeLists = CoalescingLookup.ofLists<string, StoredSession>(
+    (userIds) => this.sql.rows(LIST_ACTIVE, [userIds]),
+    (row) => row.userId,
+  );
 
   constructor(private readonly sql: SqlRunner) {}
 
-  async insert(session: NewSession): Promise<StoredSession> {
+  async insert(session: NewSession, transaction: Transaction): Promise<StoredSession> {
     const { userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds } = session;
-    const [row] = await this.sql.rows(INSERT, [
-      userId,
-      secretHash,
-      ipAddress,
-      userAgent,
-      lifetimeSeconds,
-      maxLifetimeSeconds,
-    ]);
+    const [row] = await this.sql.rows(
+      INSERT,
+      [userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds],
+      transaction,
+    );
     return row;
+  }
+
+  /** Ends the user's active sessions beyond the `keep` most recently active, never `newestId`; how many. */
+  endAllButMostRecent(
+    userId: string,
+    newestId: string,
+    keep: number,
+    transaction: Transaction,
+  ): Promise<number> {
+    return this.sql.count(END_ALL_BUT_MOST_RECENT, [userId, newestId, keep], transaction);
   }
 
   /** The active session `sessionId` with its user's columns, or `undefined`. */
@@ -181,8 +205,8 @@ export class SessionsRepository {
   }
 
   /** The user's active sessions, most recently active first. */
-  listActive(userId: string): Promise<StoredSession[]> {
-    return this.sql.rows(LIST_ACTIVE, [userId]);
+  async listActive(userId: string): Promise<StoredSession[]> {
+    return (await this.activeLists.find(userId)) ?? [];
   }
 
   /** Ends one active session of the user; whether there was one. */

@@ -38,17 +38,27 @@ export class SessionsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async issue(user: UserAccount, client: ClientInfo): Promise<IssuedSession> {
+  /**
+   * Starts a session for `user` in `transaction`. A user keeps at most
+   * SESSIONS_PER_USER_MAX active sessions: beyond it the least recently active
+   * end, in the same transaction (as Google and GitHub do), so one account
+   * cannot grow its device list, and every read of it, without bound.
+   */
+  async issue(user: UserAccount, client: ClientInfo, transaction: Transaction): Promise<IssuedSession> {
     const { secret, hash } = createSessionSecret();
     const { sessionTtlSeconds: ttl, sessionMaxLifetimeSeconds: maxLifetime } = this.config;
-    const session = await this.sessions.insert({
-      userId: user.id,
-      secretHash: hash,
-      ipAddress: client.ipAddress,
-      userAgent: truncateUserAgent(client.userAgent),
-      lifetimeSeconds: Math.min(ttl, maxLifetime),
-      maxLifetimeSeconds: maxLifetime,
-    });
+    const session = await this.sessions.insert(
+      {
+        userId: user.id,
+        secretHash: hash,
+        ipAddress: client.ipAddress,
+        userAgent: truncateUserAgent(client.userAgent),
+        lifetimeSeconds: Math.min(ttl, maxLifetime),
+        maxLifetimeSeconds: maxLifetime,
+      },
+      transaction,
+    );
+    await this.sessions.endAllButMostRecent(user.id, session.id, this.config.sessionsPerUserMax, transaction);
     return { session, token: formatSessionToken(session.id, secret) };
   }
 

@@ -33,6 +33,15 @@ const REPLACE_PASSWORD_HASH = sql(
   'UPDATE users u SET password_hash = $3 WHERE u.id = $1 AND u.password_hash = $2',
 );
 
+// A sign-in holds this lock from its password check's last word to its
+// session's insert: a concurrent credential change (an UPDATE of this row)
+// waits for the session to exist, and so ends it; or it went first, and the
+// re-checked hash no longer matches, so no session is made from it.
+const LOCK_IF_PASSWORD_HASH = sql<{ id: string }>(
+  'users_lock_if_password_hash',
+  'SELECT u.id FROM users u WHERE u.id = $1 AND u.password_hash = $2 FOR NO KEY UPDATE',
+);
+
 /** Every statement on `users`. Emails arrive normalised (the service's rule). */
 @Injectable()
 export class UsersRepository {
@@ -49,10 +58,18 @@ export class UsersRepository {
     return row?.passwordHash ?? null;
   }
 
+  /**
+   * Locks the user's row until `transaction` ends if its password hash is still
+   * `passwordHash`; whether it was.
+   */
+  async lockIfPasswordHash(userId: string, passwordHash: string, transaction: Transaction): Promise<boolean> {
+    return (await this.sql.rows(LOCK_IF_PASSWORD_HASH, [userId, passwordHash], transaction)).length > 0;
+  }
+
   /** The new user, or `null` when the email is taken. */
-  async insert(email: string, passwordHash: string): Promise<UserAccount | null> {
+  async insert(email: string, passwordHash: string, transaction?: Transaction): Promise<UserAccount | null> {
     try {
-      const [user] = await this.sql.rows(INSERT, [email, passwordHash]);
+      const [user] = await this.sql.rows(INSERT, [email, passwordHash], transaction);
       return user;
     } catch (error) {
       // The unique constraint, not a prior SELECT, decides: two sign-ups racing

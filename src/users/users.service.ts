@@ -22,10 +22,19 @@ export class UsersService {
     return this.users.passwordHashOf(userId);
   }
 
-  async create(email: string, passwordHash: string): Promise<UserAccount> {
-    const user = await this.users.insert(normalizeEmail(email), passwordHash);
+  async create(email: string, passwordHash: string, transaction?: Transaction): Promise<UserAccount> {
+    const user = await this.users.insert(normalizeEmail(email), passwordHash, transaction);
     if (!user) throw new EmailTakenError();
     return user;
+  }
+
+  /**
+   * Holds the user still, until `transaction` ends, if `verifiedHash` (the hash
+   * a password was just checked against) is still the account's: whatever is
+   * done in the transaction is done on the strength of the current password.
+   */
+  holdIfPasswordHashIs(userId: string, verifiedHash: string, transaction: Transaction): Promise<boolean> {
+    return this.users.lockIfPasswordHash(userId, verifiedHash, transaction);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { AuthService } from '../../src/auth/auth.service.js';
+import { UnitOfWork } from '../../src/database/transaction.js';
 import type { AuthContext, ClientInfo } from '../../src/sessions/session.types.js';
 import { SessionsService } from '../../src/sessions/sessions.service.js';
 import { type TestUser, uniqueEmail } from './factories.js';
@@ -31,8 +32,12 @@ export async function issueSession(
   client: ClientInfo = LOOPBACK,
 ): Promise<{ token: string; sessionId: string }> {
   const { session, token } = await module
-    .get(SessionsService)
-    .issue({ id: user.id, email: user.email, createdAt: new Date() }, client);
+    .get(UnitOfWork)
+    .run((transaction) =>
+      module
+        .get(SessionsService)
+        .issue({ id: user.id, email: user.email, createdAt: new Date() }, client, transaction),
+    );
   return { token, sessionId: session.id };
 }
 
