@@ -42,7 +42,7 @@ export class RequestAuthenticator {
   }
 
   private async resolve(request: Request): Promise<AuthContext | null> {
-    const extracted = extractSessionToken(request);
+    const extracted = extractSessionToken(request, this.cookie.namesRead);
     if (!extracted) return null;
     const auth = await this.sessions.authenticate(extracted.token);
     if (!auth) return null;

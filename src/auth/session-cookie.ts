@@ -12,7 +12,6 @@ import { InjectConfig } from '../config/config.module.js';
  */
 const PRODUCTION_COOKIE = '__Host-session';
 const DEVELOPMENT_COOKIE = 'session';
-export const SESSION_COOKIE_NAMES = [PRODUCTION_COOKIE, DEVELOPMENT_COOKIE] as const;
 
 @Injectable()
 export class SessionCookie {
@@ -24,6 +23,16 @@ export class SessionCookie {
 
   private get name(): string {
     return this.secure ? PRODUCTION_COOKIE : DEVELOPMENT_COOKIE;
+  }
+
+  /**
+   * The cookies a session is read from. In production only `__Host-session`:
+   * a plain `session` cookie can be planted by a sibling subdomain or an
+   * injected plain-http response, and reading it would sign the victim into
+   * the attacker's account (login CSRF).
+   */
+  get namesRead(): readonly string[] {
+    return this.secure ? [PRODUCTION_COOKIE] : [DEVELOPMENT_COOKIE, PRODUCTION_COOKIE];
   }
 
   private get options(): CookieOptions {
@@ -38,7 +47,9 @@ export class SessionCookie {
     });
   }
 
+  /** Clears the session cookie, and in production any stray plain `session` cookie (host-only) as well. */
   clear(response: Response): void {
     response.clearCookie(this.name, this.options);
+    if (this.secure) response.clearCookie(DEVELOPMENT_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/' });
   }
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 
-import { SESSION_COOKIE_NAMES } from './session-cookie.js';
+import { ConflictingCredentialsError } from '../common/errors.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -12,17 +12,31 @@ interface ExtractedSessionToken {
 
 /**
  * The token comes from the `Authorization: Bearer` header or the session
- * cookie, never from the query string or the body, so it does not end up in
- * logs, browser history or a cross-site form. The header wins: a client that
- * sends one has chosen it explicitly.
+ * cookie (`cookieNames`, in order), never from the query string or the body,
+ * so it does not end up in logs, browser history or a cross-site form.
+ *
+ * A request carrying both must carry the same token in both: with two
+ * different sessions, `signOut` would end one and leave the other alive with
+ * no way to end it from that browser, so the request is refused
+ * (BAD_REQUEST) rather than one of them silently chosen.
  */
-export function extractSessionToken(request: Request): ExtractedSessionToken | null {
-  const bearer = BEARER.exec(request.headers.authorization ?? '');
-  if (bearer) return { token: bearer[1], source: 'bearer' };
-  const cookies = (request.cookies ?? {}) as Record<string, unknown>;
-  for (const name of SESSION_COOKIE_NAMES) {
-    const value = cookies[name];
-    if (typeof value === 'string' && value.length > 0) return { token: value, source: 'cookie' };
-  }
+export function extractSessionToken(
+  request: Request,
+  cookieNames: readonly string[],
+): ExtractedSessionToken | null {
+  const bearer = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  const cookie = cookieToken(request, cookieNames);
+  if (bearer && cookie && bearer !== cookie) throw new ConflictingCredentialsError();
+  if (bearer) return { token: bearer, source: 'bearer' };
+  if (cookie) return { token: cookie, source: 'cookie' };
   return null;
+}
+
+function cookieToken(request: Request, names: readonly string[]): string | undefined {
+  const cookies = (request.cookies ?? {}) as Record<string, unknown>;
+  for (const name of names) {
+    const value = cookies[name];
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return undefined;
 }

@@ -10,6 +10,7 @@ export const DOMAIN_ERROR_CODES = [
   'NOT_FOUND',
   'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
+  'BAD_REQUEST',
 ] as const;
 type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
@@ -55,6 +56,16 @@ export class InputValidationError extends DomainError {
 export class EmailTakenError extends InputValidationError {
   constructor() {
     super({ email: ['An account with this email already exists.'] });
+  }
+}
+
+/** A bearer token and a session cookie naming different sessions in one request. */
+export class ConflictingCredentialsError extends DomainError {
+  readonly code = 'BAD_REQUEST';
+  constructor() {
+    super(
+      'The request carries a bearer token and a session cookie for different sessions; send one of them.',
+    );
   }
 }
 
