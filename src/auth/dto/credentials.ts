@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
 
 import { normalizeEmail } from '../../users/normalize-email.js';
+import { isCommonPassword } from '../common-passwords.js';
 
 const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -43,5 +44,17 @@ export function NewPasswordField(): PropertyDecorator {
     MaxLength(PASSWORD_MAX_LENGTH, {
       message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
     })(target, key);
+    // Eight spaces pass a length check and protect nothing.
+    Matches(/\S/, { message: 'Password must not be only spaces.' })(target, key);
+    ValidateBy(
+      {
+        name: 'isNotCommonPassword',
+        validator: { validate: (value: unknown) => typeof value !== 'string' || !isCommonPassword(value) },
+      },
+      {
+        message:
+          'Password is one of the most common passwords, which attackers try first. Choose another, e.g. a few unrelated words.',
+      },
+    )(target, key);
   };
 }
