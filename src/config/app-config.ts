@@ -80,6 +80,10 @@ class EnvironmentVariables {
   @DurationInSeconds('SESSION_CLEANUP_INTERVAL_SECONDS')
   SESSION_CLEANUP_INTERVAL_SECONDS = 60 * 60;
 
+  /** The largest request body read (JSON or form); larger ones get 413 before parsing. */
+  @PositiveInteger('REQUEST_BODY_LIMIT_BYTES', ' number of bytes')
+  REQUEST_BODY_LIMIT_BYTES = 16 * 1024;
+
   /** Active sessions one user may have; a sign-in beyond it ends the least recently active. */
   @PositiveInteger('SESSIONS_PER_USER_MAX', '')
   SESSIONS_PER_USER_MAX = 100;
@@ -137,6 +141,8 @@ export interface AppConfig {
   readonly sessionMaxLifetimeSeconds: number;
   readonly sessionTouchIntervalSeconds: number;
   readonly sessionCleanupIntervalSeconds: number;
+  /** Request bodies over this many bytes are refused (413) before they are parsed. */
+  readonly requestBodyLimitBytes: number;
   /** A sign-in beyond this many active sessions ends the user's least recently active ones. */
   readonly sessionsPerUserMax: number;
   /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
@@ -198,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
     sessionsPerUserMax: variables.SESSIONS_PER_USER_MAX,
+    requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
     trustProxy: variables.TRUST_PROXY,
     corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     // Tests keep quiet unless something goes wrong (or a test captures the log).

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 
 import { isDatabaseUnavailable } from '../common/database-errors.js';
 import { DOMAIN_ERROR_CODES, DomainError, ServiceUnavailableError } from '../common/errors.js';
+import { cappedErrors, clientMistakeOf, withoutEchoedValue } from './client-errors.js';
 import type { GraphqlContext } from './graphql-context.js';
 
 /** Codes the contract lets a client see; anything else is an internal failure. */
@@ -80,7 +81,13 @@ function isPublic(formatted: GraphQLFormattedError): boolean {
  */
 export function createErrorFormatter(isProduction: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (isPublic(formatted)) return withoutStacktrace(formatted);
+    if (isPublic(formatted)) {
+      return withoutStacktrace({ ...formatted, message: withoutEchoedValue(formatted.message) });
+    }
+    const mistake = clientMistakeOf(formatted.message);
+    if (mistake) {
+      return { message: mistake.answer, locations: formatted.locations, extensions: { code: mistake.code } };
+    }
     const domainError = toDomainError(originalOf(error));
     if (domainError) {
       return {
@@ -125,6 +132,14 @@ export function createErrorLoggingPlugin(): ApolloServerPlugin<GraphqlContext> {
   return {
     requestDidStart() {
       return Promise.resolve({
+        // One bad input must not become a long list of errors to send.
+        willSendResponse({ response }) {
+          const body = response.body;
+          if (body.kind === 'single' && body.singleResult.errors) {
+            body.singleResult.errors = cappedErrors(body.singleResult.errors);
+          }
+          return Promise.resolve();
+        },
         didEncounterErrors({ errors, contextValue }) {
           const requestId = contextValue.req?.requestId ?? 'unknown';
           for (const error of errors) {
@@ -137,6 +152,11 @@ export function createErrorLoggingPlugin(): ApolloServerPlugin<GraphqlContext> {
             }
             const code = error.extensions?.code;
             if (domainError || (typeof code === 'string' && PUBLIC_CODES.has(code))) continue;
+            if (clientMistakeOf(error.message)) {
+              // The client's mistake, not ours: no stack, and below error level.
+              logger.warn(`Client error: ${error.message.slice(0, 200)} (request ${requestId})`);
+              continue;
+            }
             logger.error(
               `${error.message} (request ${requestId})`,
               original instanceof Error ? original.stack : undefined,

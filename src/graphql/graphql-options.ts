@@ -33,6 +33,9 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     csrfPrevention: true,
     // A JSON array of operations would multiply every per-request bound below (Apollo's default, stated).
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries are not a feature of this API: a hash it never
+    // stored answers PERSISTED_QUERY_NOT_SUPPORTED, and no cache grows per client.
+    persistedQueries: false,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [

@@ -19,8 +19,8 @@ describeHostileRequests(
       'BAD_REQUEST',
     ],
     [
-      '10k aliases of one field, under 100 kB',
-      () => operation(`{ me { ${'a:activeSessionCount '.repeat(4_000)} } }`),
+      '700 aliases of one field, under the body limit',
+      () => operation(`{ me { ${'a:activeSessionCount '.repeat(700)} } }`),
       400,
       'GRAPHQL_PARSE_FAILED',
     ],
@@ -46,7 +46,7 @@ describeHostileRequests(
     ],
     [
       '2000 tokens of one field, without aliases',
-      () => operation(`{ me { ${'activeSessionCount '.repeat(2_000)} } }`),
+      () => operation(`{ me { ${'id '.repeat(2_000)} } }`),
       400,
       'GRAPHQL_PARSE_FAILED',
     ],

@@ -86,15 +86,15 @@ describeHostileRequests(
       'BAD_REQUEST',
     ],
     [
-      'a body over 100 kB',
-      () => operation('{ me { id } }', { padding: 'x'.repeat(200 * 1024) }),
+      'a body over 16 KiB',
+      () => operation('{ me { id } }', { padding: 'x'.repeat(17 * 1024) }),
       413,
       'BAD_REQUEST',
     ],
   ],
   ({ app, cases }) => {
     it.each([
-      ['a body over 100 kB', /larger than the 102400 bytes allowed/],
+      ['a body over 16 KiB', /larger than the 16384 bytes allowed/],
       ['a batch (JSON array) of operations', /batching disabled/],
     ])('names the limit that %s exceeds', async (name, message) => {
       const [, request] = cases().find(([caseName]) => caseName === name)!;
