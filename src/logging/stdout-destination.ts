@@ -2,6 +2,9 @@ import { type Logger, pino } from 'pino';
 
 export const DEFAULT_LOG_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** How long the exit may wait for a full stdout to take the last lines. */
+const EXIT_FLUSH_MS = 1_000;
+
 export type StdoutDestination = ReturnType<typeof pino.destination>;
 
 /**
@@ -13,15 +16,16 @@ export type StdoutDestination = ReturnType<typeof pino.destination>;
  *   not queued. A stuck reader must not take the service down with it, nor
  *   slow its requests down to its own pace, so dropping beats blocking.
  *   `reportDrops` says how many went once the pipe drains.
- * - At exit, what is left is written only as far as the pipe takes it without
- *   waiting: pino's own exit hook retries a full pipe forever, which kept a
- *   process that had finished shutting down alive for as long as nobody read.
+ * - At exit, what is left gets EXIT_FLUSH_MS for a slow reader to take it;
+ *   then the rest is lost. pino's own exit hook retries a full pipe forever,
+ *   which kept a process that had finished shutting down alive for as long
+ *   as nobody read.
  */
 export function stdoutDestination(bufferBytes: number): StdoutDestination {
-  let exiting = false;
+  let exitBy = Infinity;
   // Registered before pino.destination registers its own exit hook, so it runs first.
   process.once('exit', () => {
-    exiting = true;
+    exitBy = Date.now() + EXIT_FLUSH_MS;
     try {
       destination.flushSync();
     } catch {
@@ -36,8 +40,8 @@ export function stdoutDestination(bufferBytes: number): StdoutDestination {
     dest: process.stdout.fd,
     sync: false,
     maxLength: bufferBytes,
-    // While running, a full pipe is retried (every 100 ms); while exiting, never.
-    retryEAGAIN: () => !exiting,
+    // A full pipe is retried every 100 ms: while running, until it drains; at exit, until exitBy.
+    retryEAGAIN: () => Date.now() < exitBy,
   });
   return destination;
 }

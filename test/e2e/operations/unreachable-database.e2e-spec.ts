@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { expect } from '@jest/globals';
@@ -48,6 +49,8 @@ describe('starting with DATABASE_URL at a closed port', () => {
     // Three attempts 200 ms apart fail in milliseconds each: 15 s is all margin.
     const exit = await Promise.race([exitOf(server), sleep(15_000, 'still running' as const)]);
     server.kill('SIGKILL');
+    // The last lines may arrive after the exit is reported.
+    if (!server.stdout?.closed) await once(server.stdout!, 'close');
 
     expect(exit).toEqual({ code: 1, signal: null });
     const attempts = arrivals.filter(({ line }) => line.attempt !== undefined);
