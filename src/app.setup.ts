@@ -13,7 +13,7 @@ import { securityHeaders } from './http/security-headers.js';
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
   // Nest's own logs (and every `new Logger(…)` in the code) go to the JSON log;
-  // create the app with `bufferLogs: true` so start-up lines wait for it.
+  // server.ts creates the app with the same logger, so start-up lines are not held back.
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   // `request.ip` (the IP recorded on sessions) is the socket's address unless

@@ -1,39 +1,78 @@
 import 'reflect-metadata';
 
+import { writeSync } from 'node:fs';
+
 import { Logger } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 
-import { ConfigValidationError, loadConfig } from './config/app-config.js';
-import { startServer } from './server.js';
+import { type AppConfig, ConfigValidationError, loadConfig } from './config/app-config.js';
+import { DatabaseUnreachableError } from './database/wait-for-database.js';
+import { createServerLogger, type RunningServer, startServer } from './server.js';
 
-const logger = new Logger('Main');
+const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const server = await startServer(config);
-  logger.log(`GraphQL ready at ${server.url}/graphql`);
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    new Logger('Main').error(error.message);
+    process.exit(1);
+  }
+  const rootLogger = createServerLogger(config);
+  const logger = rootLogger.child({ context: 'Main' });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { logger: rootLogger });
+  } catch (error) {
+    // The reason of an unreachable database is its message; a stack would add only noise.
+    if (error instanceof DatabaseUnreachableError) logger.fatal(error.message);
+    else logger.fatal({ err: error }, 'Failed to start');
+    process.exit(1);
+  }
+  logger.info(`GraphQL ready at ${server.url}/graphql`);
+  handleShutdownSignals(server, config.shutdownTimeoutSeconds, logger);
+}
 
+/**
+ * SIGTERM, SIGINT or SIGHUP (a closed terminal, which would otherwise leave an
+ * embedded PostgreSQL running) stop the server and exit 0. A shutdown still
+ * running after `timeoutSeconds` is cut: the process says on stderr what it was
+ * waiting for and exits 1, so a supervisor is never left with a process that
+ * neither serves nor ends.
+ */
+function handleShutdownSignals(server: RunningServer, timeoutSeconds: number, logger: PinoLogger): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received, shutting down`);
+    logger.info(`${signal} received, shutting down (at most ${timeoutSeconds} s)`);
+    setTimeout(() => void cutShutdown(server, timeoutSeconds), timeoutSeconds * 1000);
     server.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error('Shutdown failed', error instanceof Error ? error.stack : String(error));
+        logger.error({ err: error }, 'Shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, shutdown);
+}
+
+async function cutShutdown(server: RunningServer, timeoutSeconds: number): Promise<never> {
+  const pending = await server.pendingStopSteps().catch((error: unknown) => [`(unknown: ${String(error)})`]);
+  // stderr, written synchronously: stdout may be the pipe nobody reads, which is
+  // maybe why shutdown is late.
+  writeSync(
+    2,
+    `Shutdown did not finish within SHUTDOWN_TIMEOUT_SECONDS (${timeoutSeconds} s); ` +
+      `still waiting for: ${pending.length > 0 ? pending.join('; ') : 'the process to exit'}. Exiting with code 1.\n`,
+  );
+  process.exit(1);
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) {
-    logger.error(error.message);
-  } else {
-    logger.error('Failed to start', error instanceof Error ? error.stack : String(error));
-  }
+  new Logger('Main').error('Failed to start', error instanceof Error ? error.stack : String(error));
   process.exit(1);
 });

@@ -34,6 +34,10 @@ describe('loadConfig', () => {
       rateLimitWindowSeconds: 15 * 60,
       databaseConnectTimeoutMs: 5_000,
       databaseStatementTimeoutMs: 10_000,
+      databaseConnectRetries: 9,
+      databaseConnectRetryDelayMs: 3_000,
+      logBufferBytes: 4 * 1024 * 1024,
+      shutdownTimeoutSeconds: 30,
     });
   });
 
@@ -58,6 +62,10 @@ describe('loadConfig', () => {
         RATE_LIMIT_WINDOW_SECONDS: '60',
         DATABASE_CONNECT_TIMEOUT_MS: '2000',
         DATABASE_STATEMENT_TIMEOUT_MS: '3000',
+        DATABASE_CONNECT_RETRIES: '0',
+        DATABASE_CONNECT_RETRY_DELAY_MS: '200',
+        LOG_BUFFER_BYTES: '65536',
+        SHUTDOWN_TIMEOUT_SECONDS: '12',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -82,6 +90,10 @@ describe('loadConfig', () => {
       rateLimitWindowSeconds: 60,
       databaseConnectTimeoutMs: 2_000,
       databaseStatementTimeoutMs: 3_000,
+      databaseConnectRetries: 0,
+      databaseConnectRetryDelayMs: 200,
+      logBufferBytes: 65_536,
+      shutdownTimeoutSeconds: 12,
     });
   });
 
@@ -136,6 +148,10 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_WINDOW_SECONDS: '-1' }, 'RATE_LIMIT_WINDOW_SECONDS'],
     [{ DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'DATABASE_CONNECT_TIMEOUT_MS'],
     [{ DATABASE_STATEMENT_TIMEOUT_MS: '1.5' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
+    [{ DATABASE_CONNECT_RETRIES: '-1' }, 'DATABASE_CONNECT_RETRIES'],
+    [{ DATABASE_CONNECT_RETRY_DELAY_MS: '0' }, 'DATABASE_CONNECT_RETRY_DELAY_MS'],
+    [{ LOG_BUFFER_BYTES: '4MiB' }, 'LOG_BUFFER_BYTES'],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));

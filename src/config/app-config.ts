@@ -128,6 +128,22 @@ class EnvironmentVariables {
 
   @PositiveInteger('DATABASE_STATEMENT_TIMEOUT_MS', ' number of milliseconds')
   DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** Tries after a failed first connection at start, before giving up; 0: give up at once. */
+  @Transform(toInteger)
+  @IsInt({ message: 'DATABASE_CONNECT_RETRIES must be a whole number, 0 or more' })
+  @Min(0, { message: 'DATABASE_CONNECT_RETRIES must be a whole number, 0 or more' })
+  DATABASE_CONNECT_RETRIES = 9;
+
+  @PositiveInteger('DATABASE_CONNECT_RETRY_DELAY_MS', ' number of milliseconds')
+  DATABASE_CONNECT_RETRY_DELAY_MS = 3_000;
+
+  /** Log bytes held for a stdout that is not being read; past it, lines are dropped and counted. */
+  @PositiveInteger('LOG_BUFFER_BYTES', ' number of bytes')
+  LOG_BUFFER_BYTES = 4 * 1024 * 1024;
+
+  @DurationInSeconds('SHUTDOWN_TIMEOUT_SECONDS')
+  SHUTDOWN_TIMEOUT_SECONDS = 30;
 }
 
 export interface AppConfig {
@@ -164,6 +180,13 @@ export interface AppConfig {
   readonly databaseConnectTimeoutMs: number;
   /** How long one SQL statement may run. */
   readonly databaseStatementTimeoutMs: number;
+  /** At start: how many more times to try a database that refused or did not answer, and how long to wait between. */
+  readonly databaseConnectRetries: number;
+  readonly databaseConnectRetryDelayMs: number;
+  /** The most log output held in memory while stdout is not being read. */
+  readonly logBufferBytes: number;
+  /** After SIGTERM/SIGINT/SIGHUP: how long shutdown may take before the process exits anyway, with code 1. */
+  readonly shutdownTimeoutSeconds: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -216,5 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitWindowSeconds: variables.RATE_LIMIT_WINDOW_SECONDS,
     databaseConnectTimeoutMs: variables.DATABASE_CONNECT_TIMEOUT_MS,
     databaseStatementTimeoutMs: variables.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseConnectRetries: variables.DATABASE_CONNECT_RETRIES,
+    databaseConnectRetryDelayMs: variables.DATABASE_CONNECT_RETRY_DELAY_MS,
+    logBufferBytes: variables.LOG_BUFFER_BYTES,
+    shutdownTimeoutSeconds: variables.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

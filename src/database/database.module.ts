@@ -17,7 +17,15 @@ export class DatabaseModule {
   static forRoot(url: string, entities: EntityList, config: AppConfig): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(url, entities, config))],
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(url, entities, config),
+          // One attempt: server.ts waits for the database first (waitForDatabase, logging
+          // each try as it happens); @nestjs/typeorm's default of ten tries, 3 s apart,
+          // would add half a minute of silence to a start-up that is failing anyway.
+          retryAttempts: 1,
+        }),
+      ],
       providers: [SqlRunner, UnitOfWork],
       exports: [SqlRunner, UnitOfWork],
     };

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 
+import type { LoggerService } from '@nestjs/common';
 import type { Request } from 'express';
+import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import type { Options } from 'pino-http';
 
@@ -148,6 +150,15 @@ export function httpLoggerOptions(root: Logger): Options<IncomingMessage, Server
     customErrorObject: (req, _res, _error, fields: object) => ({ ...fields, ...requestFacts(req) }),
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
   };
+}
+
+/**
+ * Nest's logger on `root`, for `NestFactory.create({ logger })`: Nest logs
+ * from its first line to the JSON log, with nothing held back until start-up
+ * finishes. The app's LoggerModule later takes over with the same root.
+ */
+export function nestLoggerFor(root: Logger): LoggerService {
+  return new NestPinoLogger(new PinoLogger({ pinoHttp: httpLoggerOptions(root) }), {});
 }
 
 /** The path only: a query string may carry GraphQL variables. */
