@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, type EntityList } from './data-source-options.js';
+import { PooledStatementTimeoutCheck } from './pooled-statement-timeout.js';
 import { SqlRunner } from './sql-runner.js';
 import { UnitOfWork } from './transaction.js';
 
@@ -18,7 +19,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(url, entities, config))],
-      providers: [SqlRunner, UnitOfWork],
+      providers: [SqlRunner, UnitOfWork, PooledStatementTimeoutCheck],
       exports: [SqlRunner, UnitOfWork],
     };
   }
