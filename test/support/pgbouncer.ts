@@ -15,6 +15,9 @@ export const PGBOUNCER_BINARY = process.env.PGBOUNCER_PATH ?? '/usr/sbin/pgbounc
 
 export const pgbouncerInstalled = (): boolean => existsSync(PGBOUNCER_BINARY);
 
+/** Whether this run goes through PgBouncer (TEST_DATABASE_POOLER=pgbouncer, see global-setup). */
+export const testPoolerRequested = (): boolean => process.env.TEST_DATABASE_POOLER === 'pgbouncer';
+
 /**
  * The settings the service needs from PgBouncer in transaction mode (documented
  * in docs/scaling.md), with the retry and wait shortened for tests. Nothing is
