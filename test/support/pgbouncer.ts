@@ -38,6 +38,8 @@ const TRANSACTION_MODE = {
 
 export interface RunningPgBouncer {
   readonly port: number;
+  /** The pgbouncer process, e.g. to read its CPU time. */
+  readonly pid: number;
   /** The same database and credentials as `directUrl`, through this PgBouncer. */
   url(directUrl: string): string;
   stop(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startPgBouncer(
   }
   return {
     port,
+    pid: child.pid!,
     url: (databaseUrl) => {
       const pooled = new URL(databaseUrl);
       pooled.hostname = '127.0.0.1';
