@@ -148,6 +148,18 @@ if (!runs)
     }
   });
 
+  it('refuses, without DATABASE_POOLER=transaction, the connections a direct-mode pool opens', async () => {
+    // What DATABASE_POOLER=none hands node-postgres: statement_timeout as a start-up parameter.
+    const { extra } = dataSourceOptions(database.url, APP_ENTITIES, {
+      databaseConnectTimeoutMs: 5_000,
+      databaseStatementTimeoutMs: STATEMENT_TIMEOUT_MS,
+    }) as { extra: pg.ClientConfig };
+    const client = new pg.Client({ ...extra, connectionString: database.url });
+
+    await expect(client.connect()).rejects.toThrow('unsupported startup parameter: statement_timeout');
+    await client.end().catch(() => undefined);
+  });
+
   it('migrates an empty database once when two instances start at once through it', async () => {
     const name = `pgbouncer_migrate_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: adminUrl() });
