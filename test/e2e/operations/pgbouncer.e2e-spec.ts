@@ -160,7 +160,10 @@ if (!runs)
     await client.end().catch(() => undefined);
   });
 
-  it('migrates an empty database once when two instances start at once through it', async () => {
+  it.each([
+    ['in one transaction under a transaction-level lock', false],
+    ['over DATABASE_MIGRATION_URL (direct) under the session-level lock', true],
+  ])('migrates an empty database once when two instances start at once through it: %s', async (_, direct) => {
     const name = `pgbouncer_migrate_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: adminUrl() });
     await admin.connect();
@@ -172,7 +175,7 @@ if (!runs)
     try {
       const settings = {
         databasePooler: 'transaction',
-        databaseMigrationUrl: undefined,
+        databaseMigrationUrl: direct ? databaseUrl(adminUrl(), name) : undefined,
         databaseStatementTimeoutMs: 10_000,
       } as const;
       const applied = await Promise.all(
@@ -184,8 +187,12 @@ if (!runs)
         'SELECT count(*) AS count FROM typeorm_migrations',
       );
       expect(Number(count)).toBe(MIGRATIONS.length);
-      // A transaction-level lock ends with its transaction: nothing is left held on a pooled connection.
-      const locks = await admin.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'");
+      // Nothing is left held, least of all on a server connection back in PgBouncer's pool.
+      const locks = await admin.query(
+        `SELECT 1 FROM pg_locks
+          WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = $1)`,
+        [name],
+      );
       expect(locks.rowCount).toBe(0);
     } finally {
       await Promise.all(instances.map((instance) => instance.destroy()));
