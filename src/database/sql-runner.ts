@@ -26,8 +26,8 @@ interface SqlResult<TRow> {
  * Behind a transaction pooler (DATABASE_POOLER=transaction) statements go
  * unnamed: a named statement lives on one server connection, and the pooler
  * hands the next execution to whichever is free ("prepared statement … does not
- * exist" / "… already exists"). Chosen once here, so the direct path does no
- * extra work per statement.
+ * exist" / "… already exists"). Chosen once here: the direct path builds the
+ * same query object as before, with no test per statement.
  */
 @Injectable()
 export class SqlRunner {
