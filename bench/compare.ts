@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { loadavg } from 'node:os';
 
 import { PasswordHasher } from '../src/auth/password-hasher.js';
+import { type RunningPgBouncer, startPgBouncer } from '../test/support/pgbouncer.js';
+import { processCpuSeconds } from './support/cpu.js';
 import { Seeder, startBenchDatabase } from './support/database.js';
 import { graphqlOk } from './support/http.js';
 import { measureThroughput, median } from './support/load.js';
@@ -11,6 +13,13 @@ import { ServerProcess } from './support/server-process.js';
 
 /**
  * `npm run bench:compare -- before=/tmp/a/dist/src/main.js after=dist/src/main.js`
+ * `npm run bench:compare -- direct=dist/src/main.js pgbouncer=dist/src/main.js@pgbouncer`
+ *
+ * A build given as `…@pgbouncer` reaches the same database through a PgBouncer
+ * in transaction mode that the run starts (DATABASE_POOLER=transaction, the
+ * statement timeout on the database); PgBouncer's own CPU per request is
+ * reported beside the table. `…@unnamed` runs with DATABASE_POOLER=transaction
+ * but straight to PostgreSQL: what the pooled mode's SQL costs without the hop.
  *
  * What one change gains, measured fairly on a shared machine: every build runs
  * at once against the same database, and the builds take turns, scenario by
@@ -27,18 +36,34 @@ const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'floor,meId,meCount').split(',
 
 async function main(): Promise<void> {
   const builds = process.argv.slice(2).map((argument) => {
-    const [label, entry] = argument.split('=');
-    if (!label || !entry) throw new Error(`expected label=path/to/main.js, got ${argument}`);
-    return { label, entry };
+    const [label, target] = argument.split('=');
+    if (!label || !target) throw new Error(`expected label=path/to/main.js, got ${argument}`);
+    const [entry, via] = target.split('@');
+    if (via !== undefined && via !== 'pgbouncer' && via !== 'unnamed') throw new Error(`unknown @${via}`);
+    return { label, entry, pooled: via === 'pgbouncer', poolerMode: via !== undefined };
   });
   if (builds.length < 2) throw new Error('give at least two builds: label=path/to/main.js …');
 
   const database = await startBenchDatabase();
   const servers: ServerProcess[] = [];
+  let pgbouncer: RunningPgBouncer | undefined;
+  const pgbouncerCpu = new Map<string, number[]>();
   try {
+    if (builds.some((build) => build.poolerMode)) {
+      if (builds.some((build) => build.pooled)) pgbouncer = await startPgBouncer(database.url);
+      await database.pool.query(
+        `ALTER DATABASE ${new URL(database.url).pathname.slice(1)} SET statement_timeout = '10s'`,
+      );
+    }
     // One at a time: the first migrates, the others find nothing to do.
     for (const build of builds)
-      servers.push(await ServerProcess.start({ entry: build.entry, databaseUrl: database.url }));
+      servers.push(
+        await ServerProcess.start({
+          entry: build.entry,
+          databaseUrl: build.pooled && pgbouncer ? pgbouncer.url(database.url) : database.url,
+          env: build.poolerMode ? { DATABASE_POOLER: 'transaction' } : {},
+        }),
+      );
     const seeder = new Seeder(database.pool, await new PasswordHasher().hash(PASSWORD));
     const readers = await seeder.usersWithTokens('reader-', 100, 9);
     await seeder.crowd('crowd-', 900, 10, 0.1);
@@ -61,6 +86,7 @@ async function main(): Promise<void> {
         // Rotate who goes first, so no build always follows the same neighbour.
         for (let turn = 0; turn < servers.length; turn++) {
           const index = (turn + round) % servers.length;
+          const bouncerBefore = pgbouncer && processCpuSeconds(pgbouncer.pid);
           const result = await measureThroughput({
             url: servers[index].url,
             query: QUERIES[scenario],
@@ -75,6 +101,11 @@ async function main(): Promise<void> {
           if (result.failures > 0)
             throw new Error(`${builds[index].label} ${scenario}: ${result.failures} failures`);
           const key = `${scenario}/${builds[index].label}`;
+          const bouncerAfter = pgbouncer && processCpuSeconds(pgbouncer.pid);
+          if (builds[index].pooled && bouncerBefore !== undefined && bouncerAfter !== undefined) {
+            const micros = ((bouncerAfter - bouncerBefore) * 1e6) / Math.max(1, result.requests);
+            pgbouncerCpu.set(key, [...(pgbouncerCpu.get(key) ?? []), micros]);
+          }
           samples.set(key, [...(samples.get(key) ?? []), result.requestsPerSecond]);
           if (result.cpu) {
             serverCpu.set(key, [...(serverCpu.get(key) ?? []), result.cpu.serverMicros]);
@@ -130,8 +161,14 @@ async function main(): Promise<void> {
           .join(' ')}\n`,
       );
     }
+    for (const [key, values] of pgbouncerCpu) {
+      process.stdout.write(
+        `  ${key}: PgBouncer CPU µs/req ${values.map((value) => value.toFixed(0)).join(' ')} (median ${median(values).toFixed(0)})\n`,
+      );
+    }
   } finally {
     for (const server of servers) await server.stop();
+    await pgbouncer?.stop();
     await database.stop();
   }
 }

@@ -59,7 +59,7 @@ export async function startServer(
       { abortOnError: false, logger: nestLoggerFor(rootLogger) },
     );
     configureApp(app);
-    const applied = await runPendingMigrations(app.get(DataSource));
+    const applied = await runPendingMigrations(app.get(DataSource), config);
     if (applied.length > 0) logger.info(`Applied migrations: ${applied.join(', ')}`);
     await app.listen(config.port);
     const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');

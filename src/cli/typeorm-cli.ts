@@ -10,6 +10,8 @@ import { provideDatabaseServer } from '../database/database-server.js';
  * `npm run migration:generate|run|revert`: runs the TypeORM CLI against
  * DATABASE_URL, or against the embedded PostgreSQL under DATA_DIR (started
  * for the command and stopped after it), so the commands work on a fresh clone.
+ * DATABASE_MIGRATION_URL, when set, wins: behind a transaction pooler the CLI
+ * needs a direct connection.
  */
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
@@ -20,7 +22,7 @@ async function main(): Promise<number> {
     return await new Promise<number>((done, fail) => {
       const child = spawn(process.execPath, [typeormCli, ...process.argv.slice(2), '-d', dataSource], {
         stdio: 'inherit',
-        env: { ...process.env, DATABASE_URL: database.url },
+        env: { ...process.env, DATABASE_URL: config.databaseMigrationUrl ?? database.url },
       });
       child.on('error', fail);
       child.on('exit', (code) => done(code ?? 1));

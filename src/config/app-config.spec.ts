@@ -17,6 +17,9 @@ describe('loadConfig', () => {
       isProduction: false,
       port: 3000,
       databaseUrl: undefined,
+      databasePooler: 'none',
+      databaseMigrationUrl: undefined,
+      databaseListenUrl: undefined,
       dataDir: '.data',
       sessionTtlSeconds: 30 * 24 * 60 * 60,
       sessionMaxLifetimeSeconds: 90 * 24 * 60 * 60,
@@ -47,6 +50,9 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         PORT: '8080',
         DATABASE_URL: 'postgres://db/app',
+        DATABASE_POOLER: 'transaction',
+        DATABASE_MIGRATION_URL: 'postgres://db-direct/app',
+        DATABASE_LISTEN_URL: 'postgres://db-direct/app',
         DATA_DIR: '/var/lib/app',
         SESSION_TTL_SECONDS: '5',
         SESSION_MAX_LIFETIME_SECONDS: '9',
@@ -73,6 +79,9 @@ describe('loadConfig', () => {
       isProduction: true,
       port: 8080,
       databaseUrl: 'postgres://db/app',
+      databasePooler: 'transaction',
+      databaseMigrationUrl: 'postgres://db-direct/app',
+      databaseListenUrl: 'postgres://db-direct/app',
       dataDir: '/var/lib/app',
       sessionTtlSeconds: 5,
       sessionMaxLifetimeSeconds: 9,
@@ -124,6 +133,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:s3cret@db/app' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:s3cret@db/app' })).not.toThrow(/s3cret/);
   });
+
+  it('reads the pooler settings, defaulting to a direct connection', () => {
+    expect(loadConfig({})).toMatchObject({
+      databasePooler: 'none',
+      databaseMigrationUrl: undefined,
+      databaseListenUrl: undefined,
+    });
+    expect(
+      loadConfig({
+        DATABASE_POOLER: 'transaction',
+        DATABASE_MIGRATION_URL: 'postgres://db:5432/app',
+        DATABASE_LISTEN_URL: 'postgresql://db:5432/app',
+      }),
+    ).toMatchObject({
+      databasePooler: 'transaction',
+      databaseMigrationUrl: 'postgres://db:5432/app',
+      databaseListenUrl: 'postgresql://db:5432/app',
+    });
+    expect(() => loadConfig({ DATABASE_POOLER: 'session' })).toThrow(
+      /DATABASE_POOLER must be one of none, transaction \(got "session"\)/,
+    );
+  });
+
+  it.each(['DATABASE_MIGRATION_URL', 'DATABASE_LISTEN_URL'])(
+    'refuses a %s that is not a postgres URL without repeating it',
+    (name) => {
+      expect(() => loadConfig({ [name]: 'mysql://admin:s3cret@db/app' })).toThrow(
+        new RegExp(`${name} must be a postgres`),
+      );
+      expect(() => loadConfig({ [name]: 'mysql://admin:s3cret@db/app' })).not.toThrow(/s3cret/);
+    },
+  );
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });

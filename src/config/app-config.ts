@@ -32,7 +32,16 @@ const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
 
 // Their values are never echoed in an error message: they may hold a password.
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'DATABASE_MIGRATION_URL',
+  'DATABASE_LISTEN_URL',
+]);
+
+const DATABASE_POOLERS = ['none', 'transaction'] as const;
+/** `transaction`: DATABASE_URL is a transaction-mode pooler (PgBouncer), so no session state is relied on. */
+export type DatabasePooler = (typeof DATABASE_POOLERS)[number];
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -61,6 +70,19 @@ class EnvironmentVariables {
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
+
+  @IsIn(DATABASE_POOLERS, { message: `DATABASE_POOLER must be one of ${DATABASE_POOLERS.join(', ')}` })
+  DATABASE_POOLER: DatabasePooler = 'none';
+
+  /** A direct (unpooled) URL for migrations, which then run under a session-level lock. */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_MIGRATION_URL?: string;
+
+  /** Reserved for LISTEN (live updates, not built yet): a direct URL, since a transaction pooler cannot LISTEN. */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'DATABASE_LISTEN_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_LISTEN_URL?: string;
 
   @IsString()
   DATA_DIR = '.data';
@@ -152,6 +174,12 @@ export interface AppConfig {
   readonly port: number;
   /** Unset: an embedded PostgreSQL is started under `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /** What sits between the service and PostgreSQL: see docs/scaling.md. */
+  readonly databasePooler: DatabasePooler;
+  /** Migrations over this URL instead of DATABASE_URL (a direct connection behind a pooler). */
+  readonly databaseMigrationUrl: string | undefined;
+  /** Reserved for LISTEN (live updates); validated, not used yet. */
+  readonly databaseListenUrl: string | undefined;
   readonly dataDir: string;
   readonly sessionTtlSeconds: number;
   readonly sessionMaxLifetimeSeconds: number;
@@ -178,7 +206,7 @@ export interface AppConfig {
   readonly rateLimitWindowSeconds: number;
   /** How long a new database connection may take before the request fails with SERVICE_UNAVAILABLE. */
   readonly databaseConnectTimeoutMs: number;
-  /** How long one SQL statement may run. */
+  /** How long one SQL statement may run (behind a transaction pooler: per transaction, and on the role). */
   readonly databaseStatementTimeoutMs: number;
   /** At start: how many more times to try a database that refused or did not answer, and how long to wait between. */
   readonly databaseConnectRetries: number;
@@ -221,6 +249,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     isProduction: variables.NODE_ENV === 'production',
     port: variables.PORT,
     databaseUrl: variables.DATABASE_URL,
+    databasePooler: variables.DATABASE_POOLER,
+    databaseMigrationUrl: variables.DATABASE_MIGRATION_URL,
+    databaseListenUrl: variables.DATABASE_LISTEN_URL,
     dataDir: variables.DATA_DIR,
     sessionTtlSeconds: variables.SESSION_TTL_SECONDS,
     sessionMaxLifetimeSeconds: variables.SESSION_MAX_LIFETIME_SECONDS,

@@ -16,7 +16,7 @@ import type { AppConfig } from '../config/app-config.js';
 export function dataSourceOptions(
   url: string | undefined,
   entities: EntityList,
-  timeouts?: Pick<AppConfig, 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'>,
+  timeouts?: DatabaseTimeouts,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -37,6 +37,9 @@ export function dataSourceOptions(
   };
 }
 
+type DatabaseTimeouts = Pick<AppConfig, 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'> &
+  Partial<Pick<AppConfig, 'databasePooler'>>;
+
 /**
  * Bounds on every wait, so that while PostgreSQL is down or stuck a request
  * fails in seconds (SERVICE_UNAVAILABLE) instead of hanging, and the pool
@@ -46,10 +49,14 @@ export function dataSourceOptions(
 function statementTimeouts({
   databaseConnectTimeoutMs,
   databaseStatementTimeoutMs,
-}: Pick<AppConfig, 'databaseConnectTimeoutMs' | 'databaseStatementTimeoutMs'>): Record<string, unknown> {
+  databasePooler,
+}: DatabaseTimeouts): Record<string, unknown> {
   return {
     // Enforced by the server: the statement is cancelled and its transaction rolled back.
-    statement_timeout: databaseStatementTimeoutMs,
+    // A start-up parameter, which a transaction pooler refuses (or, told to ignore it,
+    // drops): behind one it is set per transaction (UnitOfWork) and on the role, checked
+    // at start (checkPooledStatementTimeout).
+    ...(databasePooler === 'transaction' ? {} : { statement_timeout: databaseStatementTimeoutMs }),
     // Enforced by the client, a little later, for a server that can no longer even say it cancelled.
     query_timeout: databaseStatementTimeoutMs + databaseConnectTimeoutMs,
     // Notices a silently dropped connection (a failed-over host) instead of waiting on it forever.

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, type EntityList } from './data-source-options.js';
+import { PooledStatementTimeoutCheck } from './pooled-statement-timeout.js';
 import { SqlRunner } from './sql-runner.js';
 import { UnitOfWork } from './transaction.js';
 
@@ -26,7 +27,7 @@ export class DatabaseModule {
           retryAttempts: 1,
         }),
       ],
-      providers: [SqlRunner, UnitOfWork],
+      providers: [SqlRunner, UnitOfWork, PooledStatementTimeoutCheck],
       exports: [SqlRunner, UnitOfWork],
     };
   }

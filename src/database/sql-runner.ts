@@ -3,6 +3,8 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
 import type { SqlStatement } from './sql-statement.js';
 import type { Transaction } from './transaction.js';
 
@@ -20,10 +22,26 @@ interface SqlResult<TRow> {
  * bench/results/README.md); inside one, through the transaction's connection.
  * The pool, its size and its timeouts stay TypeORM's: no second pool to size
  * and close.
+ *
+ * Behind a transaction pooler (DATABASE_POOLER=transaction) statements go
+ * unnamed: a named statement lives on one server connection, and the pooler
+ * hands the next execution to whichever is free ("prepared statement … does not
+ * exist" / "… already exists"). Chosen once here: the direct path builds the
+ * same query object as before, with no test per statement.
  */
 @Injectable()
 export class SqlRunner {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly toQuery: (statement: SqlStatement<unknown>, values: unknown[]) => pg.QueryConfig;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectConfig() config: Pick<AppConfig, 'databasePooler'>,
+  ) {
+    this.toQuery =
+      config.databasePooler === 'transaction'
+        ? ({ text }, values) => ({ text, values })
+        : ({ name, text }, values) => ({ name, text, values });
+  }
 
   async run<TRow>(
     statement: SqlStatement<TRow>,
@@ -38,11 +56,7 @@ export class SqlRunner {
     // Logged like TypeORM's own queries, so `logging: true` still shows every statement.
     this.dataSource.logger.logQuery(statement.text, [...values]);
     const pool = (this.dataSource.driver as PostgresDriver).master as pg.Pool;
-    const result = await pool.query<TRow & pg.QueryResultRow>({
-      name: statement.name,
-      text: statement.text,
-      values: [...values],
-    });
+    const result = await pool.query<TRow & pg.QueryResultRow>(this.toQuery(statement, [...values]));
     return { rows: result.rows, count: result.rowCount ?? result.rows.length };
   }
 

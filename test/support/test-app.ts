@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 
 import { configureApp } from '../../src/app.setup.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { compileAppModule, forwardTo, testConfig, TestModule } from './test-module.js';
+import { compileAppModule, forwardTo, prepareTestDatabase, testConfig, TestModule } from './test-module.js';
 
 export interface GraphqlResponse<TData = Record<string, unknown>> {
   status: number;
@@ -73,7 +73,9 @@ export class TestApp extends TestModule<NestExpressApplication> {
   static override async create(env: NodeJS.ProcessEnv = {}, options: TestAppOptions = {}): Promise<TestApp> {
     const given = options.shareDatabaseOf?.database ?? options.database;
     const database = given ?? (await createTestDatabase());
-    const moduleRef = await compileAppModule(testConfig(env, database), database, options.logDestination);
+    const config = testConfig(env, database);
+    await prepareTestDatabase(config, database);
+    const moduleRef = await compileAppModule(config, database, options.logDestination);
     const nest = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
     configureApp(nest);
     await nest.listen(0, '127.0.0.1');

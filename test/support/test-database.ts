@@ -17,13 +17,27 @@ function requireEnv(name: string): string {
 }
 
 export interface TestDatabase {
+  /** What the app connects to: the database, or a transaction pooler in front of it. */
   readonly url: string;
+  /** Set when `url` is a transaction pooler (the app gets DATABASE_POOLER=transaction): the database itself. */
+  readonly directUrl?: string;
   drop(): Promise<void>;
+}
+
+/** `url` through the run's PgBouncer, when TEST_DATABASE_POOLER=pgbouncer started one. */
+function throughRunPooler(url: string): Pick<TestDatabase, 'url' | 'directUrl'> {
+  const port = process.env.TEST_PGBOUNCER_PORT;
+  if (!port) return { url };
+  const pooled = new URL(url);
+  pooled.hostname = '127.0.0.1';
+  pooled.port = port;
+  return { url: pooled.toString(), directUrl: url };
 }
 
 /**
  * A fresh, migrated database for one test file: a copy of the template that
- * global-setup migrated, so files run in parallel and in any order.
+ * global-setup migrated, so files run in parallel and in any order. Reached
+ * through the run's PgBouncer under TEST_DATABASE_POOLER=pgbouncer.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = requireEnv('TEST_ADMIN_DATABASE_URL');
@@ -49,7 +63,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   return {
-    url: databaseUrl(adminUrl, name),
+    ...throughRunPooler(databaseUrl(adminUrl, name)),
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();

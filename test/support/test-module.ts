@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createRootLogger } from '../../src/logging/logger.js';
+import { setStatementTimeout } from './pgbouncer.js';
 import { type RecordedStatement, recordStatements } from './statement-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -19,9 +20,21 @@ export function testConfig(env: NodeJS.ProcessEnv, database: TestDatabase): AppC
     // the rate limiter itself (which set their own limits) should meet it.
     RATE_LIMIT_PER_IP: '100000',
     RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000',
+    ...(database.directUrl ? { DATABASE_POOLER: 'transaction' } : {}),
     ...env,
     DATABASE_URL: database.url,
   });
+}
+
+/**
+ * Behind a transaction pooler a single statement runs with the server's
+ * statement_timeout: set it on the database, as an operator would on the role
+ * (the app's start-up check says so when it is missing).
+ */
+export async function prepareTestDatabase(config: AppConfig, database: TestDatabase): Promise<void> {
+  if (database.directUrl && config.databasePooler === 'transaction') {
+    await setStatementTimeout(database.directUrl, config.databaseStatementTimeoutMs);
+  }
 }
 
 /** The real AppModule, compiled for `database` (not yet initialised). */
@@ -32,7 +45,7 @@ export function compileAppModule(
 ): ReturnType<ReturnType<typeof Test.createTestingModule>['compile']> {
   const logger = createRootLogger(config.logLevel, logDestination);
   return Test.createTestingModule({
-    imports: [AppModule.forRoot({ config, databaseUrl: database.url, logger })],
+    imports: [AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? database.url, logger })],
   }).compile();
 }
 
@@ -52,7 +65,9 @@ export class TestModule<N extends INestApplicationContext = INestApplicationCont
   static async create(env: NodeJS.ProcessEnv = {}): Promise<TestModule> {
     const database = await createTestDatabase();
     try {
-      const moduleRef = await compileAppModule(testConfig(env, database), database);
+      const config = testConfig(env, database);
+      await prepareTestDatabase(config, database);
+      const moduleRef = await compileAppModule(config, database);
       await moduleRef.init();
       return new TestModule(moduleRef, database, true);
     } catch (error) {

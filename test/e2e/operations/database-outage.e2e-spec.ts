@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { expect, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
@@ -11,6 +12,7 @@ import { dataSourceOptions } from '../../../src/database/data-source-options.js'
 import { type RunningPostgres, startEmbeddedPostgres } from '../../../src/database/embedded-postgres.js';
 import { runPendingMigrations } from '../../../src/database/run-migrations.js';
 import { createUser, uniqueEmail, whoAmI } from '../../support/factories.js';
+import { type RunningPgBouncer, startPgBouncer, testPoolerRequested } from '../../support/pgbouncer.js';
 import { type GraphqlResponse, TestApp, useTestApp } from '../../support/test-app.js';
 
 const SIGN_IN = 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { token } }';
@@ -42,9 +44,20 @@ async function timed<T>(action: () => Promise<T>): Promise<{ result: T; elapsedM
   return { result, elapsedMs: performance.now() - started };
 }
 
+async function untilServing(app: TestApp, token: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while ((await app.gql('{ me { id } }', {}, { token })).errors) {
+    if (Date.now() > deadline) throw new Error(`not serving again within ${withinMs} ms`);
+    await sleep(100);
+  }
+}
+
 describe('while PostgreSQL is down', () => {
   const dataDir = resolve('.data', `outage-test-${process.pid}`);
   let postgres: RunningPostgres | undefined;
+  // Under TEST_DATABASE_POOLER=pgbouncer, one in front of this file's PostgreSQL,
+  // which stays up while PostgreSQL goes away behind it.
+  let pgbouncer: RunningPgBouncer | undefined;
   let port: number;
   let app: TestApp;
 
@@ -53,14 +66,23 @@ describe('while PostgreSQL is down', () => {
     port = Number(new URL(postgres.url).port);
     const dataSource = await new DataSource(dataSourceOptions(postgres.url, APP_ENTITIES)).initialize();
     await runPendingMigrations(dataSource).finally(() => dataSource.destroy());
+    // PgBouncer keeps a query waiting for a server connection up to query_wait_timeout
+    // (seconds): the pooler's side of the app's connect timeout, so set to match it.
+    if (testPoolerRequested()) {
+      pgbouncer = await startPgBouncer(postgres.url, { query_wait_timeout: CONNECT_TIMEOUT_MS / 1_000 });
+    }
+    const database = pgbouncer
+      ? { url: pgbouncer.url(postgres.url), directUrl: postgres.url }
+      : { url: postgres.url };
     app = await TestApp.create(
       { DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) },
-      { database: { url: postgres.url, drop: () => Promise.resolve() } },
+      { database: { ...database, drop: () => Promise.resolve() } },
     );
   });
 
   afterAll(async () => {
     await app?.close();
+    await pgbouncer?.stop();
     await postgres?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -110,13 +132,18 @@ describe('while PostgreSQL is down', () => {
       status: 200,
       body: expect.objectContaining({ status: 'ok' }),
     });
-    // What the client is not told goes to the log, with the request id.
+    // What the client is not told goes to the log, with the request id. Behind PgBouncer
+    // the cause is PgBouncer's (08P01: query_wait_timeout, "server login has been failing").
+    const cause = pgbouncer ? '08P01' : 'ECONNREFUSED';
     expect(warnings).toHaveBeenCalledWith(
-      expect.stringMatching(/^Database unavailable: ECONNREFUSED .*\(request [0-9a-f-]{36}\)$/),
+      expect.stringMatching(new RegExp(`^Database unavailable: ${cause} .*\\(request [0-9a-f-]{36}\\)$`)),
     );
     warnings.mockRestore();
 
     postgres = await startEmbeddedPostgres({ dataDir, databaseName: 'outage', port });
+    // PgBouncer tries the server again only server_login_retry (1 s here) after its last
+    // failed login: behind it, service resumes within that, still with no restart.
+    if (pgbouncer) await untilServing(app, alice.token, 5_000);
 
     expect(await whoAmI(app, alice.token)).toEqual({ id: alice.id, activeSessionCount: 1 });
     const again = await app.gql(SIGN_IN, { input: { email: alice.email, password: alice.password } });
