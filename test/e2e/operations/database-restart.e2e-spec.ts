@@ -14,7 +14,7 @@ const USERS = 16;
 const OUTAGE_MS = 2_500;
 const DRILL = { warmupMs: 1_500, recoveryTimeoutMs: 10_000 };
 /** The name the app's connections carry in pg_stat_activity. */
-const APPLICATION_NAME = String(dataSourceOptions(undefined, []).applicationName);
+const APPLICATION_NAME = String((dataSourceOptions(undefined, []) as { applicationName?: string }).applicationName);
 
 /**
  * Two instances of the built server (separate processes, so an uncaught
