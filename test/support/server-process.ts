@@ -48,7 +48,8 @@ export class ServerProcess {
     child.stderr?.on('data', keep);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${server.output}`);
+      if (server.exitCode !== null)
+        throw new Error(`server exited with ${server.exitCode}:\n${server.output}`);
       if (Date.now() > deadline) throw new Error(`server not ready within a minute:\n${server.output}`);
       const ready = await fetch(`${server.url}/health/ready`).then(
         (response) => response.ok,
