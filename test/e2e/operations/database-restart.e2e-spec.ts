@@ -9,7 +9,7 @@ import { runDrill, SequentialUser } from '../../support/sequential-users.js';
 import { buildServer, ServerProcess } from '../../support/server-process.js';
 import { StoppablePostgres } from '../../support/stoppable-postgres.js';
 
-const USERS = 16;
+const USERS = 12;
 const started = Date.now();
 /** How long PostgreSQL stays away: long enough for every user to run into it. */
 const OUTAGE_MS = 2_500;
@@ -87,7 +87,7 @@ describe('a database restart under load from two instances', () => {
     [
       "pg_terminate_backend of the app's connections, again and again",
       async () => {
-        for (let round = 0; round < 20; round++) {
+        for (let round = 0; round < 12; round++) {
           await postgres.terminateBackends(APPLICATION_NAME);
           await sleep(100);
         }
