@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 
 import { isDatabaseUnavailable } from './database-errors.js';
 
@@ -23,6 +23,15 @@ describe('isDatabaseUnavailable', () => {
     ],
     ['no free connection slot (53300)', withCode('sorry, too many clients already', '53300')],
     ['a connection exception (08006)', withCode('connection failure', '08006')],
+    [
+      'a terminated backend (pg_terminate_backend, fast shutdown)',
+      withCode('terminating connection due to administrator command', '57P01'),
+    ],
+    [
+      'a client whose connection already failed',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
+    ['a client the pool already closed', new Error('Client was closed and is not queryable')],
   ])('recognises %s', (_case, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
@@ -32,6 +41,9 @@ describe('isDatabaseUnavailable', () => {
     ['an undefined column', queryFailed(withCode('column "x" does not exist', '42703'))],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['something that is not an error', 'ECONNREFUSED'],
+    // Only UnitOfWork knows whether the runner's connection died (it then
+    // throws that error instead); on its own this is a use-after-release bug.
+    ['a query runner used after release', new QueryRunnerAlreadyReleasedError()],
   ])('does not mistake %s for an outage', (_case, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
   });

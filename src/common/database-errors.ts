@@ -29,6 +29,8 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated', // also "… unexpectedly" and "… due to connection timeout"
   'Query read timeout',
   'Client has encountered a connection error and is not queryable',
+  // A client the pool already ended after its connection failed, still held by a query runner.
+  'Client was closed and is not queryable',
   'Cannot use a pool after calling end on the pool',
 ];
 

@@ -4,6 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 export type EntityList = NonNullable<DataSourceOptions['entities']>;
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/app-config.js';
+import { ListenedClient } from './pg-client.js';
 
 /**
  * The one description of the database connection, shared by the Nest app and
@@ -33,7 +34,8 @@ export function dataSourceOptions(
     applicationName: 'nest-graphql-sessions',
     // Opening a connection, and waiting for a free one when all are busy.
     connectTimeoutMS: timeouts?.databaseConnectTimeoutMs,
-    extra: timeouts && statementTimeouts(timeouts),
+    // A client that an ended connection cannot turn into a process exit (see ListenedClient).
+    extra: { Client: ListenedClient, ...(timeouts && statementTimeouts(timeouts)) },
   };
 }
 

@@ -1,5 +1,7 @@
+import type { EventEmitter } from 'node:events';
+
 import { Injectable } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type QueryRunner, QueryRunnerAlreadyReleasedError } from 'typeorm';
 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -35,13 +37,31 @@ export class UnitOfWork {
       config.databasePooler === 'transaction' ? `${config.databaseStatementTimeoutMs}ms` : undefined;
   }
 
-  run<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      // TypeORM gives every transactional manager its query runner.
-      if (!manager.queryRunner) throw new Error('A transaction without a query runner');
-      if (this.localTimeout)
-        await manager.queryRunner.query(SET_LOCAL_STATEMENT_TIMEOUT, [this.localTimeout]);
-      return work(new Transaction(manager.queryRunner));
-    });
+  async run<T>(work: (transaction: Transaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    // The query runner's own connection (a pg client), listened to from the
+    // moment it is taken from the pool, before the transaction begins.
+    const connection = (await runner.connect()) as EventEmitter;
+    let lost: unknown;
+    const noteLoss = (error: unknown): void => {
+      lost ??= error;
+    };
+    connection.on('error', noteLoss);
+    try {
+      return await runner.manager.transaction(async () => {
+        if (this.localTimeout) await runner.query(SET_LOCAL_STATEMENT_TIMEOUT, [this.localTimeout]);
+        return work(new Transaction(runner));
+      });
+    } catch (error) {
+      // When its connection dies between two statements (the server went
+      // away), TypeORM releases the query runner, and the next statement or
+      // the COMMIT fails with "Query runner already released", which says
+      // nothing of why. The connection's own error does: a lost connection is
+      // SERVICE_UNAVAILABLE, not a bug.
+      throw lost !== undefined && error instanceof QueryRunnerAlreadyReleasedError ? lost : error;
+    } finally {
+      connection.off('error', noteLoss);
+      await runner.release();
+    }
   }
 }

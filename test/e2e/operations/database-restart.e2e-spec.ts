@@ -1,0 +1,127 @@
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { expect } from '@jest/globals';
+
+import { dataSourceOptions } from '../../../src/database/data-source-options.js';
+import { runDrill, SequentialUser } from '../../support/sequential-users.js';
+import { buildServer, ServerProcess } from '../../support/server-process.js';
+import { StoppablePostgres } from '../../support/stoppable-postgres.js';
+
+const USERS = 12;
+const started = Date.now();
+/** How long PostgreSQL stays away: long enough for every user to run into it. */
+const OUTAGE_MS = 2_500;
+const DRILL = { warmupMs: 1_500, recoveryTimeoutMs: 10_000 };
+/** The name the app's connections carry in pg_stat_activity. */
+const APPLICATION_NAME = String(
+  (dataSourceOptions(undefined, []) as { applicationName?: string }).applicationName,
+);
+
+/**
+ * Two instances of the built server (separate processes, so an uncaught
+ * error is an exit, as in production) share a PostgreSQL of this file's own
+ * that goes away in the middle of many users' requests and comes back. The
+ * service must survive it, and while a session cannot be checked it answers
+ * SERVICE_UNAVAILABLE: never "no session" (`me: null`, UNAUTHENTICATED),
+ * which clients take as a sign-out, and never INTERNAL_SERVER_ERROR.
+ */
+describe('a database restart under load from two instances', () => {
+  const buildDir = resolve('.data', `restart-build-${process.pid}`);
+  let postgres: StoppablePostgres;
+  let instances: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    [postgres] = await Promise.all([
+      StoppablePostgres.start(resolve('.data', `restart-test-${process.pid}`), 'restart'),
+      buildServer(buildDir),
+    ]);
+  }, 120_000);
+
+  afterEach(async () => {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    instances = [];
+  });
+
+  afterAll(async () => {
+    await postgres?.close();
+    await rm(buildDir, { recursive: true, force: true });
+  });
+
+  async function startInstances(): Promise<string[]> {
+    const env = {
+      DATABASE_URL: postgres.url,
+      DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      RATE_LIMIT_PER_IP: '1000000',
+      RATE_LIMIT_PER_IP_AND_ACCOUNT: '1000000',
+      LOG_LEVEL: 'error',
+    };
+    // Together: the migrations' advisory lock lets one apply them while the other waits.
+    const spawned = await Promise.allSettled([
+      ServerProcess.spawn(buildDir, env),
+      ServerProcess.spawn(buildDir, env),
+    ]);
+    for (const result of spawned) if (result.status === 'fulfilled') instances.push(result.value);
+    for (const result of spawned) if (result.status === 'rejected') throw result.reason;
+    return instances.map((instance) => instance.url);
+  }
+
+  const disruptions: [string, () => Promise<void>][] = [
+    [
+      'a fast shutdown (57P01 to every connection)',
+      async () => {
+        await postgres.stop('fast');
+        await sleep(OUTAGE_MS);
+        await postgres.restart();
+      },
+    ],
+    [
+      'an immediate shutdown (connections cut, crash recovery on start)',
+      async () => {
+        await postgres.stop('immediate');
+        await sleep(OUTAGE_MS);
+        await postgres.restart();
+      },
+    ],
+    [
+      "pg_terminate_backend of the app's connections, again and again",
+      async () => {
+        for (let round = 0; round < 12; round++) {
+          await postgres.terminateBackends(APPLICATION_NAME);
+          await sleep(100);
+        }
+      },
+    ],
+  ];
+
+  it.each(disruptions)(
+    'survives %s, answers only right or SERVICE_UNAVAILABLE, and serves every user again',
+    async (_disruption, disrupt) => {
+      const urls = await startInstances();
+      const users = await Promise.all(
+        Array.from({ length: USERS }, (_, index) => SequentialUser.signUp(index, urls[index % urls.length])),
+      );
+
+      const drillStarted = Date.now();
+      const { tally, recovered } = await runDrill(users, urls, disrupt, DRILL);
+      const drillMs = Date.now() - drillStarted;
+
+      if (process.env.RESTART_DRILL_REPORT)
+        console.log(JSON.stringify({ tally, recovered, drillMs, sinceStart: Date.now() - started }));
+      for (const instance of instances) {
+        expect({
+          exitCode: instance.exitCode,
+          output: instance.exitCode === null ? '' : instance.recentOutput,
+        }).toEqual({ exitCode: null, output: '' });
+      }
+      const { meNull, unauthenticated, internal, other } = tally.counts;
+      expect({ wrong: { meNull, unauthenticated, internal, other }, samples: tally.samples }).toEqual({
+        wrong: { meNull: 0, unauthenticated: 0, internal: 0, other: 0 },
+        samples: [],
+      });
+      expect(recovered).toBe(USERS);
+    },
+    40_000,
+  );
+});
