@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     // The reason of an unreachable database is its message; a stack would add only noise.
     if (error instanceof DatabaseUnreachableError) logger.fatal(error.message);
     else logger.fatal({ err: error }, 'Failed to start');
+    await flushed(rootLogger);
     process.exit(1);
   }
   logger.info(`GraphQL ready at ${server.url}/graphql`);
@@ -58,6 +59,21 @@ function handleShutdownSignals(server: RunningServer, timeoutSeconds: number, lo
     );
   };
   for (const signal of SHUTDOWN_SIGNALS) process.on(signal, shutdown);
+}
+
+/**
+ * Waits (at most a second: stdout may be a pipe nobody reads) until the log
+ * has written what it holds, so the line saying why the process ends is not
+ * the one it loses.
+ */
+function flushed(logger: PinoLogger): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(done, 1_000);
+    logger.flush(() => {
+      clearTimeout(timer);
+      done();
+    });
+  });
 }
 
 async function cutShutdown(server: RunningServer, timeoutSeconds: number): Promise<never> {
