@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 
 import pg from 'pg';
 
+import { findFreePort } from './free-port.js';
 import { ensurePostgresCanReach, postgresAccount } from './postgres-user-access.js';
 
 export interface RunningPostgres {
@@ -101,18 +101,4 @@ async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<
   } finally {
     await client.end();
   }
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

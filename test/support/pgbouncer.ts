@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import pg from 'pg';
 
+import { findFreePort } from '../../src/database/free-port.js';
 import { postgresAccount } from '../../src/database/postgres-user-access.js';
 
 /** Debian's package (`apt-get install pgbouncer`); PGBOUNCER_PATH for another. */
@@ -159,18 +160,4 @@ async function waitForPort(port: number, child: ChildProcess, output: string[]):
     await sleep(50);
   }
   throw new Error(`pgbouncer did not listen on ${port} within 10 s: ${output.join('')}`);
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -1,8 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+
+import { findFreePort as freePort } from '../../src/database/free-port.js';
 
 /** Compiles the server as `npm run build` does, into `outDir` (a test's own, so files do not collide). */
 export async function buildServer(outDir: string): Promise<void> {
@@ -78,17 +79,4 @@ export class ServerProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await exited.finally(() => clearTimeout(timer));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
