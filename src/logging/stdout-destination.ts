@@ -40,6 +40,11 @@ export function stdoutDestination(bufferBytes: number): StdoutDestination {
     dest: process.stdout.fd,
     sync: false,
     maxLength: bufferBytes,
+    // Writes still go out as soon as there is anything to write; but with a
+    // minLength above 0 sonic-boom's flush(cb) waits until what is in flight
+    // has been written (at 0 it calls back at once), so main.ts can log why it
+    // exits and know the line left before process.exit drops it.
+    minLength: 1,
     // A full pipe is retried every 100 ms: while running, until it drains; at exit, until exitBy.
     retryEAGAIN: () => Date.now() < exitBy,
   });
