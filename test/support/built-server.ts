@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -39,14 +38,7 @@ export class BuiltServer {
 }
 
 /** A port nothing listens on (just freed), for a server to take or a client to be refused at. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', () => listening()));
-  const address = server.address();
-  await new Promise<void>((closed) => server.close(() => closed()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+export { findFreePort as freePort } from '../../src/database/free-port.js';
 
 export interface Exit {
   readonly code: number | null;

@@ -1,20 +1,7 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 
-import { findFreePort as freePort } from '../../src/database/free-port.js';
-
-/** Compiles the server as `npm run build` does, into `outDir` (a test's own, so files do not collide). */
-export async function buildServer(outDir: string): Promise<void> {
-  await promisify(execFile)(process.execPath, [
-    resolve('node_modules/typescript/bin/tsc'),
-    '-p',
-    'tsconfig.build.json',
-    '--outDir',
-    outDir,
-  ]);
-}
+import { type BuiltServer, freePort } from './built-server.js';
 
 const OUTPUT_KEPT = 20_000;
 
@@ -35,12 +22,9 @@ export class ServerProcess {
    * Starts it on a free port and waits until it answers `/health/ready`, so
    * that no log line is needed (LOG_LEVEL may be quiet).
    */
-  static async spawn(buildDir: string, env: Record<string, string>): Promise<ServerProcess> {
+  static async spawn(build: BuiltServer, env: Record<string, string>): Promise<ServerProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [resolve(buildDir, 'src/main.js')], {
-      env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = build.spawn({ NODE_ENV: 'production', ...env, PORT: String(port) });
     const server = new ServerProcess(child, `http://localhost:${port}`);
     const keep = (chunk: Buffer): void => {
       server.output = (server.output + chunk.toString()).slice(-OUTPUT_KEPT);

@@ -1,12 +1,12 @@
-import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { expect } from '@jest/globals';
 
 import { dataSourceOptions } from '../../../src/database/data-source-options.js';
+import { BuiltServer } from '../../support/built-server.js';
 import { runDrill, SequentialUser } from '../../support/sequential-users.js';
-import { buildServer, ServerProcess } from '../../support/server-process.js';
+import { ServerProcess } from '../../support/server-process.js';
 import { StoppablePostgres } from '../../support/stoppable-postgres.js';
 
 const USERS = 12;
@@ -28,14 +28,14 @@ const APPLICATION_NAME = String(
  * which clients take as a sign-out, and never INTERNAL_SERVER_ERROR.
  */
 describe('a database restart under load from two instances', () => {
-  const buildDir = resolve('.data', `restart-build-${process.pid}`);
   let postgres: StoppablePostgres;
+  let build: BuiltServer;
   let instances: ServerProcess[] = [];
 
   beforeAll(async () => {
-    [postgres] = await Promise.all([
+    [postgres, build] = await Promise.all([
       StoppablePostgres.start(resolve('.data', `restart-test-${process.pid}`), 'restart'),
-      buildServer(buildDir),
+      BuiltServer.build('restart'),
     ]);
   }, 120_000);
 
@@ -46,7 +46,7 @@ describe('a database restart under load from two instances', () => {
 
   afterAll(async () => {
     await postgres?.close();
-    await rm(buildDir, { recursive: true, force: true });
+    await build?.remove();
   });
 
   async function startInstances(): Promise<string[]> {
@@ -59,8 +59,8 @@ describe('a database restart under load from two instances', () => {
     };
     // Together: the migrations' advisory lock lets one apply them while the other waits.
     const spawned = await Promise.allSettled([
-      ServerProcess.spawn(buildDir, env),
-      ServerProcess.spawn(buildDir, env),
+      ServerProcess.spawn(build, env),
+      ServerProcess.spawn(build, env),
     ]);
     for (const result of spawned) if (result.status === 'fulfilled') instances.push(result.value);
     for (const result of spawned) if (result.status === 'rejected') throw result.reason;
