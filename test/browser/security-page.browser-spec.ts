@@ -86,9 +86,13 @@ describe('the account security page in a real browser', () => {
     await submitCredentials(third.page, bob.email, bob.password, 'sign-up');
     await third.page.getByText('This is your only session').waitFor();
 
-    // Ada creates her account on her laptop…
+    // Ada creates her account on her laptop; the first password she tries is one attackers try first…
     const laptop = await device(USER_AGENTS.macChrome);
-    await submitCredentials(laptop.page, ada.email, ada.password, 'sign-up');
+    await submitCredentials(laptop.page, ada.email, 'password', 'sign-up');
+    await laptop.page.getByRole('alert').filter({ hasText: 'one of the most common passwords' }).waitFor();
+    expect(await sessionCountOf(ada.email)).toBe(0);
+    await laptop.page.getByLabel('Password').fill(ada.password);
+    await laptop.page.getByRole('button', { name: 'Create account' }).click();
     await laptop.page.getByText('This is your only session').waitFor();
     expect(await heading(laptop.page).textContent()).toBe('Signed in on 1 device');
     await screenshot(laptop.page, '01-laptop-signed-up');
