@@ -53,10 +53,12 @@ export class SqlRunner {
       const rows = result.records as TRow[];
       return { rows, count: result.affected ?? rows.length };
     }
+    // One copy of the values per statement, shared by the log and the query.
+    const parameters = [...values];
     // Logged like TypeORM's own queries, so `logging: true` still shows every statement.
-    this.dataSource.logger.logQuery(statement.text, [...values]);
+    this.dataSource.logger.logQuery(statement.text, parameters);
     const pool = (this.dataSource.driver as PostgresDriver).master as pg.Pool;
-    const result = await pool.query<TRow & pg.QueryResultRow>(this.toQuery(statement, [...values]));
+    const result = await pool.query<TRow & pg.QueryResultRow>(this.toQuery(statement, parameters));
     return { rows: result.rows, count: result.rowCount ?? result.rows.length };
   }
 
