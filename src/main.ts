@@ -30,7 +30,12 @@ async function main(): Promise<void> {
     if (error instanceof DatabaseUnreachableError) logger.fatal(error.message);
     else logger.fatal({ err: error }, 'Failed to start');
     await flushed(rootLogger);
-    process.exit(1);
+    // Ends when nothing is left to do, so a log write still in flight finishes
+    // first (process.exit would drop it); the unref'd timer only ends a process
+    // that something else would keep alive.
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 2_000).unref();
+    return;
   }
   logger.info(`GraphQL ready at ${server.url}/graphql`);
   handleShutdownSignals(server, config.shutdownTimeoutSeconds, logger);
