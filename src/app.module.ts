@@ -3,7 +3,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
-import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 
 import { APP_ENTITIES } from './app.entities.js';
@@ -16,7 +15,8 @@ import { DomainErrorFilter } from './graphql/graphql-errors.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 import { GraphiqlModule } from './ide/graphiql.module.js';
-import { createRootLogger, httpLoggerOptions } from './logging/logger.js';
+import { createRootLogger } from './logging/logger.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -39,9 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        // nestjs-pino keeps one pino-http middleware per process (the first app's);
-        // one app per process is what it is built for.
-        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger ?? createRootLogger(config.logLevel)) }),
+        LoggingModule.forRoot(logger ?? createRootLogger(config.logLevel)),
         DatabaseModule.forRoot(databaseUrl, APP_ENTITIES, config),
         GraphQLModule.forRoot<ApolloDriverConfig>({ ...graphqlOptions(config), driver: ApolloDriver }),
         ScheduleModule.forRoot(),

@@ -1,32 +1,37 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import cookieParser from 'cookie-parser';
-import { Logger } from 'nestjs-pino';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
 
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.module.js';
+import { refuseOtherCharsets } from './http/body-charset.js';
 import { refuseCrossSiteRequests } from './http/cross-site-requests.js';
-import { answerBodyParserErrors } from './http/http-errors.js';
-import { assignRequestId } from './http/request-id.js';
-import { securityHeaders } from './http/security-headers.js';
+import { sendRequestId } from './http/request-id.js';
+import { SECURITY_HEADERS } from './http/security-headers.js';
+import { logEveryRequest, nestLoggerFor } from './logging/logger.js';
+import { ROOT_LOGGER } from './logging/logging.module.js';
 
-/** HTTP-level setup shared by main.ts and the end-to-end tests, so tests run the real pipeline. */
-export function configureApp(app: NestExpressApplication): void {
+/**
+ * HTTP-level setup shared by server.ts and the end-to-end tests, so tests run
+ * the real pipeline. What the adapter is created with (body limit, proxies,
+ * request ids) is in http-adapter.ts.
+ */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
-  // Nest's own logs (and every `new Logger(…)` in the code) go to the JSON log;
-  // server.ts creates the app with the same logger, so start-up lines are not held back.
-  app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  // `request.ip` (the IP recorded on sessions) is the socket's address unless
-  // TRUST_PROXY names the proxies allowed to speak for the client: trusting
-  // X-Forwarded-For from anyone would let a client write any IP it likes.
-  app.set('trust proxy', config.trustProxy);
-  app.use(assignRequestId);
-  app.use(securityHeaders());
+  const root = app.get<Logger>(ROOT_LOGGER);
+  // Nest's logs (and every `new Logger(…)` in the code) go to the JSON log.
+  app.useLogger(nestLoggerFor(root));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', sendRequestId);
+  logEveryRequest(fastify, root);
+  await app.register(fastifyHelmet, SECURITY_HEADERS);
   // Closed unless CORS_ORIGINS names origins: then only those may call the API
   // from a browser with the session cookie (the example client in examples/web
   // is one). SameSite=Lax still keeps the cookie to same-site origins.
   if (config.corsOrigins.length > 0) {
-    app.enableCors({
+    await app.register(fastifyCors, {
       origin: [...config.corsOrigins],
       credentials: true,
       // Readable by the client, so it can quote it in a bug report.
@@ -34,19 +39,7 @@ export function configureApp(app: NestExpressApplication): void {
       maxAge: 600,
     });
   }
-  app.use(refuseCrossSiteRequests(config.corsOrigins));
-  // Registered here, these are the parsers Nest uses: it adds its own defaults
-  // (without our limit) only for a parser that is not registered yet.
-  // REQUEST_BODY_LIMIT_BYTES (16 KiB by default): the largest operation a client
-  // of this API sends (GraphiQL's introspection) is a few kB, a sign-in under
-  // 1 kB. A larger body is never read, parsed or hashed, and its variables
-  // cannot make the work of validating them large.
-  app.useBodyParser('json', { limit: config.requestBodyLimitBytes });
-  app.useBodyParser('urlencoded', { limit: config.requestBodyLimitBytes, extended: false });
-  app.use(answerBodyParserErrors);
-  // GraphQL answers are POSTs about one person's session: no client or proxy
-  // revalidates them with If-None-Match, yet Express would SHA-1 every body to
-  // build an ETag and copy it into a Buffer to do so.
-  app.set('etag', false);
-  app.use(cookieParser());
+  fastify.addHook('onRequest', refuseCrossSiteRequests(config.corsOrigins));
+  fastify.addHook('onRequest', refuseOtherCharsets);
+  await app.register(fastifyCookie);
 }

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { DataSource } from 'typeorm';
 
@@ -11,11 +11,12 @@ import type { AppConfig } from './config/app-config.js';
 import { provideDatabaseServer } from './database/database-server.js';
 import { runPendingMigrations } from './database/run-migrations.js';
 import { waitForDatabase } from './database/wait-for-database.js';
+import { createHttpAdapter } from './http/http-adapter.js';
 import { createRootLogger, logFormatFor, nestLoggerFor } from './logging/logger.js';
 import { reportDrops, stdoutDestination } from './logging/stdout-destination.js';
 
 export interface RunningServer {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   /** e.g. http://localhost:3000 */
   readonly url: string;
   /** Stops accepting, lets in-flight requests finish, closes the pool, stops an embedded database. */
@@ -51,17 +52,19 @@ export async function startServer(
 
   try {
     await waitForDatabase(database.url, config, rootLogger.child({ context: 'Database' }));
-    const app = await NestFactory.create<NestExpressApplication>(
+    const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl: database.url, logger: rootLogger }),
+      createHttpAdapter(config),
       // Without abortOnError: false Nest calls process.exit(1) on a bootstrap error,
       // skipping database.stop() below. Nest logs to the JSON log from its first
       // line: buffered start-up lines would be lost with a start-up that hangs.
       { abortOnError: false, logger: nestLoggerFor(rootLogger) },
     );
-    configureApp(app);
+    await configureApp(app);
     const applied = await runPendingMigrations(app.get(DataSource), config);
     if (applied.length > 0) logger.info(`Applied migrations: ${applied.join(', ')}`);
-    await app.listen(config.port);
+    // Every interface, as Express listened by default (Fastify's default is loopback only).
+    await app.listen(config.port, '::');
     const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     const dataSource = app.get(DataSource);
     let stopping = false;

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
 
 import type { ClientInfo } from '../sessions/session.types.js';
@@ -9,12 +9,13 @@ import type { ClientInfo } from '../sessions/session.types.js';
 const MAX_IP_LENGTH = 45;
 
 /**
- * `request.ip` is the socket's address unless Express's `trust proxy` says
- * which proxies may speak for the client, so X-Forwarded-For cannot be forged.
+ * `request.ip` is the socket's address unless Fastify's `trustProxy` (the
+ * TRUST_PROXY setting) says which proxies may speak for the client, so
+ * X-Forwarded-For cannot be forged.
  */
-export function clientInfoOf(request: Request): ClientInfo {
+export function clientInfoOf(request: FastifyRequest): ClientInfo {
   return {
-    ipAddress: clientAddress(request.ip ?? request.socket.remoteAddress),
+    ipAddress: clientAddress(request.ip),
     userAgent: request.headers['user-agent'] ?? null,
   };
 }
@@ -25,7 +26,7 @@ export function clientInfoOf(request: Request): ClientInfo {
  * is the IPv4 client `127.0.0.1`, and is stored and shown as such, the same
  * address the rate limiter counts (client-network.ts).
  *
- * Express passes X-Forwarded-For entries through unparsed: with TRUST_PROXY
+ * Fastify (proxy-addr) passes X-Forwarded-For entries through unparsed: with TRUST_PROXY
  * set, whatever the first trusted hop (or, with `true`, the client) wrote lands
  * here. Anything that is not an address is recorded as unknown (null) rather
  * than stored, or failing the sign-in on the column's width.

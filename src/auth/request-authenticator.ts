@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AuthContext } from '../sessions/session.types.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -15,17 +15,18 @@ import { extractSessionToken } from './session-token.extractor.js';
  */
 @Injectable()
 export class RequestAuthenticator {
-  private readonly resolved = new WeakMap<Request, Promise<AuthContext | null>>();
+  private readonly resolved = new WeakMap<FastifyRequest, Promise<AuthContext | null>>();
 
   constructor(
     private readonly sessions: SessionsService,
     private readonly cookie: SessionCookie,
   ) {}
 
-  authenticate(request: Request): Promise<AuthContext | null> {
+  /** `reply` carries a renewed session's cookie; without one the cookie is left as it is. */
+  authenticate(request: FastifyRequest, reply?: FastifyReply): Promise<AuthContext | null> {
     let pending = this.resolved.get(request);
     if (!pending) {
-      pending = this.resolve(request);
+      pending = this.resolve(request, reply);
       this.resolved.set(request, pending);
     }
     return pending;
@@ -35,13 +36,16 @@ export class RequestAuthenticator {
    * After a sign-in or sign-out the rest of the response speaks for the new
    * state: `signIn { user { activeSessionCount } }` counts the new session.
    */
-  replace(request: Request, auth: AuthContext | null): void {
+  replace(request: FastifyRequest, auth: AuthContext | null): void {
     this.resolved.set(request, Promise.resolve(auth));
     request.user = auth ?? undefined;
     if (auth) request.authenticatedUserId = auth.user.id;
   }
 
-  private async resolve(request: Request): Promise<AuthContext | null> {
+  private async resolve(
+    request: FastifyRequest,
+    reply: FastifyReply | undefined,
+  ): Promise<AuthContext | null> {
     const extracted = extractSessionToken(request, this.cookie.namesRead);
     if (!extracted) return null;
     const auth = await this.sessions.authenticate(extracted.token);
@@ -56,8 +60,8 @@ export class RequestAuthenticator {
     const renewed = await this.sessions.recordActivity(auth.session, clientInfoOf(request));
     // The cookie's Max-Age follows the session. A Bearer client stores its
     // token itself; sending it a cookie it never asked for would be a surprise.
-    if (renewed && extracted.source === 'cookie' && request.res) {
-      this.cookie.set(request.res, extracted.token, auth.session.expiresAt);
+    if (renewed && extracted.source === 'cookie' && reply) {
+      this.cookie.set(reply, extracted.token, auth.session.expiresAt);
     }
     return auth;
   }

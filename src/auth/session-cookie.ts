@@ -1,5 +1,6 @@
+import type { CookieSerializeOptions } from '@fastify/cookie';
 import { Injectable } from '@nestjs/common';
-import type { CookieOptions, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -35,21 +36,23 @@ export class SessionCookie {
     return this.secure ? [PRODUCTION_COOKIE] : [DEVELOPMENT_COOKIE, PRODUCTION_COOKIE];
   }
 
-  private get options(): CookieOptions {
+  private get options(): CookieSerializeOptions {
     return { httpOnly: true, sameSite: 'lax', path: '/', secure: this.secure };
   }
 
-  set(response: Response, token: string, expiresAt: Date): void {
-    response.cookie(this.name, token, {
+  set(reply: FastifyReply, token: string, expiresAt: Date): void {
+    void reply.setCookie(this.name, token, {
       ...this.options,
-      // Express turns maxAge (ms) into both Max-Age and Expires.
-      maxAge: Math.max(0, expiresAt.getTime() - Date.now()),
+      // Both: Max-Age (seconds) wins where understood, Expires for older clients.
+      maxAge: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
+      expires: expiresAt,
     });
   }
 
   /** Clears the session cookie, and in production any stray plain `session` cookie (host-only) as well. */
-  clear(response: Response): void {
-    response.clearCookie(this.name, this.options);
-    if (this.secure) response.clearCookie(DEVELOPMENT_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/' });
+  clear(reply: FastifyReply): void {
+    void reply.clearCookie(this.name, this.options);
+    if (this.secure)
+      void reply.clearCookie(DEVELOPMENT_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/' });
   }
 }

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 import { ConflictingCredentialsError } from '../common/errors.js';
 
@@ -21,7 +21,7 @@ interface ExtractedSessionToken {
  * (BAD_REQUEST) rather than one of them silently chosen.
  */
 export function extractSessionToken(
-  request: Request,
+  request: FastifyRequest,
   cookieNames: readonly string[],
 ): ExtractedSessionToken | null {
   const bearer = BEARER.exec(request.headers.authorization ?? '')?.[1];
@@ -32,7 +32,7 @@ export function extractSessionToken(
   return null;
 }
 
-function cookieToken(request: Request, names: readonly string[]): string | undefined {
+function cookieToken(request: FastifyRequest, names: readonly string[]): string | undefined {
   const cookies = (request.cookies ?? {}) as Record<string, unknown>;
   for (const name of names) {
     const value = cookies[name];

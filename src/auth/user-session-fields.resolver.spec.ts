@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
@@ -36,7 +36,7 @@ describe('UserSessionFieldsResolver', () => {
   } {
     const queried: string[] = [];
     const authenticator = { authenticate: () => Promise.resolve(auth) } as unknown as RequestAuthenticator;
-    const context = { req: {} as Request, res: {} as Response };
+    const context = { req: {} as FastifyRequest, res: {} as FastifyReply };
     const sessions = {
       countActive: (userId: string) => {
         queried.push(userId);

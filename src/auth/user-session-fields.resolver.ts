@@ -25,8 +25,8 @@ export class UserSessionFieldsResolver {
   @ResolveField(() => Int, {
     description: 'Sessions of this user that have not expired, the requesting one included.',
   })
-  async activeSessionCount(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<number> {
-    const auth = await this.authenticator.authenticate(req);
+  async activeSessionCount(@Parent() user: User, @Context() { req, res }: GraphqlContext): Promise<number> {
+    const auth = await this.authenticator.authenticate(req, res);
     assertOwnUser(auth, user);
     // Not memoised: a mutation's payload counts after its write. Every count
     // asked for in the same turn (this response's, other requests') shares one statement.
@@ -38,8 +38,8 @@ export class UserSessionFieldsResolver {
   @ResolveField(() => [Session], {
     description: 'Sessions of this user that have not expired, most recently active first.',
   })
-  async sessions(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<Session[]> {
-    const auth = await this.authenticator.authenticate(req);
+  async sessions(@Parent() user: User, @Context() { req, res }: GraphqlContext): Promise<Session[]> {
+    const auth = await this.authenticator.authenticate(req, res);
     assertOwnUser(auth, user);
     const sessions = await this.sessionsService.listActive(user.id);
     return sessions.map((session) => toSessionModel(session, auth.session.id));

@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * What every resolver's context holds: the HTTP exchange, nothing else.
@@ -9,17 +9,23 @@ import type { Request, Response } from 'express';
  * lookups already share one statement among the fields and requests in flight.
  */
 export interface GraphqlContext {
-  req: Request;
-  res: Response;
+  req: FastifyRequest;
+  res: FastifyReply;
 }
 
 /**
- * The one way to reach the HTTP request from any execution context, HTTP or
+ * The one way to reach the HTTP exchange from any execution context, HTTP or
  * GraphQL, so guards and parameter decorators cannot read it differently.
  */
-export function getRequest(context: ExecutionContext): Request {
+export function getExchange(context: ExecutionContext): GraphqlContext {
   if (context.getType<string>() === 'graphql') {
-    return GqlExecutionContext.create(context).getContext<GraphqlContext>().req;
+    return GqlExecutionContext.create(context).getContext<GraphqlContext>();
   }
-  return context.switchToHttp().getRequest<Request>();
+  const http = context.switchToHttp();
+  return { req: http.getRequest<FastifyRequest>(), res: http.getResponse<FastifyReply>() };
+}
+
+/** The request of `getExchange`. */
+export function getRequest(context: ExecutionContext): FastifyRequest {
+  return getExchange(context).req;
 }

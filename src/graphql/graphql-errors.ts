@@ -2,11 +2,15 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { GqlContextType, GqlExceptionFilter } from '@nestjs/graphql';
+import type { FastifyReply } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 
 import { isDatabaseUnavailable } from '../common/database-errors.js';
 import { DOMAIN_ERROR_CODES, DomainError, ServiceUnavailableError } from '../common/errors.js';
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { httpRefusalOf, sendHttpError } from '../http/http-errors.js';
 import { cappedErrors, clientMistakeOf, withoutEchoedValue } from './client-errors.js';
 import type { GraphqlContext } from './graphql-context.js';
 
@@ -43,16 +47,36 @@ function toGraphqlError(error: DomainError): GraphQLError {
 }
 
 /**
- * Applies `toDomainError` to whatever a resolver or guard throws. HTTP routes
- * (the health checks) keep Nest's own answers.
+ * Applies `toDomainError` to whatever a resolver or guard throws; answers
+ * HTTP-level refusals in the GraphQL error shape.
  */
 @Catch()
 export class DomainErrorFilter extends BaseExceptionFilter implements GqlExceptionFilter {
+  constructor(@InjectConfig() private readonly config: AppConfig) {
+    super();
+  }
+
   override catch(error: unknown, host: ArgumentsHost): unknown {
-    if (host.getType<GqlContextType>() !== 'graphql') return super.catch(error, host);
+    if (host.getType<GqlContextType>() !== 'graphql') return this.catchHttp(error, host);
     const domainError = toDomainError(error);
     // Returning (not throwing) the error is how a GraphQL exception filter answers.
     return domainError ? toGraphqlError(domainError) : error;
+  }
+
+  /**
+   * A refusal before any GraphQL ran (a body too large, not JSON, an unknown
+   * path) in the shape GraphQL clients read, with the request id; anything
+   * else (the health checks' answers, a server fault) as Nest answers it.
+   */
+  private catchHttp(error: unknown, host: ArgumentsHost): void {
+    const refusal = httpRefusalOf(error, this.config.requestBodyLimitBytes);
+    if (!refusal) return super.catch(error, host);
+    sendHttpError(
+      host.switchToHttp().getResponse<FastifyReply>(),
+      refusal.status,
+      refusal.code,
+      refusal.message,
+    );
   }
 }
 
@@ -141,7 +165,7 @@ export function createErrorLoggingPlugin(): ApolloServerPlugin<GraphqlContext> {
           return Promise.resolve();
         },
         didEncounterErrors({ errors, contextValue }) {
-          const requestId = contextValue.req?.requestId ?? 'unknown';
+          const requestId = contextValue.req?.id ?? 'unknown';
           for (const error of errors) {
             const original = originalOf(error);
             const domainError = toDomainError(original);

@@ -23,7 +23,7 @@ export const graphqlLoggingPlugin: ApolloServerPlugin<GraphqlContext> = {
         return Promise.resolve();
       },
       willSendResponse({ response }) {
-        const requestId = req.requestId;
+        const requestId = req.id;
         if (
           response.body.kind !== 'single' ||
           !response.body.singleResult.errors ||

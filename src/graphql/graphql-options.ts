@@ -1,4 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppConfig } from '../config/app-config.js';
 import { graphqlCacheControlPlugins } from './graphql-cache-control.js';
@@ -51,6 +52,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
     // resolvers, which check the requester themselves.
     fieldResolverEnhancers: ['filters'],
-    context: ({ req, res }: GraphqlContext): GraphqlContext => ({ req, res }),
+    // @as-integrations/fastify calls this with Fastify's request and reply.
+    context: (req: FastifyRequest, res: FastifyReply): GraphqlContext => ({ req, res }),
   };
 }

@@ -1,42 +1,72 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
-/** An HTTP-level refusal, in the shape GraphQL clients already read: `errors[0].extensions.code`. */
-export function sendHttpError(response: Response, status: number, code: string, message: string): void {
-  response.status(status).json({ errors: [{ message, extensions: { code } }] });
+/**
+ * An HTTP-level refusal, in the shape GraphQL clients already read:
+ * `errors[0].extensions.code`, and the request id a bug report can quote.
+ */
+export function sendHttpError(reply: FastifyReply, status: number, code: string, message: string): void {
+  void reply.code(status).send({ errors: [{ message, extensions: { code, requestId: reply.request.id } }] });
 }
 
-interface BodyParserError extends Error {
-  status?: number;
-  type?: string;
-  limit?: number;
+interface HttpLevelError {
+  readonly statusCode?: unknown;
+  readonly code?: unknown;
+  readonly cause?: unknown;
+  getStatus?(): number;
+}
+
+export interface HttpRefusal {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
 }
 
 /**
- * Express error handler for the body parsers: an oversized body (413), broken
- * JSON (400) or an unsupported charset (415) is answered here, as JSON, before
- * any GraphQL runs, instead of Express's HTML error page with a stack trace.
+ * The client's mistake found before any GraphQL ran — Fastify's body and
+ * route errors (400, 404, 413, 415 …), as Nest hands them to its exception
+ * filters — as a status, a code and a message that names no internals; `null`
+ * for anything else (a server fault, which keeps Nest's own answer).
  */
-export function answerBodyParserErrors(
-  error: BodyParserError,
-  _request: Request,
-  response: Response,
-  next: NextFunction,
-): void {
-  const status = error.status;
-  if (typeof status !== 'number' || status < 400 || status >= 500 || response.headersSent) return next(error);
-  sendHttpError(response, status, 'BAD_REQUEST', describe(error));
+export function httpRefusalOf(exception: unknown, bodyLimitBytes: number): HttpRefusal | null {
+  const error = (exception ?? {}) as HttpLevelError;
+  const status = typeof error.getStatus === 'function' ? error.getStatus() : error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  const cause = (error.cause ?? error) as HttpLevelError;
+  const fastifyCode = typeof cause.code === 'string' ? cause.code : '';
+  return {
+    status,
+    code: status === 404 ? 'NOT_FOUND' : status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST',
+    message: messageFor(status, fastifyCode, bodyLimitBytes),
+  };
 }
 
-function describe(error: BodyParserError): string {
-  switch (error.type) {
-    case 'entity.too.large':
-      return `The request body is larger than the ${error.limit ?? ''} bytes allowed.`;
-    case 'entity.parse.failed':
+function messageFor(status: number, fastifyCode: string, bodyLimitBytes: number): string {
+  switch (fastifyCode) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `The request body is larger than the ${bodyLimitBytes} bytes allowed.`;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return 'The request body is not valid JSON.';
-    case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return 'The request body has an unsupported charset or encoding.';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'The request body has an unsupported content type.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The request body is empty.';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'The request body does not match its Content-Length.';
     default:
+      break;
+  }
+  switch (status) {
+    case 400:
       return 'The request body could not be read.';
+    case 404:
+      return 'Not found.';
+    case 405:
+      return 'This method is not allowed here.';
+    case 413:
+      return `The request body is larger than the ${bodyLimitBytes} bytes allowed.`;
+    case 415:
+      return 'The request body has an unsupported content type.';
+    default:
+      return 'The request was refused.';
   }
 }

@@ -1,11 +1,12 @@
-import type { RequestHandler } from 'express';
-import helmet from 'helmet';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 
 /**
- * Every response is JSON except the GraphiQL page, which sets its own policy
- * (graphiql-page.ts), so by default nothing may load, run, frame or submit anything.
+ * Helmet's headers (HSTS, nosniff, frame and referrer policies …) and the
+ * API's CSP. Every response is JSON except the GraphiQL page, which sets its
+ * own policy (graphiql-page.ts), so by default nothing may load, run, frame or
+ * submit anything.
  */
-const apiHeaders = helmet({
+export const SECURITY_HEADERS: FastifyHelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -15,9 +16,4 @@ const apiHeaders = helmet({
       frameAncestors: ["'none'"],
     },
   },
-});
-
-/** Helmet's headers (HSTS, nosniff, frame and referrer policies …) and the API's CSP. */
-export function securityHeaders(): RequestHandler {
-  return apiHeaders;
-}
+};

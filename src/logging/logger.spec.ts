@@ -1,8 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { pino } from 'pino';
-
-import { httpLoggerOptions, logFormatFor, prettyMessage } from './logger.js';
+import { logFormatFor, prettyMessage, requestLine } from './logger.js';
 
 describe('logFormatFor', () => {
   it.each([
@@ -16,26 +14,32 @@ describe('logFormatFor', () => {
   });
 });
 
-describe('the request serializers', () => {
-  const { serializers } = httpLoggerOptions(pino({ level: 'silent' })) as {
-    serializers: Record<'req' | 'res', (value: unknown) => unknown>;
-  };
-
-  it('keep the method and the path, and no headers, query string or address', () => {
-    const req = {
+describe('the request line', () => {
+  it('keeps the method and the path, and no headers, query string or address', () => {
+    const request = {
+      id: 'r-1',
       method: 'POST',
       url: '/graphql?query=secret',
-      originalUrl: '/graphql?query=secret',
       headers: { authorization: 'Bearer secret', cookie: 'session=secret' },
-      socket: { remoteAddress: '127.0.0.1' },
-    } as unknown as IncomingMessage;
-    const res = {
+      ip: '127.0.0.1',
+      graphqlOperation: { name: 'WhoAmI', type: 'query' },
+      authenticatedUserId: 'u-1',
+    } as unknown as FastifyRequest;
+    const reply = {
       statusCode: 200,
+      elapsedTime: 12.4,
       getHeaders: () => ({ 'set-cookie': 'session=secret' }),
-    } as unknown as ServerResponse;
+    } as unknown as FastifyReply;
 
-    expect(serializers.req(req)).toEqual({ method: 'POST', url: '/graphql' });
-    expect(serializers.res(res)).toEqual({ statusCode: 200 });
+    expect(requestLine(request, reply)).toEqual({
+      requestId: 'r-1',
+      req: { method: 'POST', url: '/graphql' },
+      res: { statusCode: 200 },
+      durationMs: 12,
+      operationName: 'WhoAmI',
+      operationType: 'query',
+      userId: 'u-1',
+    });
   });
 });
 

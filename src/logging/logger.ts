@@ -1,13 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 
 import type { LoggerService } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
-import type { Options } from 'pino-http';
-
-import { requestIdFor } from '../http/request-id.js';
 
 const CENSOR = '[Redacted]';
 
@@ -123,55 +119,50 @@ function prettyStream(): DestinationStream {
   });
 }
 
+/** The request line's level: a server fault is an error, anything else (a refusal included) is news. */
+function levelFor(statusCode: number): 'error' | 'info' {
+  return statusCode >= 500 ? 'error' : 'info';
+}
+
 /**
- * pino-http options: one "request completed" line per request with its id,
- * method, path, status, duration, GraphQL operation and user id — no headers.
+ * One "request completed" line per request, written when the response is
+ * done: its id, method, path, status, duration, GraphQL operation and user
+ * id — no headers, no body. A Fastify hook on the root logger: no child
+ * logger, no serializer pass and no copy of the request per request.
  */
-export function httpLoggerOptions(root: Logger): Options<IncomingMessage, ServerResponse> {
+export function logEveryRequest(fastify: FastifyInstance, root: Logger): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const level = levelFor(reply.statusCode);
+    if (root.isLevelEnabled(level)) root[level](requestLine(request, reply), 'request completed');
+    done();
+  });
+}
+
+/** The fields of the request line. */
+export function requestLine(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   return {
-    logger: root,
-    genReqId: requestIdFor,
-    // Logs made while handling a request carry its id, not the whole request again.
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    // The serializers get the raw request and response and pick two fields
-    // each, rather than pino's standard ones building a copy (headers and all)
-    // for them to pick from: this runs on every request.
-    wrapSerializers: false,
-    serializers: {
-      req: (req: IncomingMessage & { originalUrl?: string }) => ({
-        method: req.method,
-        url: pathOf(req.originalUrl ?? req.url ?? ''),
-      }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-      err: pino.stdSerializers.err,
-    },
-    customSuccessObject: (req, _res, fields: object) => ({ ...fields, ...requestFacts(req) }),
-    customErrorObject: (req, _res, _error, fields: object) => ({ ...fields, ...requestFacts(req) }),
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    requestId: request.id,
+    req: { method: request.method, url: pathOf(request.url) },
+    res: { statusCode: reply.statusCode },
+    durationMs: Math.round(reply.elapsedTime),
+    operationName: request.graphqlOperation?.name,
+    operationType: request.graphqlOperation?.type,
+    userId: request.authenticatedUserId,
   };
 }
 
 /**
- * Nest's logger on `root`, for `NestFactory.create({ logger })`: Nest logs
- * from its first line to the JSON log, with nothing held back until start-up
- * finishes. The app's LoggerModule later takes over with the same root.
+ * Nest's logger on `root`, for `NestFactory.create({ logger })` and
+ * `app.useLogger()`: Nest's own lines and every `new Logger(…)` in the code
+ * go to the JSON log from the first line, with nothing held back until
+ * start-up finishes.
  */
 export function nestLoggerFor(root: Logger): LoggerService {
-  return new NestPinoLogger(new PinoLogger({ pinoHttp: httpLoggerOptions(root) }), {});
+  return new NestPinoLogger(new PinoLogger({ pinoHttp: { logger: root } }), {});
 }
 
 /** The path only: a query string may carry GraphQL variables. */
 function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
-}
-
-function requestFacts(incoming: IncomingMessage): Record<string, unknown> {
-  const req = incoming as Request;
-  return {
-    operationName: req.graphqlOperation?.name,
-    operationType: req.graphqlOperation?.type,
-    userId: req.authenticatedUserId,
-  };
 }

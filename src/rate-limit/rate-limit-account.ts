@@ -1,9 +1,9 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 import { normalizeEmail } from '../users/normalize-email.js';
 
 /** Names the account an attempt is aimed at, from the request and the raw (not yet validated) arguments. */
-export type AccountOf = (request: Request, args: Record<string, unknown>) => string | null;
+export type AccountOf = (request: FastifyRequest, args: Record<string, unknown>) => string | null;
 
 /** The account is the `input.email` argument (signIn, signUp). */
 export const byInputEmail: AccountOf = (_request, args) => {

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
 
 import { configureApp } from '../../src/app.setup.js';
+import { createHttpAdapter } from '../../src/http/http-adapter.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { compileAppModule, forwardTo, prepareTestDatabase, testConfig, TestModule } from './test-module.js';
 
@@ -55,9 +56,9 @@ export interface TestAppOptions {
 }
 
 /** The real AppModule and HTTP pipeline on a random port, over its own database. */
-export class TestApp extends TestModule<NestExpressApplication> {
+export class TestApp extends TestModule<NestFastifyApplication> {
   private constructor(
-    nest: NestExpressApplication,
+    nest: NestFastifyApplication,
     readonly url: string,
     database: TestDatabase,
     ownsDatabase: boolean,
@@ -76,8 +77,10 @@ export class TestApp extends TestModule<NestExpressApplication> {
     const config = testConfig(env, database);
     await prepareTestDatabase(config, database);
     const moduleRef = await compileAppModule(config, database, options.logDestination);
-    const nest = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
-    configureApp(nest);
+    const nest = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
+      bufferLogs: true,
+    });
+    await configureApp(nest);
     await nest.listen(0, '127.0.0.1');
     return new TestApp(nest, `${await nest.getUrl()}`, database, !given);
   }

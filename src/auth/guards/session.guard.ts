@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 
 import { NotAuthenticatedError } from '../../common/errors.js';
-import { getRequest } from '../../graphql/graphql-context.js';
+import { getExchange } from '../../graphql/graphql-context.js';
 import { RequestAuthenticator } from '../request-authenticator.js';
 
 /**
@@ -18,8 +18,8 @@ export class SessionGuard implements CanActivate {
   constructor(private readonly authenticator: RequestAuthenticator) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = getRequest(context);
-    const auth = await this.authenticator.authenticate(request);
+    const { req, res } = getExchange(context);
+    const auth = await this.authenticator.authenticate(req, res);
     // Throwing (not returning false) makes GraphQL answer UNAUTHENTICATED instead of FORBIDDEN.
     if (!auth && this.requiresSession) throw new NotAuthenticatedError();
     return true;

@@ -45,18 +45,23 @@ describeHostileRequests(
     [
       'multipart/form-data',
       () => ({ contentType: 'multipart/form-data; boundary=x', body: '--x--' }),
-      400,
+      415,
       'BAD_REQUEST',
     ],
     [
       'application/xml',
       () => ({ contentType: 'application/xml', body: '<query>{ me { id } }</query>' }),
-      400,
+      415,
       'BAD_REQUEST',
     ],
     [
       'an unknown charset',
-      () => ({ contentType: 'application/json; charset=ebcdic', body: '{}' }),
+      // A mutation the victim's token could run: refused before it is read.
+      () => ({
+        contentType: 'application/json; charset=ebcdic',
+        body: JSON.stringify({ query: SIGN_OUT_OTHERS }),
+        headers: { authorization: `Bearer ${victim.user.token}` },
+      }),
       415,
       'BAD_REQUEST',
     ],
