@@ -1,6 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 
@@ -9,7 +8,7 @@ import { APP_CONFIG } from './config/config.module.js';
 import { refuseOtherCharsets } from './http/body-charset.js';
 import { refuseCrossSiteRequests } from './http/cross-site-requests.js';
 import { sendRequestId } from './http/request-id.js';
-import { SECURITY_HEADERS } from './http/security-headers.js';
+import { sendSecurityHeaders } from './http/security-headers.js';
 import { logEveryRequest, nestLoggerFor } from './logging/logger.js';
 import { ROOT_LOGGER } from './logging/logging.module.js';
 
@@ -26,7 +25,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', sendRequestId);
   logEveryRequest(fastify, root);
-  await app.register(fastifyHelmet, SECURITY_HEADERS);
+  fastify.addHook('onRequest', sendSecurityHeaders());
   // Closed unless CORS_ORIGINS names origins: then only those may call the API
   // from a browser with the session cookie (the example client in examples/web
   // is one). SameSite=Lax still keeps the cookie to same-site origins.
