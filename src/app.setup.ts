@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.module.js';
 import { refuseOtherCharsets } from './http/body-charset.js';
-import { refuseCrossSiteRequests } from './http/cross-site-requests.js';
+import { refuseCrossSiteRequests, SitePolicy } from './http/cross-site-requests.js';
+import { addRequestIdToErrorAnswers } from './http/http-errors.js';
 import { sendRequestId } from './http/request-id.js';
 import { sendSecurityHeaders } from './http/security-headers.js';
 import { logEveryRequest, nestLoggerFor } from './logging/logger.js';
@@ -25,6 +26,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', sendRequestId);
   logEveryRequest(fastify, root);
+  fastify.addHook('onSend', addRequestIdToErrorAnswers);
   fastify.addHook('onRequest', sendSecurityHeaders());
   // Closed unless CORS_ORIGINS names origins: then only those may call the API
   // from a browser with the session cookie (the example client in examples/web
@@ -38,7 +40,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       maxAge: 600,
     });
   }
-  fastify.addHook('onRequest', refuseCrossSiteRequests(config.corsOrigins));
+  const sites = new SitePolicy({
+    allowedOrigins: config.corsOrigins,
+    publicApiOrigin: config.publicApiOrigin,
+    isProduction: config.isProduction,
+  });
+  fastify.addHook('onRequest', refuseCrossSiteRequests(sites));
   fastify.addHook('onRequest', refuseOtherCharsets);
   await app.register(fastifyCookie);
+  // Past HTTP_MAX_CONNECTIONS, Node closes a new connection as it arrives.
+  app.getHttpServer().maxConnections = config.httpMaxConnections;
 }

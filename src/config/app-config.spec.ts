@@ -41,6 +41,11 @@ describe('loadConfig', () => {
       databaseConnectRetryDelayMs: 3_000,
       logBufferBytes: 4 * 1024 * 1024,
       shutdownTimeoutSeconds: 30,
+      publicApiOrigin: null,
+      httpHeadersTimeoutSeconds: 10,
+      httpRequestTimeoutSeconds: 15,
+      httpKeepAliveTimeoutSeconds: 72,
+      httpMaxConnections: 16_384,
     });
   });
 
@@ -72,6 +77,11 @@ describe('loadConfig', () => {
         DATABASE_CONNECT_RETRY_DELAY_MS: '200',
         LOG_BUFFER_BYTES: '65536',
         SHUTDOWN_TIMEOUT_SECONDS: '12',
+        PUBLIC_API_URL: 'https://api.example.com/graphql',
+        HTTP_HEADERS_TIMEOUT_SECONDS: '5',
+        HTTP_REQUEST_TIMEOUT_SECONDS: '20',
+        HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '65',
+        HTTP_MAX_CONNECTIONS: '500',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -103,6 +113,11 @@ describe('loadConfig', () => {
       databaseConnectRetryDelayMs: 200,
       logBufferBytes: 65_536,
       shutdownTimeoutSeconds: 12,
+      publicApiOrigin: 'https://api.example.com',
+      httpHeadersTimeoutSeconds: 5,
+      httpRequestTimeoutSeconds: 20,
+      httpKeepAliveTimeoutSeconds: 65,
+      httpMaxConnections: 500,
     });
   });
 
@@ -193,6 +208,13 @@ describe('loadConfig', () => {
     [{ DATABASE_CONNECT_RETRY_DELAY_MS: '0' }, 'DATABASE_CONNECT_RETRY_DELAY_MS'],
     [{ LOG_BUFFER_BYTES: '4MiB' }, 'LOG_BUFFER_BYTES'],
     [{ SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
+    [{ PUBLIC_API_URL: 'api.example.com' }, 'PUBLIC_API_URL'],
+    [{ HTTP_REQUEST_TIMEOUT_SECONDS: '0' }, 'HTTP_REQUEST_TIMEOUT_SECONDS'],
+    [
+      { HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '20' },
+      'HTTP_HEADERS_TIMEOUT_SECONDS',
+    ],
+    [{ HTTP_MAX_CONNECTIONS: '-1' }, 'HTTP_MAX_CONNECTIONS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));

@@ -27,6 +27,7 @@ import {
   type TrustProxy,
   TrustProxyConstraint,
 } from './env-values.js';
+import { HttpEnvironmentVariables, type HttpSettings, httpSettingsOf } from './http-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -50,7 +51,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
  */
-class EnvironmentVariables {
+class EnvironmentVariables extends HttpEnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -168,7 +169,7 @@ class EnvironmentVariables {
   SHUTDOWN_TIMEOUT_SECONDS = 30;
 }
 
-export interface AppConfig {
+export interface AppConfig extends HttpSettings {
   readonly environment: NodeEnvironment;
   readonly isProduction: boolean;
   readonly port: number;
@@ -189,7 +190,7 @@ export interface AppConfig {
   readonly requestBodyLimitBytes: number;
   /** A sign-in beyond this many active sessions ends the user's least recently active ones. */
   readonly sessionsPerUserMax: number;
-  /** Passed to Express's `trust proxy`: which hops may set X-Forwarded-For. */
+  /** Passed to Fastify's `trustProxy`: which hops may set X-Forwarded-For. */
   readonly trustProxy: TrustProxy;
   /** Browser origins allowed besides this service's own; empty: CORS stays closed. */
   readonly corsOrigins: readonly string[];
@@ -244,6 +245,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
+  const http = httpSettingsOf(variables);
+  if ('problems' in http) throw new ConfigValidationError(http.problems);
   return {
     environment: variables.NODE_ENV,
     isProduction: variables.NODE_ENV === 'production',
@@ -274,5 +277,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseConnectRetryDelayMs: variables.DATABASE_CONNECT_RETRY_DELAY_MS,
     logBufferBytes: variables.LOG_BUFFER_BYTES,
     shutdownTimeoutSeconds: variables.SHUTDOWN_TIMEOUT_SECONDS,
+    ...http,
   };
 }

@@ -46,6 +46,17 @@ export function isOrigin(value: unknown): boolean {
   }
 }
 
+/** An absolute http(s) URL, such as https://api.example.com or http://localhost:3000/. */
+export function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 /** A positive whole number (attempts, milliseconds …), each message naming the variable. */
 export function PositiveInteger(name: string, unit: string): PropertyDecorator {
   const message = `${name} must be a positive integer${unit}`;

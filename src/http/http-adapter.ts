@@ -27,6 +27,17 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     // per-request hook is not registered. A middleware added later fails at
     // start-up rather than silently not running.
     skipMiddie: true,
+    // Slow clients (issue 11): a client that trickles its headers or body
+    // holds a connection and its buffers for as long as it likes under Node's
+    // defaults (no request timeout at all). These answer 408 and close.
+    http: {
+      headersTimeout: config.httpHeadersTimeoutSeconds * 1000,
+      // How often Node looks for requests past those limits (30 s by default,
+      // which would let a 10 s limit run to 40 s).
+      connectionsCheckingInterval: 1000,
+    },
+    requestTimeout: config.httpRequestTimeoutSeconds * 1000,
+    keepAliveTimeout: config.httpKeepAliveTimeoutSeconds * 1000,
   });
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * An HTTP-level refusal, in the shape GraphQL clients already read:
@@ -69,4 +69,33 @@ function messageFor(status: number, fastifyCode: string, bodyLimitBytes: number)
     default:
       return 'The request was refused.';
   }
+}
+
+/**
+ * onSend hook: an error answer that Apollo made before any plugin could see
+ * the request (CSRF prevention, a refused batch) gets the request id in each
+ * error, like every other refusal. Only answers of 400 and above are read;
+ * a successful one passes untouched.
+ */
+export function addRequestIdToErrorAnswers(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: null, payload: unknown) => void,
+): void {
+  if (reply.statusCode < 400 || typeof payload !== 'string' || payload.includes('"requestId"')) {
+    return done(null, payload);
+  }
+  let body: { errors?: unknown };
+  try {
+    body = JSON.parse(payload) as { errors?: unknown };
+  } catch {
+    return done(null, payload);
+  }
+  if (!Array.isArray(body.errors)) return done(null, payload);
+  body.errors = (body.errors as Array<{ extensions?: object }>).map((error) => ({
+    ...error,
+    extensions: { ...error.extensions, requestId: request.id },
+  }));
+  done(null, JSON.stringify(body));
 }

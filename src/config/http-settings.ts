@@ -1,0 +1,59 @@
+import { ValidateBy, ValidateIf } from 'class-validator';
+
+import { DurationInSeconds, isHttpUrl, PositiveInteger } from './env-values.js';
+
+/** The HTTP server's environment variables: its public address and its limits on slow clients. */
+export class HttpEnvironmentVariables {
+  /** The origin browsers reach this API at (https://api.example.com); checked against Origin (and Host outside production). */
+  @ValidateIf((env: HttpEnvironmentVariables) => env.PUBLIC_API_URL !== undefined)
+  @ValidateBy(
+    { name: 'isHttpUrl', validator: { validate: isHttpUrl } },
+    { message: 'PUBLIC_API_URL must be an http(s) URL such as https://api.example.com' },
+  )
+  PUBLIC_API_URL?: string;
+
+  /** A client must have sent its request's headers within this time, or gets 408 and the connection closes. */
+  @DurationInSeconds('HTTP_HEADERS_TIMEOUT_SECONDS')
+  HTTP_HEADERS_TIMEOUT_SECONDS = 10;
+
+  /** … and the whole request, body included (a body trickled a byte at a time is cut here). */
+  @DurationInSeconds('HTTP_REQUEST_TIMEOUT_SECONDS')
+  HTTP_REQUEST_TIMEOUT_SECONDS = 15;
+
+  /** An idle keep-alive connection is closed after this; longer than a load balancer's usual 60 s, so it closes first. */
+  @DurationInSeconds('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS')
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS = 72;
+
+  /** Open connections (WebSockets included) beyond which new ones are closed at once. */
+  @PositiveInteger('HTTP_MAX_CONNECTIONS', '')
+  HTTP_MAX_CONNECTIONS = 16_384;
+}
+
+export interface HttpSettings {
+  /** PUBLIC_API_URL's origin, when set: the one origin that counts as this service's own. */
+  readonly publicApiOrigin: string | null;
+  /** Slow-client limits of the HTTP server (src/http/http-adapter.ts). */
+  readonly httpHeadersTimeoutSeconds: number;
+  readonly httpRequestTimeoutSeconds: number;
+  readonly httpKeepAliveTimeoutSeconds: number;
+  readonly httpMaxConnections: number;
+}
+
+/** The settings, or the problems that keep them from making sense together. */
+export function httpSettingsOf(variables: HttpEnvironmentVariables): HttpSettings | { problems: string[] } {
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (variables.HTTP_HEADERS_TIMEOUT_SECONDS > variables.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    return {
+      problems: [
+        `HTTP_HEADERS_TIMEOUT_SECONDS (${variables.HTTP_HEADERS_TIMEOUT_SECONDS}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${variables.HTTP_REQUEST_TIMEOUT_SECONDS})`,
+      ],
+    };
+  }
+  return {
+    publicApiOrigin: variables.PUBLIC_API_URL === undefined ? null : new URL(variables.PUBLIC_API_URL).origin,
+    httpHeadersTimeoutSeconds: variables.HTTP_HEADERS_TIMEOUT_SECONDS,
+    httpRequestTimeoutSeconds: variables.HTTP_REQUEST_TIMEOUT_SECONDS,
+    httpKeepAliveTimeoutSeconds: variables.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS,
+    httpMaxConnections: variables.HTTP_MAX_CONNECTIONS,
+  };
+}
