@@ -41,6 +41,13 @@ describe('loadConfig', () => {
       databaseConnectRetryDelayMs: 3_000,
       logBufferBytes: 4 * 1024 * 1024,
       shutdownTimeoutSeconds: 30,
+      live: {
+        maxConnectionsPerSession: 10,
+        maxConnectionsPerIp: 200,
+        maxMessageBytes: 16 * 1024,
+        maxSubscriptionsPerConnection: 10,
+        pingIntervalSeconds: 15,
+      },
     });
   });
 
@@ -72,6 +79,11 @@ describe('loadConfig', () => {
         DATABASE_CONNECT_RETRY_DELAY_MS: '200',
         LOG_BUFFER_BYTES: '65536',
         SHUTDOWN_TIMEOUT_SECONDS: '12',
+        LIVE_MAX_CONNECTIONS_PER_SESSION: '3',
+        LIVE_MAX_CONNECTIONS_PER_IP: '40',
+        LIVE_MAX_MESSAGE_BYTES: '4096',
+        LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '4',
+        LIVE_PING_INTERVAL_SECONDS: '5',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -103,6 +115,13 @@ describe('loadConfig', () => {
       databaseConnectRetryDelayMs: 200,
       logBufferBytes: 65_536,
       shutdownTimeoutSeconds: 12,
+      live: {
+        maxConnectionsPerSession: 3,
+        maxConnectionsPerIp: 40,
+        maxMessageBytes: 4096,
+        maxSubscriptionsPerConnection: 4,
+        pingIntervalSeconds: 5,
+      },
     });
   });
 

@@ -27,6 +27,7 @@ import {
   type TrustProxy,
   TrustProxyConstraint,
 } from './env-values.js';
+import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -50,7 +51,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
  */
-class EnvironmentVariables {
+class EnvironmentVariables extends LiveEnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -79,7 +80,7 @@ class EnvironmentVariables {
   @Matches(POSTGRES_URL, { message: 'DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_MIGRATION_URL?: string;
 
-  /** Reserved for LISTEN (live updates, not built yet): a direct URL, since a transaction pooler cannot LISTEN. */
+  /** LISTEN for live updates over this URL instead of DATABASE_URL: a direct one, since a transaction pooler cannot LISTEN. */
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'DATABASE_LISTEN_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_LISTEN_URL?: string;
@@ -178,7 +179,7 @@ export interface AppConfig {
   readonly databasePooler: DatabasePooler;
   /** Migrations over this URL instead of DATABASE_URL (a direct connection behind a pooler). */
   readonly databaseMigrationUrl: string | undefined;
-  /** Reserved for LISTEN (live updates); validated, not used yet. */
+  /** LISTEN (live updates) over this URL instead of DATABASE_URL; required in effect behind a transaction pooler. */
   readonly databaseListenUrl: string | undefined;
   readonly dataDir: string;
   readonly sessionTtlSeconds: number;
@@ -215,6 +216,8 @@ export interface AppConfig {
   readonly logBufferBytes: number;
   /** After SIGTERM/SIGINT/SIGHUP: how long shutdown may take before the process exits anyway, with code 1. */
   readonly shutdownTimeoutSeconds: number;
+  /** Limits of the WebSocket endpoint (LIVE_*). */
+  readonly live: LiveSettings;
 }
 
 export class ConfigValidationError extends Error {
@@ -274,5 +277,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseConnectRetryDelayMs: variables.DATABASE_CONNECT_RETRY_DELAY_MS,
     logBufferBytes: variables.LOG_BUFFER_BYTES,
     shutdownTimeoutSeconds: variables.SHUTDOWN_TIMEOUT_SECONDS,
+    live: liveSettingsOf(variables),
   };
 }
