@@ -9,10 +9,12 @@ describe('sessionTokenFromHeaders', () => {
       token: 'abc.def',
       source: 'bearer',
     });
-    expect(sessionTokenFromHeaders({ cookie: 'theme=dark; __Host-session=x.y; session=a.b' }, names)).toEqual({
-      token: 'a.b',
-      source: 'cookie',
-    });
+    expect(sessionTokenFromHeaders({ cookie: 'theme=dark; __Host-session=x.y; session=a.b' }, names)).toEqual(
+      {
+        token: 'a.b',
+        source: 'cookie',
+      },
+    );
     expect(sessionTokenFromHeaders({ cookie: 'theme=dark', authorization: 'Basic Zm9v' }, names)).toBeNull();
   });
 
@@ -20,7 +22,9 @@ describe('sessionTokenFromHeaders', () => {
     expect(() =>
       sessionTokenFromHeaders({ authorization: 'Bearer one.1', cookie: 'session=two.2' }, names),
     ).toThrow(ConflictingCredentialsError);
-    expect(sessionTokenFromHeaders({ authorization: 'Bearer one.1', cookie: 'session=one.1' }, names)).toEqual({
+    expect(
+      sessionTokenFromHeaders({ authorization: 'Bearer one.1', cookie: 'session=one.1' }, names),
+    ).toEqual({
       token: 'one.1',
       source: 'bearer',
     });

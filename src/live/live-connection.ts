@@ -2,8 +2,8 @@ import type { WebSocket } from 'ws';
 
 import type { AuthContext } from '../sessions/session.types.js';
 import type { SessionEndReason } from '../sessions/session-events.js';
-import type { User } from '../users/user.model.js';
 import { toUserModel } from '../users/user.mapper.js';
+import type { User } from '../users/user.model.js';
 import { EventStream } from './event-stream.js';
 import type { SessionEnded } from './session-ended.model.js';
 
@@ -55,6 +55,11 @@ export class LiveConnection {
 
   get isEnding(): boolean {
     return this.ending;
+  }
+
+  /** Subscriptions running on this socket (its streams). */
+  get subscriptionCount(): number {
+    return this.endedStreams.size + this.accountStreams.size;
   }
 
   sessionEnded(): EventStream<SessionEnded> {

@@ -137,16 +137,27 @@ export class LiveProtocol {
     try {
       document = parse(payload.query, this.parseOptions);
     } catch (error) {
-      return [error instanceof GraphQLError ? error : refusal('Could not parse the document.', 'BAD_REQUEST')];
+      return [
+        error instanceof GraphQLError ? error : refusal('Could not parse the document.', 'BAD_REQUEST'),
+      ];
     }
     if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
-      return [refusal('Only subscriptions are served over WebSocket: send queries and mutations over HTTP.', 'BAD_REQUEST')];
+      return [
+        refusal(
+          'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
+          'BAD_REQUEST',
+        ),
+      ];
     }
     const errors = validate(schema, document, this.validationRules);
     if (errors.length > 0) return errors;
     const req = standInRequest();
     this.authenticator.replace(req, connection.auth);
-    const contextValue: LiveContext = { req, res: undefined as unknown as LiveContext['res'], live: connection };
+    const contextValue: LiveContext = {
+      req,
+      res: undefined as unknown as LiveContext['res'],
+      live: connection,
+    };
     return {
       schema,
       document,

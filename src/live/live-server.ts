@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { DataSource } from 'typeorm';
@@ -32,7 +32,7 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly schemaHost: GraphQLSchemaHost,
+    private readonly moduleRef: ModuleRef,
     private readonly protocol: LiveProtocol,
     private readonly gate: UpgradeGate,
     private readonly listener: SessionEventListener,
@@ -55,7 +55,9 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const { maxMessageBytes, pingIntervalSeconds } = this.config.live;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
-    const server = useServer(this.protocol.options(this.schemaHost.schema), this.wss, pingIntervalSeconds * 1000);
+    // The schema Nest built for Apollo (GraphQLModule's, hence not strict): one schema for both transports.
+    const { schema } = this.moduleRef.get(GraphQLSchemaHost, { strict: false });
+    const server = useServer(this.protocol.options(schema), this.wss, pingIntervalSeconds * 1000);
     this.dispose = async () => {
       await server.dispose();
     };

@@ -117,9 +117,11 @@ export class LiveSessionWatch implements OnModuleDestroy {
   private async announceExpiries(expired: Map<string, Set<string>>): Promise<void> {
     for (const [userId, sessionIds] of expired) {
       const reason = SessionEndReason.EXPIRED;
-      await this.events.announce({ kind: 'ended', userId, reason, sessionIds: [...sessionIds] }).catch((error: unknown) => {
-        this.logger.warn(`Could not announce an expiry: ${String(error)}`);
-      });
+      await this.events
+        .announce({ kind: 'ended', userId, reason, sessionIds: [...sessionIds] })
+        .catch((error: unknown) => {
+          this.logger.warn(`Could not announce an expiry: ${String(error)}`);
+        });
     }
   }
 }

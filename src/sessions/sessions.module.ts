@@ -7,7 +7,13 @@ import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
-  providers: [SessionsRepository, SessionsService, SessionCleanupJob, SessionEvents, SessionLivenessRepository],
+  providers: [
+    SessionsRepository,
+    SessionsService,
+    SessionCleanupJob,
+    SessionEvents,
+    SessionLivenessRepository,
+  ],
   exports: [SessionsService, SessionEvents, SessionLivenessRepository],
 })
 export class SessionsModule {}

@@ -99,7 +99,11 @@ describe('statements on a large sessions table', () => {
     });
     const signOutOthers = await plansDuring(async () => {
       expect(
-        await sessions.endAllExcept(alice.id, context!.session.id, SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION),
+        await sessions.endAllExcept(
+          alice.id,
+          context!.session.id,
+          SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION,
+        ),
       ).toBe(5);
     });
 
