@@ -5,6 +5,7 @@ import {
   getOperationAST,
   GraphQLError,
   type GraphQLSchema,
+  OperationTypeNode,
   parse,
   type ParseOptions,
   specifiedRules,
@@ -141,7 +142,7 @@ export class LiveProtocol {
         error instanceof GraphQLError ? error : refusal('Could not parse the document.', 'BAD_REQUEST'),
       ];
     }
-    if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
+    if (getOperationAST(document, payload.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
       return [
         refusal(
           'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',

@@ -78,7 +78,7 @@ export class SessionEventListener implements OnModuleDestroy {
     client.on('error', () => undefined); // a late error of a dropped client must not crash the process
     void client.end().catch(() => undefined);
     this.logger.warn(
-      `Session event listener lost${error ? ` (${String(error)})` : ''}; reconnecting in ${this.retryMs} ms`,
+      `Session event listener lost${error instanceof Error ? ` (${error.message})` : ''}; reconnecting in ${this.retryMs} ms`,
     );
     this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
     this.retryTimer.unref();
