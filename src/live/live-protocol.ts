@@ -130,7 +130,10 @@ export class LiveProtocol {
     // A message that arrives after the session ended, before its notification did, is refused too.
     const auth = await this.sessions.authenticate(connection.token);
     if (!auth || connection.isEnding) {
-      await this.watch.check([connection]);
+      // Once the refusal is on its way: find out why the session is gone, tell the socket, close it.
+      setImmediate(
+        () => void this.watch.check([connection]).catch(() => connection.close(1011, 'Try again')),
+      );
       return [refusal('Your session has ended.', 'UNAUTHENTICATED')];
     }
     connection.expiresAt = auth.session.expiresAt;

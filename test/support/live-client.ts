@@ -25,6 +25,17 @@ export class Received<T> {
   private readonly waiters: Array<() => void> = [];
   error?: unknown;
 
+  fail(error: unknown): void {
+    this.error = error;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves with the error the operation ended with (no time limit of its own). */
+  async failure(): Promise<unknown> {
+    while (this.error === undefined) await new Promise<void>((wake) => this.waiters.push(wake));
+    return this.error;
+  }
+
   push(event: T): void {
     this.events.push(event);
     for (const wake of this.waiters.splice(0)) wake();
@@ -83,10 +94,8 @@ export class LiveClient {
       { query },
       {
         next: (result) => received.push((result.data ?? { errors: result.errors }) as T),
-        error: (error) => {
-          received.error = error;
-          received.push({ error } as T);
-        },
+        // The socket closing after the last event ends the subscription with an error: kept apart.
+        error: (error) => received.fail(error),
         complete: () => undefined,
       },
     );
@@ -115,4 +124,27 @@ export async function untilSubscribed(app: TestApp, sessionId: string, count = 1
       .filter((connection) => connection.sessionId === sessionId)
       .reduce((sum, connection) => sum + connection.subscriptionCount, 0);
   while (running() < count) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** The HTTP status a bare WebSocket handshake with these headers gets (101 when it is accepted). */
+export function upgradeStatus(
+  app: Pick<TestApp, 'url'>,
+  headers: Record<string, string>,
+  path = '/graphql',
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${app.url.replace(/^http/, 'ws')}${path}`, 'graphql-transport-ws', {
+      headers,
+    });
+    socket.on('upgrade', (response) => {
+      resolve(response.statusCode ?? 0);
+      socket.close();
+    });
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      response.resume();
+      socket.terminate();
+    });
+    socket.on('error', (error) => reject(error));
+  });
 }
