@@ -95,6 +95,10 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
       const release = this.gate.hold(request);
       ws.once('close', release);
       wss.emit('connection', ws, request);
+      // A socket's errors are the peer's protocol errors (a frame over LIVE_MAX_MESSAGE_BYTES: 1009),
+      // and ws closes the socket itself: graphql-ws would print each to stderr as its own fault.
+      ws.removeAllListeners('error');
+      ws.on('error', (error) => this.logger.debug(`WebSocket closed on a protocol error: ${error.message}`));
     });
   };
 }
