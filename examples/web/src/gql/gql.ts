@@ -14,36 +14,28 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-  '\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n': typeof types.SessionFieldsFragmentDoc;
-  '\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n': typeof types.AccountFieldsFragmentDoc;
-  '\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n': typeof types.MeDocument;
-  '\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.SignInDocument;
-  '\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.SignUpDocument;
-  '\n  mutation SignOut {\n    signOut\n  }\n': typeof types.SignOutDocument;
-  '\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.SignOutOtherSessionsDocument;
-  '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.RevokeSessionDocument;
-  '\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n': typeof types.AccountSessionsChangedDocument;
-  '\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n': typeof types.CurrentSessionEndedDocument;
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.AccountFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignOutOtherSessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": typeof types.AccountSessionsChangedDocument,
+    "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": typeof types.CurrentSessionEndedDocument,
 };
 const documents: Documents = {
-  '\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n':
-    types.SessionFieldsFragmentDoc,
-  '\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n':
-    types.AccountFieldsFragmentDoc,
-  '\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n': types.MeDocument,
-  '\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.SignInDocument,
-  '\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.SignUpDocument,
-  '\n  mutation SignOut {\n    signOut\n  }\n': types.SignOutDocument,
-  '\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.SignOutOtherSessionsDocument,
-  '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.RevokeSessionDocument,
-  '\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n':
-    types.AccountSessionsChangedDocument,
-  '\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n':
-    types.CurrentSessionEndedDocument,
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.AccountFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": types.MeDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignOutOtherSessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.RevokeSessionDocument,
+    "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": types.AccountSessionsChangedDocument,
+    "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": types.CurrentSessionEndedDocument,
 };
 
 /**
@@ -63,67 +55,46 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n',
-): (typeof documents)['\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n'];
+export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n',
-): (typeof documents)['\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n'];
+export function graphql(source: "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    sessions {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n',
-): (typeof documents)['\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n'];
+export function graphql(source: "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignOut {\n    signOut\n  }\n',
-): (typeof documents)['\n  mutation SignOut {\n    signOut\n  }\n'];
+export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n',
-): (typeof documents)['\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n'];
+export function graphql(source: "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n"): (typeof documents)["\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n',
-): (typeof documents)['\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n'];
+export function graphql(source: "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n"): (typeof documents)["\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
 }
 
-export type DocumentType<TDocumentNode extends DocumentNode<any, any>> =
-  TDocumentNode extends DocumentNode<infer TType, any> ? TType : never;
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
