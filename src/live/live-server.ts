@@ -91,9 +91,10 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
       refuse(socket, refusal ?? { status: 503, message: 'Shutting down.' });
       return;
     }
+    // Counted from now, before the handshake completes, so concurrent handshakes cannot overshoot the
+    // limit; released when the TCP socket closes, whether or not the handshake succeeded.
+    socket.once('close', this.gate.hold(request));
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const release = this.gate.hold(request);
-      ws.once('close', release);
       wss.emit('connection', ws, request);
       // A socket's errors are the peer's protocol errors (a frame over LIVE_MAX_MESSAGE_BYTES: 1009),
       // and ws closes the socket itself: graphql-ws would print each to stderr as its own fault.
