@@ -22,6 +22,7 @@ import { sessionTokenFromHeaders } from '../auth/session-token-headers.js';
 import { ConflictingCredentialsError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { createErrorFormatter } from '../graphql/graphql-errors.js';
 import { graphqlLimits } from '../graphql/graphql-limits.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { LiveCloseCode, LiveConnection } from './live-connection.js';
@@ -43,6 +44,7 @@ type LiveServerContext = Context<Record<string, unknown> | undefined, LiveExtra>
 export class LiveProtocol {
   private readonly validationRules: ValidationRule[];
   private readonly parseOptions: ParseOptions;
+  private readonly formatError: ReturnType<typeof createErrorFormatter>;
 
   constructor(
     private readonly sessions: SessionsService,
@@ -59,6 +61,7 @@ export class LiveProtocol {
     });
     this.validationRules = [...specifiedRules, ...limits.validationRules];
     this.parseOptions = limits.parseOptions;
+    this.formatError = createErrorFormatter(config.isProduction);
   }
 
   options(schema: GraphQLSchema): ServerOptions<Record<string, unknown> | undefined, LiveExtra> {
@@ -66,6 +69,11 @@ export class LiveProtocol {
       schema,
       onConnect: (ctx) => this.onConnect(ctx),
       onSubscribe: (ctx, _id, payload) => this.onSubscribe(schema, ctx, payload),
+      // An event's errors get HTTP's format: codes, and no internals in production.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => this.formatError(error.toJSON(), error)) }
+          : undefined,
       onClose: (ctx) => {
         if (ctx.extra.live) this.connections.remove(ctx.extra.live);
       },
