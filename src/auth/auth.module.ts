@@ -20,5 +20,7 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
     RequestAuthenticator,
     SessionCookie,
   ],
+  // Live updates (src/live/) prove sessions the same way, and answer `User` fields through the same authenticator.
+  exports: [RequestAuthenticator, SessionCookie],
 })
 export class AuthModule {}

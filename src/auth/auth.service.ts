@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InputValidationError, InvalidCredentialsError, NotFoundError } from '../common/errors.js';
 import { UnitOfWork } from '../database/transaction.js';
 import type { AuthContext, ClientInfo, IssuedSession } from '../sessions/session.types.js';
+import { SessionEndReason } from '../sessions/session-events.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { toUserAccount, type UserAccount } from '../users/user-account.js';
 import { UsersService } from '../users/users.service.js';
@@ -52,7 +53,7 @@ export class AuthService {
   }
 
   async signOut({ user, session }: AuthContext): Promise<void> {
-    await this.sessions.end(user.id, session.id);
+    await this.sessions.end(user.id, session.id, SessionEndReason.SIGNED_OUT);
   }
 
   /**
@@ -60,14 +61,17 @@ export class AuthService {
    * its id. Someone else's session id answers exactly like an unknown or
    * malformed one, so ids cannot be probed for existence.
    */
-  async revokeSession({ user }: AuthContext, sessionId: string): Promise<string> {
-    if (!(await this.sessions.end(user.id, sessionId))) throw new NotFoundError('Session not found.');
+  async revokeSession({ user, session }: AuthContext, sessionId: string): Promise<string> {
+    // Revoking the session one is using is signing out, to the device that sees it end.
+    const reason =
+      sessionId.toLowerCase() === session.id ? SessionEndReason.SIGNED_OUT : SessionEndReason.REVOKED;
+    if (!(await this.sessions.end(user.id, sessionId, reason))) throw new NotFoundError('Session not found.');
     return sessionId.toLowerCase();
   }
 
   /** Returns how many sessions were ended; the requesting one always survives. */
   signOutOtherSessions({ user, session }: AuthContext): Promise<number> {
-    return this.sessions.endAllExcept(user.id, session.id);
+    return this.sessions.endAllExcept(user.id, session.id, SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION);
   }
 
   /**
@@ -91,7 +95,9 @@ export class AuthService {
         // Changed by a concurrent request since we loaded it: the password given is no longer current.
         throw wrongCurrentPassword();
       }
-      return signOutOthers ? this.sessions.endAllExcept(user.id, session.id, transaction) : 0;
+      return signOutOthers
+        ? this.sessions.endAllExcept(user.id, session.id, SessionEndReason.PASSWORD_CHANGED, transaction)
+        : 0;
     });
     return signedOutCount;
   }

@@ -46,6 +46,13 @@ describe('loadConfig', () => {
       httpRequestTimeoutSeconds: 15,
       httpKeepAliveTimeoutSeconds: 72,
       httpMaxConnections: 16_384,
+      live: {
+        maxConnectionsPerSession: 10,
+        maxConnectionsPerIp: 200,
+        maxMessageBytes: 16 * 1024,
+        maxSubscriptionsPerConnection: 10,
+        pingIntervalSeconds: 15,
+      },
     });
   });
 
@@ -82,6 +89,11 @@ describe('loadConfig', () => {
         HTTP_REQUEST_TIMEOUT_SECONDS: '20',
         HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '65',
         HTTP_MAX_CONNECTIONS: '500',
+        LIVE_MAX_CONNECTIONS_PER_SESSION: '3',
+        LIVE_MAX_CONNECTIONS_PER_IP: '40',
+        LIVE_MAX_MESSAGE_BYTES: '4096',
+        LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '4',
+        LIVE_PING_INTERVAL_SECONDS: '5',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -118,6 +130,13 @@ describe('loadConfig', () => {
       httpRequestTimeoutSeconds: 20,
       httpKeepAliveTimeoutSeconds: 65,
       httpMaxConnections: 500,
+      live: {
+        maxConnectionsPerSession: 3,
+        maxConnectionsPerIp: 40,
+        maxMessageBytes: 4096,
+        maxSubscriptionsPerConnection: 4,
+        pingIntervalSeconds: 5,
+      },
     });
   });
 

@@ -27,7 +27,8 @@ import {
   type TrustProxy,
   TrustProxyConstraint,
 } from './env-values.js';
-import { HttpEnvironmentVariables, type HttpSettings, httpSettingsOf } from './http-settings.js';
+import { type HttpSettings, httpSettingsOf } from './http-settings.js';
+import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -51,7 +52,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
  */
-class EnvironmentVariables extends HttpEnvironmentVariables {
+class EnvironmentVariables extends LiveEnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -80,7 +81,7 @@ class EnvironmentVariables extends HttpEnvironmentVariables {
   @Matches(POSTGRES_URL, { message: 'DATABASE_MIGRATION_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_MIGRATION_URL?: string;
 
-  /** Reserved for LISTEN (live updates, not built yet): a direct URL, since a transaction pooler cannot LISTEN. */
+  /** LISTEN for live updates over this URL instead of DATABASE_URL: a direct one, since a transaction pooler cannot LISTEN. */
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'DATABASE_LISTEN_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_LISTEN_URL?: string;
@@ -102,10 +103,6 @@ class EnvironmentVariables extends HttpEnvironmentVariables {
 
   @DurationInSeconds('SESSION_CLEANUP_INTERVAL_SECONDS')
   SESSION_CLEANUP_INTERVAL_SECONDS = 60 * 60;
-
-  /** The largest request body read (JSON or form); larger ones get 413 before parsing. */
-  @PositiveInteger('REQUEST_BODY_LIMIT_BYTES', ' number of bytes')
-  REQUEST_BODY_LIMIT_BYTES = 16 * 1024;
 
   /** Active sessions one user may have; a sign-in beyond it ends the least recently active. */
   @PositiveInteger('SESSIONS_PER_USER_MAX', '')
@@ -179,15 +176,13 @@ export interface AppConfig extends HttpSettings {
   readonly databasePooler: DatabasePooler;
   /** Migrations over this URL instead of DATABASE_URL (a direct connection behind a pooler). */
   readonly databaseMigrationUrl: string | undefined;
-  /** Reserved for LISTEN (live updates); validated, not used yet. */
+  /** LISTEN (live updates) over this URL instead of DATABASE_URL; required in effect behind a transaction pooler. */
   readonly databaseListenUrl: string | undefined;
   readonly dataDir: string;
   readonly sessionTtlSeconds: number;
   readonly sessionMaxLifetimeSeconds: number;
   readonly sessionTouchIntervalSeconds: number;
   readonly sessionCleanupIntervalSeconds: number;
-  /** Request bodies over this many bytes are refused (413) before they are parsed. */
-  readonly requestBodyLimitBytes: number;
   /** A sign-in beyond this many active sessions ends the user's least recently active ones. */
   readonly sessionsPerUserMax: number;
   /** Passed to Fastify's `trustProxy`: which hops may set X-Forwarded-For. */
@@ -216,6 +211,8 @@ export interface AppConfig extends HttpSettings {
   readonly logBufferBytes: number;
   /** After SIGTERM/SIGINT/SIGHUP: how long shutdown may take before the process exits anyway, with code 1. */
   readonly shutdownTimeoutSeconds: number;
+  /** Limits of the WebSocket endpoint (LIVE_*). */
+  readonly live: LiveSettings;
 }
 
 export class ConfigValidationError extends Error {
@@ -261,7 +258,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
     sessionsPerUserMax: variables.SESSIONS_PER_USER_MAX,
-    requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
     trustProxy: variables.TRUST_PROXY,
     corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     // Tests keep quiet unless something goes wrong (or a test captures the log).
@@ -278,5 +274,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logBufferBytes: variables.LOG_BUFFER_BYTES,
     shutdownTimeoutSeconds: variables.SHUTDOWN_TIMEOUT_SECONDS,
     ...http,
+    live: liveSettingsOf(variables),
   };
 }

@@ -4,6 +4,10 @@ import { DurationInSeconds, isHttpUrl, PositiveInteger } from './env-values.js';
 
 /** The HTTP server's environment variables: its public address and its limits on slow clients. */
 export class HttpEnvironmentVariables {
+  /** The largest request body read; larger ones get 413 before parsing. */
+  @PositiveInteger('REQUEST_BODY_LIMIT_BYTES', ' number of bytes')
+  REQUEST_BODY_LIMIT_BYTES = 16 * 1024;
+
   /** The origin browsers reach this API at (https://api.example.com); checked against Origin (and Host outside production). */
   @ValidateIf((env: HttpEnvironmentVariables) => env.PUBLIC_API_URL !== undefined)
   @ValidateBy(
@@ -30,6 +34,8 @@ export class HttpEnvironmentVariables {
 }
 
 export interface HttpSettings {
+  /** Request bodies over this many bytes are refused (413) before they are parsed. */
+  readonly requestBodyLimitBytes: number;
   /** PUBLIC_API_URL's origin, when set: the one origin that counts as this service's own. */
   readonly publicApiOrigin: string | null;
   /** Slow-client limits of the HTTP server (src/http/http-adapter.ts). */
@@ -50,6 +56,7 @@ export function httpSettingsOf(variables: HttpEnvironmentVariables): HttpSetting
     };
   }
   return {
+    requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
     publicApiOrigin: variables.PUBLIC_API_URL === undefined ? null : new URL(variables.PUBLIC_API_URL).origin,
     httpHeadersTimeoutSeconds: variables.HTTP_HEADERS_TIMEOUT_SECONDS,
     httpRequestTimeoutSeconds: variables.HTTP_REQUEST_TIMEOUT_SECONDS,

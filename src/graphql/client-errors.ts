@@ -11,11 +11,6 @@ export const MAX_ERRORS_PER_RESPONSE = 10;
  */
 const CLIENT_MISTAKES: ReadonlyArray<{ message: RegExp; code: string; answer: string }> = [
   {
-    message: /^Schema is not configured to execute subscription operation\.$/,
-    code: 'BAD_REQUEST',
-    answer: 'This API serves no subscriptions over HTTP.',
-  },
-  {
     message: /^Too many errors processing variables, error limit reached\. Execution aborted\.$/,
     code: 'BAD_USER_INPUT',
     answer: 'Too many invalid values in the variables; fix the ones reported and try again.',

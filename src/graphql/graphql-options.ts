@@ -7,6 +7,7 @@ import type { GraphqlContext } from './graphql-context.js';
 import { createErrorFormatter, createErrorLoggingPlugin } from './graphql-errors.js';
 import { graphqlLimits } from './graphql-limits.js';
 import { graphqlLoggingPlugin } from './graphql-logging.plugin.js';
+import { httpSubscriptionRefusal } from './http-subscription-refusal.plugin.js';
 import { SCHEMA_FILE } from './schema-file.js';
 
 /** Everything the GraphQL endpoint is configured with, in one place. */
@@ -42,6 +43,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     plugins: [
       ...limits.plugins,
       ...graphqlCacheControlPlugins,
+      httpSubscriptionRefusal,
       createErrorLoggingPlugin(),
       graphqlLoggingPlugin,
     ],

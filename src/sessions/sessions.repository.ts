@@ -38,7 +38,7 @@ interface ActivityWrite {
  * so instances with skewed clocks agree. `expires_at` alone is enough because
  * every write keeps it at or below `absolute_expires_at` (a CHECK enforces it).
  */
-const active = (alias: string): string => `${alias}.expires_at > now()`;
+export const active = (alias: string): string => `${alias}.expires_at > now()`;
 
 /** What a device list shows, in the camel case of StoredSession. */
 const STORED_COLUMNS = `s.id, s.user_id AS "userId", s.created_at AS "createdAt",
@@ -103,15 +103,17 @@ const LIST_ACTIVE = sql<StoredSession>(
 );
 
 // The newest `$3` active sessions of the user stay, the one just issued ($2)
-// always among them; the rest (least recently active first) end.
-const END_ALL_BUT_MOST_RECENT = sql(
+// always among them; the rest (least recently active first) end, named so
+// that their open connections can be told.
+const END_ALL_BUT_MOST_RECENT = sql<{ id: string }>(
   'sessions_end_all_but_most_recent',
   `DELETE FROM sessions
     WHERE id = ANY(ARRAY(
       SELECT s.id FROM sessions s
        WHERE s.user_id = $1 AND s.id <> $2 AND ${active('s')}
        ORDER BY s.last_active_at DESC, s.id ASC
-      OFFSET $3 - 1))`,
+      OFFSET $3 - 1))
+   RETURNING id`,
 );
 
 // The user id in each WHERE clause is what keeps a delete from ever touching
@@ -170,14 +172,15 @@ export class SessionsRepository {
     return row;
   }
 
-  /** Ends the user's active sessions beyond the `keep` most recently active, never `newestId`; how many. */
-  endAllButMostRecent(
+  /** Ends the user's active sessions beyond the `keep` most recently active, never `newestId`; their ids. */
+  async endAllButMostRecent(
     userId: string,
     newestId: string,
     keep: number,
     transaction: Transaction,
-  ): Promise<number> {
-    return this.sql.count(END_ALL_BUT_MOST_RECENT, [userId, newestId, keep], transaction);
+  ): Promise<string[]> {
+    const rows = await this.sql.rows(END_ALL_BUT_MOST_RECENT, [userId, newestId, keep], transaction);
+    return rows.map((row) => row.id);
   }
 
   /** The active session `sessionId` with its user's columns, or `undefined`. */
@@ -210,8 +213,8 @@ export class SessionsRepository {
   }
 
   /** Ends one active session of the user; whether there was one. */
-  async endOne(userId: string, sessionId: string): Promise<boolean> {
-    return (await this.sql.count(END_ONE, [userId, sessionId])) > 0;
+  async endOne(userId: string, sessionId: string, transaction?: Transaction): Promise<boolean> {
+    return (await this.sql.count(END_ONE, [userId, sessionId], transaction)) > 0;
   }
 
   /** Ends every active session of the user but `keepSessionId`, in one statement; how many. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
-import type { Transaction } from '../database/transaction.js';
+import { type Transaction, UnitOfWork } from '../database/transaction.js';
 import type { UserAccount } from '../users/user-account.js';
 import type {
   AuthContext,
@@ -11,6 +11,7 @@ import type {
   IssuedSession,
   StoredSession,
 } from './session.types.js';
+import { SessionEndReason, SessionEvents } from './session-events.js';
 import {
   createSessionSecret,
   formatSessionToken,
@@ -30,11 +31,15 @@ function truncateUserAgent(userAgent: string | null): string | null {
 /**
  * The rules of sessions: issuing, proving a token, when activity is written
  * and how far a session renews. Every statement is SessionsRepository's.
+ * Every start and end is announced (SessionEvents) in the transaction that
+ * makes it, so the live connections of every instance hear of it.
  */
 @Injectable()
 export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly events: SessionEvents,
+    private readonly unitOfWork: UnitOfWork,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -58,7 +63,19 @@ export class SessionsService {
       },
       transaction,
     );
-    await this.sessions.endAllButMostRecent(user.id, session.id, this.config.sessionsPerUserMax, transaction);
+    const ended = await this.sessions.endAllButMostRecent(
+      user.id,
+      session.id,
+      this.config.sessionsPerUserMax,
+      transaction,
+    );
+    // A session pushed out by a newer one of the same user was ended by that
+    // user's action elsewhere: to its device, a revocation.
+    if (ended.length > 0) {
+      const reason = SessionEndReason.REVOKED;
+      await this.events.publish({ kind: 'ended', userId: user.id, reason, sessionIds: ended }, transaction);
+    }
+    await this.events.publish({ kind: 'started', userId: user.id }, transaction);
     return { session, token: formatSessionToken(session.id, secret) };
   }
 
@@ -130,19 +147,37 @@ export class SessionsService {
   }
 
   /** Ends one session of this user; `false` when the user has no such active session. */
-  async end(userId: string, sessionId: string): Promise<boolean> {
+  async end(userId: string, sessionId: string, reason: SessionEndReason): Promise<boolean> {
     // Client-supplied ids reach here (revokeSession): a malformed one would
     // make PostgreSQL's uuid cast fail with a 500 instead of "not found".
     if (!isSessionId(sessionId)) return false;
-    return this.sessions.endOne(userId, sessionId.toLowerCase());
+    const id = sessionId.toLowerCase();
+    return this.unitOfWork.run(async (transaction) => {
+      if (!(await this.sessions.endOne(userId, id, transaction))) return false;
+      await this.events.publish({ kind: 'ended', userId, reason, sessionIds: [id] }, transaction);
+      return true;
+    });
   }
 
   /**
    * Ends every active session of the user except `keepSessionId`, in one
    * statement, and says how many it ended; inside `transaction` when given.
+   * One notification however many ended: it names the session kept.
    */
-  endAllExcept(userId: string, keepSessionId: string, transaction?: Transaction): Promise<number> {
-    return this.sessions.endAllExcept(userId, keepSessionId, transaction);
+  async endAllExcept(
+    userId: string,
+    keepSessionId: string,
+    reason: SessionEndReason,
+    transaction?: Transaction,
+  ): Promise<number> {
+    const work = async (tx: Transaction): Promise<number> => {
+      const ended = await this.sessions.endAllExcept(userId, keepSessionId, tx);
+      if (ended > 0) {
+        await this.events.publish({ kind: 'ended', userId, reason, keptSessionId: keepSessionId }, tx);
+      }
+      return ended;
+    };
+    return transaction ? work(transaction) : this.unitOfWork.run(work);
   }
 
   /**

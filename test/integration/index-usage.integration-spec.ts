@@ -1,3 +1,4 @@
+import { SessionEndReason } from '../../src/sessions/session-events.js';
 import { SessionsService } from '../../src/sessions/sessions.service.js';
 import { authenticate, signUpUser } from '../support/accounts.js';
 import { addSessions } from '../support/factories.js';
@@ -97,7 +98,13 @@ describe('statements on a large sessions table', () => {
       ).toBe(false);
     });
     const signOutOthers = await plansDuring(async () => {
-      expect(await sessions.endAllExcept(alice.id, context!.session.id)).toBe(5);
+      expect(
+        await sessions.endAllExcept(
+          alice.id,
+          context!.session.id,
+          SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION,
+        ),
+      ).toBe(5);
     });
 
     expectIndexOnly(lookup, 'PK_sessions');

@@ -20,7 +20,10 @@ export function testConfig(env: NodeJS.ProcessEnv, database: TestDatabase): AppC
     // the rate limiter itself (which set their own limits) should meet it.
     RATE_LIMIT_PER_IP: '100000',
     RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000',
-    ...(database.directUrl ? { DATABASE_POOLER: 'transaction' } : {}),
+    // LISTEN (live updates) needs the database itself, never the transaction pooler.
+    ...(database.directUrl
+      ? { DATABASE_POOLER: 'transaction', DATABASE_LISTEN_URL: database.directUrl }
+      : {}),
     ...env,
     DATABASE_URL: database.url,
   });

@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client/react';
+import { LiveUpdates } from './LiveUpdates';
 import { ME } from './operations';
 import { SecurityPage } from './SecurityPage';
 import { SignInForm } from './SignInForm';
@@ -16,7 +17,10 @@ export function App() {
           Cannot reach the server: {error.message}
         </p>
       ) : data?.me ? (
-        <SecurityPage account={data.me} />
+        <>
+          <LiveUpdates />
+          <SecurityPage account={data.me} />
+        </>
       ) : (
         <SignInForm />
       )}

@@ -2,6 +2,7 @@ import { useMutation, useReactiveVar } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { sessionEndedElsewhere } from './apollo';
 import { describeError } from './errors';
+import { endedRemotely } from './live';
 import { ME, SIGN_IN, SIGN_UP } from './operations';
 
 type Mode = 'sign-in' | 'sign-up';
@@ -12,6 +13,7 @@ export function SignInForm() {
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const sessionEnded = useReactiveVar(sessionEndedElsewhere);
+  const remotely = useReactiveVar(endedRemotely);
   // The payload's user becomes `me` in the cache: the page switches to the
   // account without another request.
   const [signIn, signingIn] = useMutation(SIGN_IN, {
@@ -29,6 +31,7 @@ export function SignInForm() {
     try {
       await (mode === 'sign-in' ? signIn({ variables }) : signUp({ variables }));
       sessionEndedElsewhere(false);
+      endedRemotely(null);
     } catch (error) {
       setProblem(describeError(error));
     }
@@ -37,10 +40,17 @@ export function SignInForm() {
   return (
     <form className="card" onSubmit={(event) => void submit(event)} aria-label={title(mode)}>
       <h2>{title(mode)}</h2>
-      {sessionEnded && (
+      {remotely ? (
         <p role="status" className="notice">
-          Your session has ended, perhaps signed out from another device. Sign in again.
+          {remotely === 'elsewhere' ? 'You were signed out from another device' : 'Your session expired'}.
+          Sign in again.
         </p>
+      ) : (
+        sessionEnded && (
+          <p role="status" className="notice">
+            Your session has ended, perhaps signed out from another device. Sign in again.
+          </p>
+        )
       )}
       <label>
         Email

@@ -8,6 +8,7 @@ import {
   makeVar,
 } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
+import { withLiveLink } from './live';
 import { ME } from './operations';
 
 export const API_URL: string = import.meta.env.VITE_API_URL ?? 'http://localhost:3000/graphql';
@@ -36,7 +37,7 @@ export function createApolloClient(): ApolloClient {
       // The session is an HttpOnly cookie set by the API's origin: the browser
       // sends it cross-origin only with credentials: 'include' (and only to an
       // API whose CORS_ORIGINS lists this page's origin).
-      new HttpLink({ uri: API_URL, credentials: 'include' }),
+      withLiveLink(API_URL, new HttpLink({ uri: API_URL, credentials: 'include' })),
     ]),
   });
 }

@@ -83,3 +83,22 @@ export const REVOKE_SESSION = graphql(`
     }
   }
 `);
+
+// Over WebSocket (src/live.ts). The account carries the same fields as `me`,
+// so the cache updates what the page shows.
+export const ACCOUNT_SESSIONS_CHANGED = graphql(`
+  subscription AccountSessionsChanged {
+    accountSessionsChanged {
+      ...AccountFields
+    }
+  }
+`);
+
+export const CURRENT_SESSION_ENDED = graphql(`
+  subscription CurrentSessionEnded {
+    currentSessionEnded {
+      sessionId
+      reason
+    }
+  }
+`);

@@ -54,11 +54,14 @@ describe('errors the client caused', () => {
     expect(errorLog).not.toHaveBeenCalled();
   });
 
-  it('answers a subscription sent over HTTP with BAD_REQUEST, logging no error', async () => {
-    const response = await app.gql('subscription { me { id } }');
+  it('answers a subscription sent over HTTP with BAD_REQUEST, pointing to WebSocket, logging no error', async () => {
+    const response = await app.gql('subscription { currentSessionEnded { reason } }');
 
     expect(response.errors?.map(({ message, extensions }) => ({ message, code: extensions?.code }))).toEqual([
-      { message: 'This API serves no subscriptions over HTTP.', code: 'BAD_REQUEST' },
+      {
+        message: 'Subscriptions are served over WebSocket (graphql-ws) on /graphql, not over HTTP.',
+        code: 'BAD_REQUEST',
+      },
     ]);
     expect(response.errors?.[0]?.extensions).not.toHaveProperty('stacktrace');
     expect(errorLog).not.toHaveBeenCalled();

@@ -22,6 +22,8 @@ type Documents = {
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignOutOtherSessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": typeof types.AccountSessionsChangedDocument,
+    "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": typeof types.CurrentSessionEndedDocument,
 };
 const documents: Documents = {
     "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n": types.SessionFieldsFragmentDoc,
@@ -32,6 +34,8 @@ const documents: Documents = {
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignOutOtherSessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.RevokeSessionDocument,
+    "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": types.AccountSessionsChangedDocument,
+    "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": types.CurrentSessionEndedDocument,
 };
 
 /**
@@ -80,6 +84,14 @@ export function graphql(source: "\n  mutation SignOutOtherSessions {\n    signOu
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n"): (typeof documents)["\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n"): (typeof documents)["\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,26 @@
+import { useApolloClient, useSubscription } from '@apollo/client/react';
+import { showSignedOut } from './apollo';
+import { endedRemotely } from './live';
+import { ACCOUNT_SESSIONS_CHANGED, CURRENT_SESSION_ENDED } from './operations';
+
+/**
+ * While signed in, listens for the two live events. The account arrives with
+ * its `AccountFields`, which Apollo merges into User:<id>: the device list and
+ * "Signed in on N devices" re-render by themselves. When this session ends
+ * anywhere, the page goes to the sign-in form without a click or a reload.
+ */
+export function LiveUpdates() {
+  const client = useApolloClient();
+  useSubscription(ACCOUNT_SESSIONS_CHANGED);
+  useSubscription(CURRENT_SESSION_ENDED, {
+    onData: ({ data }) => {
+      const reason = data.data?.currentSessionEnded.reason;
+      if (!reason) return;
+      // SIGNED_OUT is this session's own sign-out (this tab or another of this browser): nothing to explain.
+      if (reason === 'EXPIRED') endedRemotely('expired');
+      else if (reason !== 'SIGNED_OUT') endedRemotely('elsewhere');
+      showSignedOut(client.cache);
+    },
+  });
+  return null;
+}

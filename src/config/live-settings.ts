@@ -1,0 +1,48 @@
+import { DurationInSeconds, PositiveInteger } from './env-values.js';
+import { HttpEnvironmentVariables } from './http-settings.js';
+
+/** The bounds of live updates (WebSocket on /graphql); see docs/live-updates.md. */
+export interface LiveSettings {
+  /** Open sockets one session may hold (tabs of one browser share a session); one more closes with 4429. */
+  readonly maxConnectionsPerSession: number;
+  /** Open sockets from one client address (TRUST_PROXY decides which); one more is refused with 429. */
+  readonly maxConnectionsPerIp: number;
+  /** The largest WebSocket message read; a larger one closes the socket with 1009. */
+  readonly maxMessageBytes: number;
+  /** Operations running at once on one socket; one more is answered with an error. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** The server pings every this many seconds; a socket that has not answered by the next ping is dropped. */
+  readonly pingIntervalSeconds: number;
+}
+
+/**
+ * The environment variables of live updates, with their defaults; the
+ * configuration class extends it (and it the HTTP server's), so they are
+ * validated with the rest.
+ */
+export class LiveEnvironmentVariables extends HttpEnvironmentVariables {
+  @PositiveInteger('LIVE_MAX_CONNECTIONS_PER_SESSION', '')
+  LIVE_MAX_CONNECTIONS_PER_SESSION = 10;
+
+  @PositiveInteger('LIVE_MAX_CONNECTIONS_PER_IP', '')
+  LIVE_MAX_CONNECTIONS_PER_IP = 200;
+
+  @PositiveInteger('LIVE_MAX_MESSAGE_BYTES', ' number of bytes')
+  LIVE_MAX_MESSAGE_BYTES = 16 * 1024;
+
+  @PositiveInteger('LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION', '')
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION = 10;
+
+  @DurationInSeconds('LIVE_PING_INTERVAL_SECONDS')
+  LIVE_PING_INTERVAL_SECONDS = 15;
+}
+
+export function liveSettingsOf(variables: LiveEnvironmentVariables): LiveSettings {
+  return {
+    maxConnectionsPerSession: variables.LIVE_MAX_CONNECTIONS_PER_SESSION,
+    maxConnectionsPerIp: variables.LIVE_MAX_CONNECTIONS_PER_IP,
+    maxMessageBytes: variables.LIVE_MAX_MESSAGE_BYTES,
+    maxSubscriptionsPerConnection: variables.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    pingIntervalSeconds: variables.LIVE_PING_INTERVAL_SECONDS,
+  };
+}

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLSchema,
+  OperationTypeNode,
+  parse,
+  type ParseOptions,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from 'graphql';
+import type { Context, ServerOptions } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import { WebSocket } from 'ws';
+
+import { RequestAuthenticator } from '../auth/request-authenticator.js';
+import { SessionCookie } from '../auth/session-cookie.js';
+import { sessionTokenFromHeaders } from '../auth/session-token-headers.js';
+import { ConflictingCredentialsError } from '../common/errors.js';
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { createErrorFormatter } from '../graphql/graphql-errors.js';
+import { graphqlLimits } from '../graphql/graphql-limits.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { LiveCloseCode, LiveConnection } from './live-connection.js';
+import { LiveConnections } from './live-connections.js';
+import type { LiveContext } from './live-context.js';
+import { standInRequest } from './live-context.js';
+import { LiveSessionWatch } from './live-session-watch.js';
+import { UpgradeGate } from './upgrade-gate.js';
+
+type LiveExtra = Extra & { live?: LiveConnection };
+type LiveServerContext = Context<Record<string, unknown> | undefined, LiveExtra>;
+
+/**
+ * The graphql-ws hooks: who a connection is (connection_init), and what each
+ * new operation must pass (its session still alive, the same document limits
+ * as HTTP, subscriptions only, a bounded number at once).
+ */
+@Injectable()
+export class LiveProtocol {
+  private readonly validationRules: ValidationRule[];
+  private readonly parseOptions: ParseOptions;
+  private readonly formatError: ReturnType<typeof createErrorFormatter>;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly cookie: SessionCookie,
+    private readonly authenticator: RequestAuthenticator,
+    private readonly connections: LiveConnections,
+    private readonly watch: LiveSessionWatch,
+    private readonly gate: UpgradeGate,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {
+    const limits = graphqlLimits({
+      hideFieldSuggestions: !config.graphqlIntrospection,
+      listSizes: new Map([['User.sessions', config.sessionsPerUserMax]]),
+    });
+    this.validationRules = [...specifiedRules, ...limits.validationRules];
+    this.parseOptions = limits.parseOptions;
+    this.formatError = createErrorFormatter(config.isProduction);
+  }
+
+  options(schema: GraphQLSchema): ServerOptions<Record<string, unknown> | undefined, LiveExtra> {
+    return {
+      schema,
+      onConnect: (ctx) => this.onConnect(ctx),
+      onSubscribe: (ctx, _id, payload) => this.onSubscribe(schema, ctx, payload),
+      // An event's errors get HTTP's format: codes, and no internals in production.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => this.formatError(error.toJSON(), error)) }
+          : undefined,
+      onClose: (ctx) => {
+        if (ctx.extra.live) this.connections.remove(ctx.extra.live);
+      },
+    };
+  }
+
+  private async onConnect(ctx: LiveServerContext): Promise<boolean> {
+    const { socket, request } = ctx.extra;
+    const params = ctx.connectionParams?.authorization;
+    let extracted: ReturnType<typeof sessionTokenFromHeaders>;
+    try {
+      extracted = sessionTokenFromHeaders(
+        {
+          authorization: typeof params === 'string' ? params : request.headers.authorization,
+          cookie: request.headers.cookie,
+        },
+        this.cookie.namesRead,
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictingCredentialsError)) throw error;
+      socket.close(LiveCloseCode.ConflictingCredentials, 'Bearer token and session cookie disagree');
+      return false;
+    }
+    // Notifications handled while the session is looked up would miss this socket: counted, to check again.
+    const eventsBefore = this.connections.eventsApplied;
+    const auth = extracted ? await this.sessions.authenticate(extracted.token) : null;
+    if (!extracted || !auth) {
+      socket.close(LiveCloseCode.Unauthenticated, 'Unauthenticated');
+      return false;
+    }
+    if (this.connections.countOfSession(auth.session.id) >= this.config.live.maxConnectionsPerSession) {
+      socket.close(LiveCloseCode.TooManyConnections, 'Too many connections for this session');
+      return false;
+    }
+    if (socket.readyState !== WebSocket.OPEN) return false; // the client left while we looked
+    const connection = new LiveConnection(socket, auth, extracted.token);
+    ctx.extra.live = connection;
+    this.connections.add(connection);
+    this.watch.watch(connection);
+    if (this.connections.eventsApplied !== eventsBefore) await this.watch.check([connection]);
+    if (connection.isEnding) return false;
+    // Opening the page is activity, as a request is (at most once per touch interval).
+    if (this.sessions.activityDue(auth.session)) {
+      await this.sessions.recordActivity(auth.session, {
+        ipAddress: this.gate.clientAddressOf(request),
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+    }
+    return true;
+  }
+
+  private async onSubscribe(
+    schema: GraphQLSchema,
+    ctx: LiveServerContext,
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const connection = ctx.extra.live;
+    if (!connection) return [refusal('Not signed in.', 'UNAUTHENTICATED')];
+    if (Object.keys(ctx.subscriptions).length > this.config.live.maxSubscriptionsPerConnection) {
+      return [refusal('Too many operations at once on this connection.', 'BAD_REQUEST')];
+    }
+    // A message that arrives after the session ended, before its notification did, is refused too.
+    const auth = await this.sessions.authenticate(connection.token);
+    if (!auth || connection.isEnding) {
+      // Once the refusal is on its way: find out why the session is gone, tell the socket, close it.
+      setImmediate(
+        () => void this.watch.check([connection]).catch(() => connection.close(1011, 'Try again')),
+      );
+      return [refusal('Your session has ended.', 'UNAUTHENTICATED')];
+    }
+    connection.expiresAt = auth.session.expiresAt;
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, this.parseOptions);
+    } catch (error) {
+      return [
+        error instanceof GraphQLError ? error : refusal('Could not parse the document.', 'BAD_REQUEST'),
+      ];
+    }
+    if (getOperationAST(document, payload.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return [
+        refusal(
+          'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
+          'BAD_REQUEST',
+        ),
+      ];
+    }
+    const errors = validate(schema, document, this.validationRules);
+    if (errors.length > 0) return errors;
+    const req = standInRequest();
+    this.authenticator.replace(req, connection.auth);
+    const contextValue: LiveContext = {
+      req,
+      res: undefined as unknown as LiveContext['res'],
+      live: connection,
+    };
+    return {
+      schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue,
+    };
+  }
+}
+
+function refusal(message: string, code: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}

@@ -1,0 +1,79 @@
+import pg from 'pg';
+
+import { createUser, signIn } from '../../support/factories.js';
+import { CURRENT_SESSION_ENDED, LiveClient, untilSubscribed } from '../../support/live-client.js';
+import { TestApp } from '../../support/test-app.js';
+
+/**
+ * PostgreSQL does not keep notifications for a listener that is gone: what
+ * ends while an instance's LISTEN connection is down must still close its
+ * sockets, by the re-check every open socket gets once it listens again.
+ */
+describe('the LISTEN connection dropped', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    a = await TestApp.create();
+    b = await TestApp.create({}, { shareDatabaseOf: a });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await b.close();
+    await a.close();
+  });
+
+  /** Terminates the LISTEN connection of every instance on this test's database. */
+  async function killListeners(within?: pg.ClientBase): Promise<number> {
+    const sql = `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                  WHERE application_name = 'live' AND datname = current_database() AND pid <> pg_backend_pid()`;
+    const rows = within ? (await within.query(sql)).rows : await a.sql(sql);
+    return rows.length;
+  }
+
+  async function subscribedPhone(): Promise<{
+    sessionId: string;
+    socket: LiveClient;
+    alice: { token: string };
+  }> {
+    const alice = await createUser(a);
+    const { sessionId, token } = await signIn(a, alice);
+    const socket = new LiveClient(b, { token });
+    clients.push(socket);
+    socket.subscribe(CURRENT_SESSION_ENDED);
+    await untilSubscribed(b, sessionId);
+    return { sessionId, socket, alice };
+  }
+
+  it('closes a socket whose session was revoked through the app while the listeners were being killed', async () => {
+    const { sessionId, socket, alice } = await subscribedPhone();
+
+    expect(await killListeners()).toBe(2);
+    const revoked = await a.gql(
+      'mutation ($id: ID!) { revokeSession(id: $id) { revokedSessionId } }',
+      { id: sessionId },
+      { token: alice.token },
+    );
+    expect(revoked.errors).toBeUndefined();
+
+    expect(await socket.closed).toEqual({ code: 4403, reason: 'Session ended' });
+  });
+
+  it('closes, after reconnecting, a socket whose ending sent no notification at all', async () => {
+    const { sessionId, socket } = await subscribedPhone();
+    // The row goes without a NOTIFY (as if the notification were lost), then the listeners drop:
+    // only the re-check after the reconnect can find it gone.
+    const direct = new pg.Client({ connectionString: b.database.directUrl ?? b.database.url });
+    await direct.connect();
+    try {
+      await direct.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+      expect(await killListeners(direct)).toBe(2);
+    } finally {
+      await direct.end();
+    }
+
+    expect(await socket.closed).toEqual({ code: 4403, reason: 'Session ended' });
+  });
+});
