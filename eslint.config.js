@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * and know none; features may use shared rooms and the features below them;
  * only the composition root (src/*.ts, src/cli/) wires everything together.
  */
-const FEATURES = ['users', 'sessions', 'auth', 'rate-limit'];
+const FEATURES = ['users', 'sessions', 'security-log', 'auth', 'rate-limit'];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 
@@ -50,7 +50,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['sessions', 'auth', 'rate-limit'],
+              ['sessions', 'security-log', 'auth', 'rate-limit'],
               'users/ is the bottom feature: it imports no other feature.',
             ),
             {
@@ -70,8 +70,28 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
+              ['security-log', 'auth', 'rate-limit'],
+              'sessions/ never imports security-log/, auth/ or rate-limit/: they build on it, not the other way round.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/security-log/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
               ['auth', 'rate-limit'],
-              'sessions/ never imports auth/ or rate-limit/: they build on it, not the other way round.',
+              'security-log/ never imports auth/ or rate-limit/: auth/ writes the log and serves it.',
             ),
             {
               regex: COMPOSITION_ROOT,

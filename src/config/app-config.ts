@@ -15,9 +15,11 @@ import {
   validateSync,
 } from 'class-validator';
 
+import { ConfigValidationError } from './config-validation.error.js';
 import {
   DAY_IN_SECONDS,
   DurationInSeconds,
+  DurationInSecondsOrOff,
   isOrigin,
   parseTrustProxy,
   PositiveInteger,
@@ -26,6 +28,7 @@ import {
   toList,
   type TrustProxy,
   TrustProxyConstraint,
+  WholeDays,
 } from './env-values.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
@@ -101,6 +104,12 @@ class EnvironmentVariables {
 
   @DurationInSeconds('SESSION_CLEANUP_INTERVAL_SECONDS')
   SESSION_CLEANUP_INTERVAL_SECONDS = 60 * 60;
+
+  @DurationInSecondsOrOff('SUDO_MODE_SECONDS')
+  SUDO_MODE_SECONDS = 600;
+
+  @WholeDays('SECURITY_EVENTS_RETENTION_DAYS')
+  SECURITY_EVENTS_RETENTION_DAYS = 400;
 
   /** The largest request body read (JSON or form); larger ones get 413 before parsing. */
   @PositiveInteger('REQUEST_BODY_LIMIT_BYTES', ' number of bytes')
@@ -185,6 +194,9 @@ export interface AppConfig {
   readonly sessionMaxLifetimeSeconds: number;
   readonly sessionTouchIntervalSeconds: number;
   readonly sessionCleanupIntervalSeconds: number;
+  /** The sudo window: ending other sessions needs a proof of identity younger than this; 0: never. */
+  readonly sudoModeSeconds: number;
+  readonly securityEventsRetentionDays: number;
   /** Request bodies over this many bytes are refused (413) before they are parsed. */
   readonly requestBodyLimitBytes: number;
   /** A sign-in beyond this many active sessions ends the user's least recently active ones. */
@@ -217,12 +229,7 @@ export interface AppConfig {
   readonly shutdownTimeoutSeconds: number;
 }
 
-export class ConfigValidationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'ConfigValidationError';
-  }
-}
+export { ConfigValidationError };
 
 /** Reads and validates the environment, failing with every bad variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -257,6 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionMaxLifetimeSeconds: variables.SESSION_MAX_LIFETIME_SECONDS,
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
+    sudoModeSeconds: variables.SUDO_MODE_SECONDS,
+    securityEventsRetentionDays: variables.SECURITY_EVENTS_RETENTION_DAYS,
     sessionsPerUserMax: variables.SESSIONS_PER_USER_MAX,
     requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
     trustProxy: variables.TRUST_PROXY,

@@ -1,11 +1,21 @@
 import { Module } from '@nestjs/common';
 
 import { SessionCleanupJob } from './session-cleanup.job.js';
+import { SessionStepUpRepository } from './session-step-up.repository.js';
+import { SessionStepUpService } from './session-step-up.service.js';
+import { SessionSudoResolver } from './session-sudo.resolver.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
-  providers: [SessionsRepository, SessionsService, SessionCleanupJob],
-  exports: [SessionsService],
+  providers: [
+    SessionsRepository,
+    SessionsService,
+    SessionCleanupJob,
+    SessionStepUpRepository,
+    SessionStepUpService,
+    SessionSudoResolver,
+  ],
+  exports: [SessionsService, SessionStepUpService],
 })
 export class SessionsModule {}

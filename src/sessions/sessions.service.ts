@@ -129,12 +129,12 @@ export class SessionsService {
     return this.sessions.listActive(userId);
   }
 
-  /** Ends one session of this user; `false` when the user has no such active session. */
-  async end(userId: string, sessionId: string): Promise<boolean> {
+  /** Ends one session of this user; `false` when the user has no such active session. Inside `transaction` when given. */
+  async end(userId: string, sessionId: string, transaction?: Transaction): Promise<boolean> {
     // Client-supplied ids reach here (revokeSession): a malformed one would
     // make PostgreSQL's uuid cast fail with a 500 instead of "not found".
     if (!isSessionId(sessionId)) return false;
-    return this.sessions.endOne(userId, sessionId.toLowerCase());
+    return this.sessions.endOne(userId, sessionId.toLowerCase(), transaction);
   }
 
   /**
