@@ -1,5 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { ME } from './operations';
+import { PasswordPrompt } from './PasswordPrompt';
+import { SecurityActivity } from './SecurityActivity';
 import { SecurityPage } from './SecurityPage';
 import { SignInForm } from './SignInForm';
 
@@ -16,7 +18,13 @@ export function App() {
           Cannot reach the server: {error.message}
         </p>
       ) : data?.me ? (
-        <SecurityPage account={data.me} />
+        <>
+          <SecurityPage account={data.me} />
+          <SecurityActivity
+            currentSessionId={data.me.sessions.find((session) => session.current)?.id ?? null}
+          />
+          <PasswordPrompt />
+        </>
       ) : (
         <SignInForm />
       )}

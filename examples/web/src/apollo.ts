@@ -8,7 +8,9 @@ import {
   makeVar,
 } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { ME } from './operations';
+import { stepUpLink } from './step-up-link';
 
 export const API_URL: string = import.meta.env.VITE_API_URL ?? 'http://localhost:3000/graphql';
 
@@ -19,10 +21,15 @@ export const sessionEndedElsewhere = makeVar(false);
 const SIGN_IN_OPERATIONS = new Set(['SignIn', 'SignUp']);
 
 export function createApolloClient(): ApolloClient {
-  const cache = new InMemoryCache();
+  const cache = new InMemoryCache({
+    // "Show more" appends the next page of the security log to the one shown.
+    typePolicies: { User: { fields: { securityEvents: relayStylePagination() } } },
+  });
   return new ApolloClient({
     cache,
     link: ApolloLink.from([
+      // Outermost: a step-up retry goes through every link below again.
+      stepUpLink,
       new ErrorLink(({ error, operation }) => {
         const sessionEnded =
           CombinedGraphQLErrors.is(error) &&

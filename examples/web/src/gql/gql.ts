@@ -22,6 +22,9 @@ type Documents = {
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignOutOtherSessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": typeof types.ReauthenticateDocument,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": typeof types.SecurityEventFieldsFragmentDoc,
+    "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SecurityActivityDocument,
 };
 const documents: Documents = {
     "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n  }\n": types.SessionFieldsFragmentDoc,
@@ -32,6 +35,9 @@ const documents: Documents = {
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignOutOtherSessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": types.ReauthenticateDocument,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": types.SecurityEventFieldsFragmentDoc,
+    "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SecurityActivityDocument,
 };
 
 /**
@@ -80,6 +86,18 @@ export function graphql(source: "\n  mutation SignOutOtherSessions {\n    signOu
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"): (typeof documents)["\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
