@@ -36,7 +36,8 @@ export function SecurityActivity({ currentSessionId }: { currentSessionId: strin
               <strong>{WHAT[node.type] ?? node.type}</strong>
               {isThisDevice(node, currentSessionId) && <span className="badge">This device</span>}
               <p className="muted">
-                {device(node)} · {node.ipAddress ?? 'Unknown IP'} · {new Date(node.occurredAt).toLocaleString()}
+                {device(node)} · {node.ipAddress ?? 'Unknown IP'} ·{' '}
+                {new Date(node.occurredAt).toLocaleString()}
                 {node.endedSessionCount ? ` · ${node.endedSessionCount} ended` : ''}
               </p>
             </div>
@@ -47,7 +48,9 @@ export function SecurityActivity({ currentSessionId }: { currentSessionId: strin
         <button
           type="button"
           disabled={loading}
-          onClick={() => void fetchMore({ variables: { first: PAGE_SIZE, after: connection.pageInfo.endCursor } })}
+          onClick={() =>
+            void fetchMore({ variables: { first: PAGE_SIZE, after: connection.pageInfo.endCursor } })
+          }
         >
           Show more
         </button>
