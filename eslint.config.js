@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * and know none; features may use shared rooms and the features below them;
  * only the composition root (src/*.ts, src/cli/) wires everything together.
  */
-const FEATURES = ['users', 'sessions', 'auth', 'rate-limit', 'live'];
+const FEATURES = ['users', 'sessions', 'security-log', 'auth', 'rate-limit', 'live'];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 
@@ -50,7 +50,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['sessions', 'auth', 'rate-limit', 'live'],
+              ['sessions', 'security-log', 'auth', 'rate-limit', 'live'],
               'users/ is the bottom feature: it imports no other feature.',
             ),
             {
@@ -70,8 +70,28 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
+              ['security-log', 'auth', 'rate-limit', 'live'],
+              'sessions/ never imports security-log/, auth/, rate-limit/ or live/: they build on it, not the other way round.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/security-log/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
               ['auth', 'rate-limit', 'live'],
-              'sessions/ never imports auth/, rate-limit/ or live/: they build on it, not the other way round.',
+              'security-log/ never imports auth/, rate-limit/ or live/: auth/ writes the log and serves it.',
             ),
             {
               regex: COMPOSITION_ROOT,

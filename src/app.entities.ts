@@ -1,4 +1,5 @@
 import { RateLimitCounterEntity } from './rate-limit/rate-limit-counter.entity.js';
+import { SecurityEventEntity } from './security-log/security-event.entity.js';
 import { SessionEntity } from './sessions/session.entity.js';
 import { UserEntity } from './users/user.entity.js';
 
@@ -8,4 +9,4 @@ import { UserEntity } from './users/user.entity.js';
  * know no feature. The migrations, not these classes, create the schema; a
  * test fails when the two disagree.
  */
-export const APP_ENTITIES = [UserEntity, SessionEntity, RateLimitCounterEntity];
+export const APP_ENTITIES = [UserEntity, SessionEntity, RateLimitCounterEntity, SecurityEventEntity];

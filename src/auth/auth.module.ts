@@ -1,21 +1,28 @@
 import { Module } from '@nestjs/common';
 
+import { SecurityLogModule } from '../security-log/security-log.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { ReauthenticationService } from './reauthentication.service.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionCookie } from './session-cookie.js';
+import { StepUpResolver } from './step-up.resolver.js';
+import { UserSecurityEventsResolver } from './user-security-events.resolver.js';
 import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
 
 /** Sign-up, sign-in and the sessions they create, as the GraphQL API sees them. */
 @Module({
-  imports: [UsersModule, SessionsModule],
+  imports: [UsersModule, SessionsModule, SecurityLogModule],
   providers: [
     AuthService,
     AuthResolver,
     UserSessionFieldsResolver,
+    ReauthenticationService,
+    StepUpResolver,
+    UserSecurityEventsResolver,
     PasswordHasher,
     RequestAuthenticator,
     SessionCookie,

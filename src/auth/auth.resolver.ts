@@ -60,25 +60,28 @@ export class AuthResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Context() { req, res }: GraphqlContext,
   ): Promise<boolean> {
-    await this.auth.signOut({ user, session });
+    await this.auth.signOut({ user, session }, clientInfoOf(req));
     this.endRequestSession({ req, res });
     return true;
   }
 
   @Mutation(() => SignOutOtherSessionsPayload, {
-    description: 'End every session of the requesting user except the requesting one.',
+    description:
+      'End every session of the requesting user except the requesting one. Needs the sudo window (else REAUTHENTICATION_REQUIRED).',
   })
   @UseGuards(SessionGuard)
   async signOutOtherSessions(
     @CurrentUser() user: UserAccount,
     @CurrentSession() session: AuthenticatedSession,
+    @Context() { req }: GraphqlContext,
   ): Promise<SignOutOtherSessionsPayload> {
-    const signedOutCount = await this.auth.signOutOtherSessions({ user, session });
+    const signedOutCount = await this.auth.signOutOtherSessions({ user, session }, clientInfoOf(req));
     return { signedOutCount, user: toUserModel(user) };
   }
 
   @Mutation(() => RevokeSessionPayload, {
-    description: 'End one session of the requesting user, by id (the requesting one included).',
+    description:
+      'End one session of the requesting user, by id (the requesting one included). Another session needs the sudo window.',
   })
   @UseGuards(SessionGuard)
   async revokeSession(
@@ -87,7 +90,7 @@ export class AuthResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Context() context: GraphqlContext,
   ): Promise<RevokeSessionPayload> {
-    const revokedSessionId = await this.auth.revokeSession({ user, session }, id);
+    const revokedSessionId = await this.auth.revokeSession({ user, session }, id, clientInfoOf(context.req));
     if (revokedSessionId === session.id) this.endRequestSession(context);
     return { revokedSessionId, user: toUserModel(user) };
   }
@@ -104,8 +107,9 @@ export class AuthResolver {
     @Args('input') input: ChangePasswordInput,
     @CurrentUser() user: UserAccount,
     @CurrentSession() session: AuthenticatedSession,
+    @Context() { req }: GraphqlContext,
   ): Promise<ChangePasswordPayload> {
-    const signedOutCount = await this.auth.changePassword({ user, session }, input);
+    const signedOutCount = await this.auth.changePassword({ user, session }, input, clientInfoOf(req));
     return { signedOutCount, user: toUserModel(user) };
   }
 

@@ -2,6 +2,8 @@ import { jest } from '@jest/globals';
 
 import { InvalidCredentialsError } from '../common/errors.js';
 import type { UnitOfWork } from '../database/transaction.js';
+import type { SecurityLogService } from '../security-log/security-log.service.js';
+import type { SessionStepUpService } from '../sessions/session-step-up.service.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
@@ -14,6 +16,7 @@ describe('AuthService.signIn', () => {
   function serviceWith(user: UserEntity | undefined) {
     const users = { findByEmail: jest.fn(() => Promise.resolve(user)) };
     const sessions = { issue: jest.fn() };
+    const securityLog = { recordFailedSignIn: jest.fn(() => Promise.resolve()) };
     const hasher = new PasswordHasher();
     const verify = jest.spyOn(hasher, 'verify');
     // signIn runs no transaction: it needs no UnitOfWork.
@@ -22,12 +25,14 @@ describe('AuthService.signIn', () => {
       sessions as unknown as SessionsService,
       hasher,
       {} as UnitOfWork,
+      {} as SessionStepUpService,
+      securityLog as unknown as SecurityLogService,
     );
-    return { auth, verify, sessions };
+    return { auth, verify, sessions, securityLog };
   }
 
   it('verifies the password against a real Argon2id hash when the email is unknown, then refuses', async () => {
-    const { auth, verify, sessions } = serviceWith(undefined);
+    const { auth, verify, sessions, securityLog } = serviceWith(undefined);
 
     await expect(
       auth.signIn({ email: 'nobody@example.com', password: 'a guess' }, client),
@@ -41,11 +46,13 @@ describe('AuthService.signIn', () => {
     );
     await expect(verify.mock.results[0]?.value).resolves.toBe(false);
     expect(sessions.issue).not.toHaveBeenCalled();
+    // The failure's statement runs too (it records nothing for an unknown email): same work again.
+    expect(securityLog.recordFailedSignIn).toHaveBeenCalledWith('nobody@example.com', client);
   });
 
   it('verifies against the account hash when the email is known, and refuses a wrong password alike', async () => {
     const passwordHash = await new PasswordHasher().hash('the password');
-    const { auth, verify, sessions } = serviceWith({
+    const { auth, verify, sessions, securityLog } = serviceWith({
       id: 'u1',
       email: 'a@example.com',
       passwordHash,
@@ -58,5 +65,6 @@ describe('AuthService.signIn', () => {
     expect(verify).toHaveBeenCalledTimes(1);
     expect(verify).toHaveBeenCalledWith(passwordHash, 'a guess');
     expect(sessions.issue).not.toHaveBeenCalled();
+    expect(securityLog.recordFailedSignIn).toHaveBeenCalledWith('a@example.com', client);
   });
 });

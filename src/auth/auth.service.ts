@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 
 import { InputValidationError, InvalidCredentialsError, NotFoundError } from '../common/errors.js';
 import { UnitOfWork } from '../database/transaction.js';
+import { SecurityEventType } from '../security-log/security-event-type.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { AuthContext, ClientInfo, IssuedSession } from '../sessions/session.types.js';
 import { SessionEndReason } from '../sessions/session-events.js';
+import { SessionStepUpService } from '../sessions/session-step-up.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { toUserAccount, type UserAccount } from '../users/user-account.js';
 import { UsersService } from '../users/users.service.js';
@@ -23,6 +26,8 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly passwords: PasswordHasher,
     private readonly unitOfWork: UnitOfWork,
+    private readonly stepUp: SessionStepUpService,
+    private readonly securityLog: SecurityLogService,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
@@ -30,7 +35,12 @@ export class AuthService {
     // One transaction: an account is never left without the session its sign-up promised.
     return this.unitOfWork.run(async (transaction) => {
       const user = await this.users.create(input.email, passwordHash, transaction);
-      return { user, ...(await this.sessions.issue(user, client, transaction)) };
+      const issued = await this.sessions.issue(user, client, transaction);
+      await this.securityLog.record(
+        { type: SecurityEventType.SIGNED_UP, userId: user.id, sessionId: issued.session.id, ...client },
+        transaction,
+      );
+      return { user, ...issued };
     });
   }
 
@@ -39,39 +49,96 @@ export class AuthService {
     const passwordMatches = user
       ? await this.passwords.verify(user.passwordHash, input.password)
       : await this.passwords.verifyDecoy(input.password);
-    if (!user || !passwordMatches) throw new InvalidCredentialsError();
+    if (!user || !passwordMatches) {
+      // Run for an unknown email too (it then records nothing): the same
+      // statement either way keeps the answer's time from telling them apart.
+      await this.securityLog.recordFailedSignIn(input.email, client);
+      throw new InvalidCredentialsError();
+    }
     // The password was checked against the hash read above, tens of
     // milliseconds ago; a change of password may have committed since. The
     // session is made only while that hash is still the account's, under a lock
     // a concurrent change waits for: a changed password signs no one in.
     const signedIn = await this.unitOfWork.run(async (transaction) => {
       if (!(await this.users.holdIfPasswordHashIs(user.id, user.passwordHash, transaction))) return null;
-      return { user: toUserAccount(user), ...(await this.sessions.issue(user, client, transaction)) };
+      const issued = await this.sessions.issue(user, client, transaction);
+      await this.securityLog.record(
+        { type: SecurityEventType.SIGNED_IN, userId: user.id, sessionId: issued.session.id, ...client },
+        transaction,
+      );
+      return { user: toUserAccount(user), ...issued };
     });
     if (!signedIn) throw new InvalidCredentialsError();
     return signedIn;
   }
 
-  async signOut({ user, session }: AuthContext): Promise<void> {
-    await this.sessions.end(user.id, session.id, SessionEndReason.SIGNED_OUT);
+  async signOut({ user, session }: AuthContext, client: ClientInfo): Promise<void> {
+    await this.unitOfWork.run(async (transaction) => {
+      if (!(await this.sessions.end(user.id, session.id, SessionEndReason.SIGNED_OUT, transaction))) return;
+      await this.securityLog.record(
+        {
+          type: SecurityEventType.SIGNED_OUT,
+          userId: user.id,
+          sessionId: session.id,
+          actorSessionId: session.id,
+          ...client,
+        },
+        transaction,
+      );
+    });
   }
 
   /**
    * Ends one of the user's sessions (the requesting one included) and returns
    * its id. Someone else's session id answers exactly like an unknown or
-   * malformed one, so ids cannot be probed for existence.
+   * malformed one, so ids cannot be probed for existence. Another session
+   * needs the requesting one to be in its sudo window; itself never does.
    */
-  async revokeSession({ user, session }: AuthContext, sessionId: string): Promise<string> {
-    // Revoking the session one is using is signing out, to the device that sees it end.
-    const reason =
-      sessionId.toLowerCase() === session.id ? SessionEndReason.SIGNED_OUT : SessionEndReason.REVOKED;
-    if (!(await this.sessions.end(user.id, sessionId, reason))) throw new NotFoundError('Session not found.');
-    return sessionId.toLowerCase();
+  async revokeSession(
+    { user, session }: AuthContext,
+    sessionId: string,
+    client: ClientInfo,
+  ): Promise<string> {
+    const targetId = sessionId.toLowerCase();
+    return this.unitOfWork.run(async (transaction) => {
+      const ended =
+        targetId === session.id
+          ? await this.sessions.end(user.id, session.id, SessionEndReason.SIGNED_OUT, transaction)
+          : await this.stepUp.endOther(user.id, session.id, targetId, transaction);
+      if (!ended) throw new NotFoundError('Session not found.');
+      await this.securityLog.record(
+        {
+          type: SecurityEventType.SESSION_REVOKED,
+          userId: user.id,
+          sessionId: targetId,
+          actorSessionId: session.id,
+          ...client,
+        },
+        transaction,
+      );
+      return targetId;
+    });
   }
 
-  /** Returns how many sessions were ended; the requesting one always survives. */
-  signOutOtherSessions({ user, session }: AuthContext): Promise<number> {
-    return this.sessions.endAllExcept(user.id, session.id, SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION);
+  /**
+   * Returns how many sessions were ended; the requesting one always survives.
+   * One statement for the sessions and one for the event, however many end.
+   */
+  signOutOtherSessions({ user, session }: AuthContext, client: ClientInfo): Promise<number> {
+    return this.unitOfWork.run(async (transaction) => {
+      const endedSessionCount = await this.stepUp.endAllExcept(user.id, session.id, transaction);
+      await this.securityLog.record(
+        {
+          type: SecurityEventType.OTHER_SESSIONS_SIGNED_OUT,
+          userId: user.id,
+          actorSessionId: session.id,
+          endedSessionCount,
+          ...client,
+        },
+        transaction,
+      );
+      return endedSessionCount;
+    });
   }
 
   /**
@@ -79,7 +146,11 @@ export class AuthService {
    * not to, ends every other session of the user; the requesting session stays.
    * Returns how many sessions were ended.
    */
-  async changePassword({ user, session }: AuthContext, input: ChangePasswordInput): Promise<number> {
+  async changePassword(
+    { user, session }: AuthContext,
+    input: ChangePasswordInput,
+    client: ClientInfo,
+  ): Promise<number> {
     // Read here, not carried by the request's context: see UserAccount.
     const currentHash = await this.users.passwordHashOf(user.id);
     if (currentHash === null || !(await this.passwords.verify(currentHash, input.currentPassword))) {
@@ -95,9 +166,30 @@ export class AuthService {
         // Changed by a concurrent request since we loaded it: the password given is no longer current.
         throw wrongCurrentPassword();
       }
-      return signOutOthers
-        ? this.sessions.endAllExcept(user.id, session.id, SessionEndReason.PASSWORD_CHANGED, transaction)
-        : 0;
+      // The surviving sessions proved a password that is no longer the account's:
+      // their sudo windows close. The requesting one just proved the current one.
+      let ended = 0;
+      if (signOutOthers)
+        ended = await this.sessions.endAllExcept(
+          user.id,
+          session.id,
+          SessionEndReason.PASSWORD_CHANGED,
+          transaction,
+        );
+      else await this.stepUp.closeOtherWindows(user.id, session.id, transaction);
+      await this.stepUp.markAuthenticated(user.id, session.id, transaction);
+      await this.securityLog.record(
+        {
+          type: SecurityEventType.PASSWORD_CHANGED,
+          userId: user.id,
+          sessionId: session.id,
+          actorSessionId: session.id,
+          endedSessionCount: ended,
+          ...client,
+        },
+        transaction,
+      );
+      return ended;
     });
     return signedOutCount;
   }

@@ -4,6 +4,7 @@ import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import type { AuthContext, AuthenticatedSession, StoredSession } from '../sessions/session.types.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
+import { SignInMethod } from '../sessions/sign-in-method.js';
 import type { User } from '../users/user.model.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
@@ -26,6 +27,8 @@ describe('UserSessionFieldsResolver', () => {
     absoluteExpiresAt: new Date('2026-04-01T00:00:00Z'),
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+    authenticatedAt: new Date('2026-01-01T00:00:00Z'),
+    signInMethod: SignInMethod.PASSWORD,
   });
 
   /** The resolver over stubs, its GraphQL context, and the user ids its queries were asked for. */

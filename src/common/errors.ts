@@ -11,6 +11,7 @@ export const DOMAIN_ERROR_CODES = [
   'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
   'BAD_REQUEST',
+  'REAUTHENTICATION_REQUIRED',
 ] as const;
 type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
@@ -102,5 +103,21 @@ export class ServiceUnavailableError extends DomainError {
   /** `cause`: the driver's error, for the log only. */
   constructor(cause?: unknown) {
     super('The service is temporarily unavailable. Please try again shortly.', { cause });
+  }
+}
+
+/**
+ * A sensitive action from a session whose last proof of identity is older
+ * than the sudo window; nothing was changed. `maxAgeSeconds` is the window.
+ */
+export class ReauthenticationRequiredError extends DomainError {
+  readonly code = 'REAUTHENTICATION_REQUIRED';
+  constructor(readonly maxAgeSeconds: number) {
+    super('Confirm your password to do this.');
+  }
+
+  override get details(): Record<string, unknown> {
+    // How to prove it again: only the password for now (later also OIDC).
+    return { methods: ['PASSWORD'], maxAgeSeconds: this.maxAgeSeconds };
   }
 }

@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       sessionsPerUserMax: 100,
       requestBodyLimitBytes: 16 * 1024,
       sessionCleanupIntervalSeconds: 60 * 60,
+      sudoModeSeconds: 600,
+      securityEventsRetentionDays: 400,
       trustProxy: false,
       corsOrigins: [],
       graphqlIntrospection: true,
@@ -70,6 +72,8 @@ describe('loadConfig', () => {
         SESSION_MAX_LIFETIME_SECONDS: '9',
         SESSION_TOUCH_INTERVAL_SECONDS: '2',
         SESSION_CLEANUP_INTERVAL_SECONDS: '30',
+        SUDO_MODE_SECONDS: '120',
+        SECURITY_EVENTS_RETENTION_DAYS: '90',
         SESSIONS_PER_USER_MAX: '20',
         TRUST_PROXY: '1',
         CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/',
@@ -111,6 +115,8 @@ describe('loadConfig', () => {
       sessionsPerUserMax: 20,
       requestBodyLimitBytes: 16 * 1024,
       sessionCleanupIntervalSeconds: 30,
+      sudoModeSeconds: 120,
+      securityEventsRetentionDays: 90,
       trustProxy: 1,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       logLevel: 'debug',
@@ -271,6 +277,25 @@ describe('loadConfig', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain(`${name} must be a positive integer number of seconds`);
       expect(problems[0]).toContain(JSON.stringify(value));
+    }
+  });
+
+  it('accepts SUDO_MODE_SECONDS=0 (step-up off) and refuses anything but a whole number of seconds', () => {
+    expect(loadConfig({ SUDO_MODE_SECONDS: '0' }).sudoModeSeconds).toBe(0);
+    expect(loadConfig({ SUDO_MODE_SECONDS: '30' }).sudoModeSeconds).toBe(30);
+    for (const value of ['-1', '1.5', 'ten', '99999999999999999']) {
+      const problems = problemsOf({ SUDO_MODE_SECONDS: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('SUDO_MODE_SECONDS must be a whole number of seconds from 0 (off)');
+    }
+  });
+
+  it('refuses a SECURITY_EVENTS_RETENTION_DAYS outside 1 to 36600 days, naming the variable', () => {
+    expect(loadConfig({ SECURITY_EVENTS_RETENTION_DAYS: '30' }).securityEventsRetentionDays).toBe(30);
+    for (const value of ['0', '-1', '2.5', 'forever', '36601']) {
+      const problems = problemsOf({ SECURITY_EVENTS_RETENTION_DAYS: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('SECURITY_EVENTS_RETENTION_DAYS must be a whole number of days');
     }
   });
 

@@ -10,22 +10,22 @@ import {
   Max,
   Min,
   Validate,
-  ValidateBy,
   ValidateIf,
   validateSync,
 } from 'class-validator';
 
+import { ConfigValidationError } from './config-validation.error.js';
 import {
   DAY_IN_SECONDS,
   DurationInSeconds,
-  isOrigin,
+  DurationInSecondsOrOff,
   parseTrustProxy,
   PositiveInteger,
   toBoolean,
   toInteger,
-  toList,
   type TrustProxy,
   TrustProxyConstraint,
+  WholeDays,
 } from './env-values.js';
 import { type HttpSettings, httpSettingsOf } from './http-settings.js';
 import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
@@ -104,6 +104,12 @@ class EnvironmentVariables extends LiveEnvironmentVariables {
   @DurationInSeconds('SESSION_CLEANUP_INTERVAL_SECONDS')
   SESSION_CLEANUP_INTERVAL_SECONDS = 60 * 60;
 
+  @DurationInSecondsOrOff('SUDO_MODE_SECONDS')
+  SUDO_MODE_SECONDS = 600;
+
+  @WholeDays('SECURITY_EVENTS_RETENTION_DAYS')
+  SECURITY_EVENTS_RETENTION_DAYS = 400;
+
   /** Active sessions one user may have; a sign-in beyond it ends the least recently active. */
   @PositiveInteger('SESSIONS_PER_USER_MAX', '')
   SESSIONS_PER_USER_MAX = 100;
@@ -111,14 +117,6 @@ class EnvironmentVariables extends LiveEnvironmentVariables {
   @Transform(({ value }: { value: unknown }) => parseTrustProxy(value))
   @Validate(TrustProxyConstraint)
   TRUST_PROXY: TrustProxy = false;
-
-  /** Comma-separated origins allowed to call the API from a browser, with cookies. */
-  @Transform(toList)
-  @ValidateBy(
-    { name: 'isOrigin', validator: { validate: isOrigin } },
-    { each: true, message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com' },
-  )
-  CORS_ORIGINS: string[] = [];
 
   @ValidateIf((env: EnvironmentVariables) => env.GRAPHQL_INTROSPECTION !== undefined)
   @Transform(toBoolean)
@@ -183,12 +181,13 @@ export interface AppConfig extends HttpSettings {
   readonly sessionMaxLifetimeSeconds: number;
   readonly sessionTouchIntervalSeconds: number;
   readonly sessionCleanupIntervalSeconds: number;
+  /** The sudo window: ending other sessions needs a proof of identity younger than this; 0: never. */
+  readonly sudoModeSeconds: number;
+  readonly securityEventsRetentionDays: number;
   /** A sign-in beyond this many active sessions ends the user's least recently active ones. */
   readonly sessionsPerUserMax: number;
   /** Passed to Fastify's `trustProxy`: which hops may set X-Forwarded-For. */
   readonly trustProxy: TrustProxy;
-  /** Browser origins allowed besides this service's own; empty: CORS stays closed. */
-  readonly corsOrigins: readonly string[];
   /** Lowest level written to the JSON log; `info` logs one line per request. */
   readonly logLevel: LogLevel;
   /** Schema introspection; off in production unless GRAPHQL_INTROSPECTION=true. */
@@ -215,12 +214,7 @@ export interface AppConfig extends HttpSettings {
   readonly live: LiveSettings;
 }
 
-export class ConfigValidationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'ConfigValidationError';
-  }
-}
+export { ConfigValidationError };
 
 /** Reads and validates the environment, failing with every bad variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -257,9 +251,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionMaxLifetimeSeconds: variables.SESSION_MAX_LIFETIME_SECONDS,
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
+    sudoModeSeconds: variables.SUDO_MODE_SECONDS,
+    securityEventsRetentionDays: variables.SECURITY_EVENTS_RETENTION_DAYS,
     sessionsPerUserMax: variables.SESSIONS_PER_USER_MAX,
     trustProxy: variables.TRUST_PROXY,
-    corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     // Tests keep quiet unless something goes wrong (or a test captures the log).
     logLevel: variables.LOG_LEVEL ?? (variables.NODE_ENV === 'test' ? 'warn' : 'info'),
     graphqlIntrospection: variables.GRAPHQL_INTROSPECTION ?? variables.NODE_ENV !== 'production',

@@ -78,6 +78,28 @@ export function DurationInSeconds(name: string): PropertyDecorator {
   };
 }
 
+/** Like DurationInSeconds, but 0 is allowed: it turns the feature off. */
+export function DurationInSecondsOrOff(name: string): PropertyDecorator {
+  const message = `${name} must be a whole number of seconds from 0 (off) to ${MAX_DURATION_SECONDS}`;
+  return (target, key) => {
+    Transform(toInteger)(target, key);
+    IsInt({ message })(target, key);
+    Min(0, { message })(target, key);
+    Max(MAX_DURATION_SECONDS, { message })(target, key);
+  };
+}
+
+/** A positive whole number of days, at most a century (it becomes a PostgreSQL interval). */
+export function WholeDays(name: string): PropertyDecorator {
+  const message = `${name} must be a whole number of days from 1 to 36600`;
+  return (target, key) => {
+    Transform(toInteger)(target, key);
+    IsInt({ message })(target, key);
+    Min(1, { message })(target, key);
+    Max(36_600, { message })(target, key);
+  };
+}
+
 /**
  * What Express's `trust proxy` setting accepts: `true` (trust every hop: only
  * when every request really comes through your proxy), `false`, a number of

@@ -1,9 +1,18 @@
+import { Transform } from 'class-transformer';
 import { ValidateBy, ValidateIf } from 'class-validator';
 
-import { DurationInSeconds, isHttpUrl, PositiveInteger } from './env-values.js';
+import { DurationInSeconds, isHttpUrl, isOrigin, PositiveInteger, toList } from './env-values.js';
 
 /** The HTTP server's environment variables: its public address and its limits on slow clients. */
 export class HttpEnvironmentVariables {
+  /** Comma-separated origins allowed to call the API from a browser, with cookies. */
+  @Transform(toList)
+  @ValidateBy(
+    { name: 'isOrigin', validator: { validate: isOrigin } },
+    { each: true, message: 'CORS_ORIGINS must be comma-separated origins such as https://app.example.com' },
+  )
+  CORS_ORIGINS: string[] = [];
+
   /** The largest request body read; larger ones get 413 before parsing. */
   @PositiveInteger('REQUEST_BODY_LIMIT_BYTES', ' number of bytes')
   REQUEST_BODY_LIMIT_BYTES = 16 * 1024;
@@ -34,6 +43,8 @@ export class HttpEnvironmentVariables {
 }
 
 export interface HttpSettings {
+  /** Browser origins allowed besides this service's own; empty: CORS stays closed. */
+  readonly corsOrigins: readonly string[];
   /** Request bodies over this many bytes are refused (413) before they are parsed. */
   readonly requestBodyLimitBytes: number;
   /** PUBLIC_API_URL's origin, when set: the one origin that counts as this service's own. */
@@ -56,6 +67,7 @@ export function httpSettingsOf(variables: HttpEnvironmentVariables): HttpSetting
     };
   }
   return {
+    corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
     publicApiOrigin: variables.PUBLIC_API_URL === undefined ? null : new URL(variables.PUBLIC_API_URL).origin,
     httpHeadersTimeoutSeconds: variables.HTTP_HEADERS_TIMEOUT_SECONDS,

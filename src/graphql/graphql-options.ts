@@ -14,8 +14,12 @@ import { SCHEMA_FILE } from './schema-file.js';
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   const limits = graphqlLimits({
     hideFieldSuggestions: !config.graphqlIntrospection,
-    // What each list field returns at most: a user's active sessions are capped at sign-in.
-    listSizes: new Map([['User.sessions', config.sessionsPerUserMax]]),
+    // What each list field returns at most: a user's active sessions are capped at
+    // sign-in; a page of security events at its `first` bound.
+    listSizes: new Map([
+      ['User.sessions', config.sessionsPerUserMax],
+      ['SecurityEventConnection.edges', 100],
+    ]),
   });
   return {
     driver: ApolloDriver,

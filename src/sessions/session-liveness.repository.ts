@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { SqlRunner } from '../database/sql-runner.js';
 import { sql } from '../database/sql-statement.js';
-import { active } from './sessions.repository.js';
+import { active } from './session-sql.js';
 
 /** Where a session stands now, as an open live connection needs to know it. */
 export interface SessionLiveness {

@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 
 import { UserEntity } from '../users/user.entity.js';
+import type { SignInMethod } from './sign-in-method.js';
 
 /**
  * One signed-in device. The token handed to the client is `<id>.<secret>`; only
@@ -59,4 +60,14 @@ export class SessionEntity {
 
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent!: string | null;
+
+  /**
+   * When this session last proved its user's identity (sign-in, sign-up,
+   * reauthenticate, changePassword): the start of its sudo window.
+   */
+  @Column({ name: 'authenticated_at', type: 'timestamptz', default: () => 'now()' })
+  authenticatedAt!: Date;
+
+  @Column({ name: 'sign_in_method', type: 'varchar', length: 16, default: 'password' })
+  signInMethod!: SignInMethod;
 }

@@ -12,5 +12,7 @@ export function toSessionModel(session: StoredSession, currentSessionId: string 
     userAgent: session.userAgent,
     ...describeUserAgent(session.userAgent),
     current: session.id === currentSessionId,
+    authenticatedAt: session.authenticatedAt,
+    signInMethod: session.signInMethod,
   };
 }

@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 
+import { SignInMethod } from './sign-in-method.js';
+
 @ObjectType('Session')
 export class Session {
   @Field(() => ID, { description: 'Opaque id; never the token, never enough to act as the session.' })
@@ -34,4 +36,12 @@ export class Session {
 
   @Field({ description: 'True for the session that made this request.' })
   current!: boolean;
+
+  @Field({ description: "When this session last proved its user's identity." })
+  authenticatedAt!: Date;
+
+  // sudoExpiresAt: SessionSudoResolver, from authenticatedAt and the configured window.
+
+  @Field(() => SignInMethod, { description: 'How this session was signed in.' })
+  signInMethod!: SignInMethod;
 }

@@ -3,6 +3,9 @@ import { Module } from '@nestjs/common';
 import { SessionCleanupJob } from './session-cleanup.job.js';
 import { SessionEvents } from './session-events.js';
 import { SessionLivenessRepository } from './session-liveness.repository.js';
+import { SessionStepUpRepository } from './session-step-up.repository.js';
+import { SessionStepUpService } from './session-step-up.service.js';
+import { SessionSudoResolver } from './session-sudo.resolver.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -13,7 +16,10 @@ import { SessionsService } from './sessions.service.js';
     SessionCleanupJob,
     SessionEvents,
     SessionLivenessRepository,
+    SessionStepUpRepository,
+    SessionStepUpService,
+    SessionSudoResolver,
   ],
-  exports: [SessionsService, SessionEvents, SessionLivenessRepository],
+  exports: [SessionsService, SessionEvents, SessionLivenessRepository, SessionStepUpService],
 })
 export class SessionsModule {}

@@ -5,6 +5,7 @@ import { SqlRunner } from '../database/sql-runner.js';
 import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
 import type { AuthenticatedSession, StoredSession } from './session.types.js';
+import { active, STORED_COLUMNS } from './session-sql.js';
 
 /** A session row with its user's columns, as the authentication statement returns it. */
 interface AuthenticationRow extends AuthenticatedSession {
@@ -30,20 +31,6 @@ interface ActivityWrite {
   readonly ttlSeconds: number;
   readonly touchIntervalSeconds: number;
 }
-
-/**
- * The single definition of an active session. The lookup, the count, the
- * list, the deletes, the touch and (negated) the cleanup all use it, so they
- * can never disagree about which sessions exist. The database's clock decides,
- * so instances with skewed clocks agree. `expires_at` alone is enough because
- * every write keeps it at or below `absolute_expires_at` (a CHECK enforces it).
- */
-export const active = (alias: string): string => `${alias}.expires_at > now()`;
-
-/** What a device list shows, in the camel case of StoredSession. */
-const STORED_COLUMNS = `s.id, s.user_id AS "userId", s.created_at AS "createdAt",
-  s.last_active_at AS "lastActiveAt", s.expires_at AS "expiresAt",
-  s.absolute_expires_at AS "absoluteExpiresAt", s.ip_address AS "ipAddress", s.user_agent AS "userAgent"`;
 
 // The database's clock sets every time, as it judges them in active(); one
 // statement's now() is one instant, so created_at + max lifetime is exactly

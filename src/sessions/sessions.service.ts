@@ -146,17 +146,26 @@ export class SessionsService {
     return this.sessions.listActive(userId);
   }
 
-  /** Ends one session of this user; `false` when the user has no such active session. */
-  async end(userId: string, sessionId: string, reason: SessionEndReason): Promise<boolean> {
+  /**
+   * Ends one session of this user; `false` when the user has no such active
+   * session. Inside `transaction` when given; announced in it either way.
+   */
+  async end(
+    userId: string,
+    sessionId: string,
+    reason: SessionEndReason,
+    transaction?: Transaction,
+  ): Promise<boolean> {
     // Client-supplied ids reach here (revokeSession): a malformed one would
     // make PostgreSQL's uuid cast fail with a 500 instead of "not found".
     if (!isSessionId(sessionId)) return false;
     const id = sessionId.toLowerCase();
-    return this.unitOfWork.run(async (transaction) => {
-      if (!(await this.sessions.endOne(userId, id, transaction))) return false;
-      await this.events.publish({ kind: 'ended', userId, reason, sessionIds: [id] }, transaction);
+    const work = async (tx: Transaction): Promise<boolean> => {
+      if (!(await this.sessions.endOne(userId, id, tx))) return false;
+      await this.events.publish({ kind: 'ended', userId, reason, sessionIds: [id] }, tx);
       return true;
-    });
+    };
+    return transaction ? work(transaction) : this.unitOfWork.run(work);
   }
 
   /**

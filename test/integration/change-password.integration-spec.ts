@@ -30,10 +30,14 @@ describe('AuthService.changePassword', () => {
     };
     try {
       await expect(
-        module.get(AuthService).changePassword(context!, {
-          currentPassword: alice.password,
-          newPassword: 'a brand new passphrase',
-        }),
+        module.get(AuthService).changePassword(
+          context!,
+          {
+            currentPassword: alice.password,
+            newPassword: 'a brand new passphrase',
+          },
+          { ipAddress: '127.0.0.1', userAgent: null },
+        ),
       ).rejects.toThrow('connection lost');
     } finally {
       sessions.endAllExcept = endAllExcept;

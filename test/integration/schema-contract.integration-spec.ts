@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import {
   buildSchema,
+  GraphQLEnumType,
   type GraphQLField,
   type GraphQLInputField,
   GraphQLInputObjectType,
@@ -15,17 +16,30 @@ import { useTestModule } from '../support/test-module.js';
 
 // A copy of the team's contract (../shared/contract/) is kept in the
 // repository so that CI on a bare clone checks against it too: the base
-// schema and each capability's file built so far, read as one document.
-const CONTRACT_FILES = ['schema.graphql', 'live-updates.graphql'];
-const contractText = (directory: string): string =>
-  CONTRACT_FILES.map((file) => readFileSync(resolve(directory, file), 'utf8')).join('\n');
-const CONTRACT = resolve('contract');
-const SHARED_CONTRACT = resolve('../shared/contract');
+// schema, and one file per capability this release builds (each extends it).
+const CONTRACT_FILES = ['schema.graphql', 'step-up-and-security-log.graphql', 'live-updates.graphql'];
+const CONTRACT_DIR = resolve('contract');
+const SHARED_CONTRACT_DIR = resolve('../shared/contract');
+
+/** The contract files as one document: the base schema, then the extensions. */
+function contractSdl(): string {
+  return CONTRACT_FILES.map((file) => readFileSync(resolve(CONTRACT_DIR, file), 'utf8')).join('\n');
+}
 
 type AnyField = GraphQLField<unknown, unknown> | GraphQLInputField;
 
 function describeField(field: AnyField): string {
-  const args = 'args' in field ? field.args.map((arg) => `${arg.name}: ${String(arg.type)}`).join(', ') : '';
+  // Arguments are named, so their order is no part of the API (and sortSchema sorts them); their defaults are.
+  const args =
+    'args' in field
+      ? [...field.args]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((arg) => {
+            const given = arg.defaultValue === undefined ? '' : ` = ${JSON.stringify(arg.defaultValue)}`;
+            return `${arg.name}: ${String(arg.type)}${given}`;
+          })
+          .join(', ')
+      : '';
   const defaultValue =
     'defaultValue' in field && field.defaultValue !== undefined
       ? ` = ${JSON.stringify(field.defaultValue)}`
@@ -52,30 +66,50 @@ describe('GraphQL schema', () => {
   const module = useTestModule();
 
   const SAME_AS_SHARED = 'keeps its copy of the contract identical to the shared one';
-  if (existsSync(SHARED_CONTRACT)) {
-    it(SAME_AS_SHARED, () => {
-      expect(contractText(CONTRACT)).toBe(contractText(SHARED_CONTRACT));
-    });
-  } else if (process.env.CI) {
-    // In CI a missing shared contract means the copy goes unchecked: say so by failing.
-    it(SAME_AS_SHARED, () => {
-      throw new Error(
-        `the shared contract is missing (${SHARED_CONTRACT}): CI must check it out next to this repository`,
-      );
-    });
-  } else {
-    // Outside CI (a clone without ../shared) the comparison cannot run: a named skip, not a pass.
-    const reason = `skipped: no shared contract at ${SHARED_CONTRACT}`;
-    console.warn(`schema contract: ${SAME_AS_SHARED} — ${reason}`);
-    it.skip(`${SAME_AS_SHARED} (${reason})`, () => undefined);
+  for (const file of CONTRACT_FILES) {
+    const shared = resolve(SHARED_CONTRACT_DIR, file);
+    const title = `${SAME_AS_SHARED}: ${file}`;
+    if (existsSync(shared)) {
+      it(title, () => {
+        expect(readFileSync(resolve(CONTRACT_DIR, file), 'utf8')).toBe(readFileSync(shared, 'utf8'));
+      });
+    } else if (process.env.CI) {
+      // In CI a missing shared contract means the copy goes unchecked: say so by failing.
+      it(title, () => {
+        throw new Error(
+          `the shared contract is missing (${shared}): CI must check it out next to this repository`,
+        );
+      });
+    } else {
+      // Outside CI (a clone without ../shared) the comparison cannot run: a named skip, not a pass.
+      const reason = `skipped: no shared contract at ${shared}`;
+      console.warn(`schema contract: ${title} — ${reason}`);
+      it.skip(`${title} (${reason})`, () => undefined);
+    }
   }
 
   it('has every contract type and field with the same type, nullability, arguments and defaults', () => {
-    const contract = signatures(buildSchema(contractText(CONTRACT)));
+    const contract = signatures(buildSchema(contractSdl()));
     const served = signatures(module.get(GraphQLSchemaHost).schema, (key) => key in contract);
 
     expect(served).toEqual(contract);
     expect(Object.keys(contract).length).toBeGreaterThan(20);
+  });
+
+  it('has every value of every contract enum', () => {
+    const contract = buildSchema(contractSdl());
+    const served = module.get(GraphQLSchemaHost).schema;
+    for (const type of Object.values(contract.getTypeMap())) {
+      if (type.name.startsWith('__') || !(type instanceof GraphQLEnumType)) continue;
+      const servedType = served.getType(type.name);
+      expect(servedType).toBeInstanceOf(GraphQLEnumType);
+      const names = (enumType: GraphQLEnumType) =>
+        enumType
+          .getValues()
+          .map((value) => value.name)
+          .sort();
+      expect(names(servedType as GraphQLEnumType)).toEqual(names(type));
+    }
   });
 
   it('names the date scalar DateTime, as the contract does', () => {

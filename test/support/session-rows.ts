@@ -50,3 +50,45 @@ export async function ageSessions(app: TestModule, sessionIds: string[], seconds
     [sessionIds, seconds],
   );
 }
+
+/**
+ * Moves these sessions' last proof of identity `seconds` into the past, as if
+ * they had signed in that long ago: the sudo window is tested through the
+ * database's clock, never by sleeping.
+ */
+export async function ageAuthentication(
+  app: TestModule,
+  sessionIds: string[],
+  seconds: number,
+): Promise<void> {
+  await app.sql(
+    `UPDATE sessions SET authenticated_at = authenticated_at - $2 * interval '1 second' WHERE id = ANY($1)`,
+    [sessionIds, seconds],
+  );
+}
+
+/** Every `sessions` row of these users, ordered, for before/after comparisons. */
+export function sessionRowsOf(app: TestModule, userIds: string[]): Promise<SessionRow[]> {
+  return app.sql<SessionRow>('SELECT * FROM sessions WHERE user_id = ANY($1) ORDER BY id', [userIds]);
+}
+
+/** A `security_events` row as stored. */
+export interface SecurityEventRow {
+  id: string;
+  type: string;
+  user_id: string;
+  session_id: string | null;
+  actor_session_id: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  ended_session_count: number | null;
+  occurred_at: Date;
+}
+
+/** The user's security events, oldest first. */
+export function securityEventRowsOf(app: TestModule, userId: string): Promise<SecurityEventRow[]> {
+  return app.sql<SecurityEventRow>(
+    'SELECT * FROM security_events WHERE user_id = $1 ORDER BY occurred_at, id',
+    [userId],
+  );
+}

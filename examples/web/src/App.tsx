@@ -1,6 +1,8 @@
 import { useQuery } from '@apollo/client/react';
 import { LiveUpdates } from './LiveUpdates';
 import { ME } from './operations';
+import { PasswordPrompt } from './PasswordPrompt';
+import { SecurityActivity } from './SecurityActivity';
 import { SecurityPage } from './SecurityPage';
 import { SignInForm } from './SignInForm';
 
@@ -20,6 +22,10 @@ export function App() {
         <>
           <LiveUpdates />
           <SecurityPage account={data.me} />
+          <SecurityActivity
+            currentSessionId={data.me.sessions.find((session) => session.current)?.id ?? null}
+          />
+          <PasswordPrompt />
         </>
       ) : (
         <SignInForm />

@@ -8,8 +8,10 @@ import {
   makeVar,
 } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
+import { relayStylePagination } from '@apollo/client/utilities';
 import { withLiveLink } from './live';
 import { ME } from './operations';
+import { stepUpLink } from './step-up-link';
 
 export const API_URL: string = import.meta.env.VITE_API_URL ?? 'http://localhost:3000/graphql';
 
@@ -20,10 +22,15 @@ export const sessionEndedElsewhere = makeVar(false);
 const SIGN_IN_OPERATIONS = new Set(['SignIn', 'SignUp']);
 
 export function createApolloClient(): ApolloClient {
-  const cache = new InMemoryCache();
+  const cache = new InMemoryCache({
+    // "Show more" appends the next page of the security log to the one shown.
+    typePolicies: { User: { fields: { securityEvents: relayStylePagination() } } },
+  });
   return new ApolloClient({
     cache,
     link: ApolloLink.from([
+      // Outermost: a step-up retry goes through every link below again.
+      stepUpLink,
       new ErrorLink(({ error, operation }) => {
         const sessionEnded =
           CombinedGraphQLErrors.is(error) &&

@@ -102,3 +102,49 @@ export const CURRENT_SESSION_ENDED = graphql(`
     }
   }
 `);
+
+export const REAUTHENTICATE = graphql(`
+  mutation Reauthenticate($input: ReauthenticateInput!) {
+    reauthenticate(input: $input) {
+      session {
+        id
+        authenticatedAt
+        sudoExpiresAt
+      }
+    }
+  }
+`);
+
+export const SECURITY_EVENT_FIELDS = graphql(`
+  fragment SecurityEventFields on SecurityEvent {
+    id
+    type
+    occurredAt
+    ipAddress
+    browser
+    os
+    sessionId
+    actorSessionId
+    endedSessionCount
+  }
+`);
+
+export const SECURITY_ACTIVITY = graphql(`
+  query SecurityActivity($first: Int, $after: String) {
+    me {
+      id
+      securityEvents(first: $first, after: $after) {
+        edges {
+          cursor
+          node {
+            ...SecurityEventFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);

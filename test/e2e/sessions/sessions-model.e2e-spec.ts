@@ -17,12 +17,16 @@ interface ModelUser {
   readonly email: string;
   password: string;
   id: string | null; // null until signed up
+  /** The security events the account should have, oldest first. */
+  readonly events: string[];
 }
 
 interface ModelToken {
   readonly token: string;
   readonly user: number;
   alive: boolean;
+  /** Within its sudo window: proved its identity recently (sign-in, reauthenticate, changePassword). */
+  fresh: boolean;
 }
 
 interface Model {
@@ -45,6 +49,8 @@ const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { ${AUTH
 const SIGN_OUT = 'mutation { signOut }';
 const SIGN_OUT_OTHERS = 'mutation { signOutOtherSessions { signedOutCount user { id activeSessionCount } } }';
 const REVOKE_SESSION = 'mutation($id: ID!) { revokeSession(id: $id) { revokedSessionId } }';
+const REAUTHENTICATE =
+  'mutation($input: ReauthenticateInput!) { reauthenticate(input: $input) { session { id } } }';
 const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) {
   changePassword(input: $input) { signedOutCount user { id activeSessionCount } }
 }`;
@@ -74,7 +80,8 @@ class SignUp implements Command {
     }
     expect(response.errors).toBeUndefined();
     user.id = response.data!.signUp.user.id;
-    model.tokens.push({ token: response.data!.signUp.token, user: this.user, alive: true });
+    model.tokens.push({ token: response.data!.signUp.token, user: this.user, alive: true, fresh: true });
+    user.events.push('SIGNED_UP');
     expect(response.data!.signUp.user.activeSessionCount).toBe(aliveCount(model, this.user));
   }
   toString = (): string => `signUp(u${this.user})`;
@@ -97,10 +104,13 @@ class SignIn implements Command {
     );
     if (!user.id || !this.rightPassword) {
       expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      // Recorded on the account only when there is one.
+      if (user.id) user.events.push('SIGN_IN_FAILED');
       return;
     }
     expect(response.errors).toBeUndefined();
-    model.tokens.push({ token: response.data!.signIn.token, user: this.user, alive: true });
+    model.tokens.push({ token: response.data!.signIn.token, user: this.user, alive: true, fresh: true });
+    user.events.push('SIGNED_IN');
     expect(response.data!.signIn.user.activeSessionCount).toBe(aliveCount(model, this.user));
   }
   toString = (): string => `signIn(u${this.user}, ${this.rightPassword ? 'right' : 'wrong'} password)`;
@@ -118,6 +128,7 @@ class SignOut implements Command {
     }
     expect(response.data).toEqual({ signOut: true });
     token.alive = false;
+    model.users[token.user].events.push('SIGNED_OUT');
   }
   toString = (): string => `signOut(token #${this.pick})`;
 }
@@ -132,10 +143,15 @@ class SignOutOtherSessions implements Command {
       expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       return;
     }
+    if (!token.fresh) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('REAUTHENTICATION_REQUIRED');
+      return;
+    }
     const others = model.tokens.filter(
       (other) => other.user === token.user && other.alive && other !== token,
     );
     for (const other of others) other.alive = false;
+    model.users[token.user].events.push('OTHER_SESSIONS_SIGNED_OUT');
     expect(response.data).toEqual({
       signOutOtherSessions: {
         signedOutCount: others.length,
@@ -161,6 +177,11 @@ class RevokeSession implements Command {
       expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       return;
     }
+    // Ending another session needs the window, whichever id it names.
+    if (target !== token && !token.fresh) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('REAUTHENTICATION_REQUIRED');
+      return;
+    }
     // Someone else's session answers exactly like one that does not exist.
     if (!target?.alive || target.user !== token.user) {
       expect(response.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -168,6 +189,7 @@ class RevokeSession implements Command {
     }
     expect(response.data).toEqual({ revokeSession: { revokedSessionId: id } });
     target.alive = false;
+    model.users[token.user].events.push('SESSION_REVOKED');
   }
   toString = (): string => `revokeSession(with token #${this.pick}, of token #${this.targetPick})`;
 }
@@ -203,10 +225,13 @@ class ChangePassword implements Command {
       return;
     }
     user.password = newPassword;
-    const others = this.signOutOtherSessions
-      ? model.tokens.filter((other) => other.user === token.user && other.alive && other !== token)
-      : [];
+    const kept = model.tokens.filter((other) => other.user === token.user && other.alive && other !== token);
+    const others = this.signOutOtherSessions ? kept : [];
     for (const other of others) other.alive = false;
+    // The requesting session just proved the new password; the kept ones proved an old one.
+    token.fresh = true;
+    for (const other of kept) other.fresh = false;
+    user.events.push('PASSWORD_CHANGED');
     expect(response.data).toEqual({
       changePassword: {
         signedOutCount: others.length,
@@ -218,6 +243,54 @@ class ChangePassword implements Command {
     `changePassword(token #${this.pick}, ${this.rightCurrentPassword ? 'right' : 'wrong'} current password, ${
       this.signOutOtherSessions ? 'signing out' : 'keeping'
     } others)`;
+}
+
+/** Time passes for one session: its proof of identity is older than the window. */
+class OutliveWindow implements Command {
+  constructor(readonly pick: number) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    if (!token) return;
+    await app.sql(
+      "UPDATE sessions SET authenticated_at = authenticated_at - interval '601 seconds' WHERE id = $1",
+      [token.token.split('.')[0]],
+    );
+    token.fresh = false;
+  }
+  toString = (): string => `outliveWindow(token #${this.pick})`;
+}
+
+class Reauthenticate implements Command {
+  constructor(
+    readonly pick: number,
+    readonly rightPassword: boolean,
+  ) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const user = token ? model.users[token.user] : null;
+    const password = user && this.rightPassword ? user.password : 'not the password';
+    const response = await app.gql(
+      REAUTHENTICATE,
+      { input: { password } },
+      { token: token?.token ?? NEVER_ISSUED },
+    );
+    if (!token?.alive || !user) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    if (!this.rightPassword) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      user.events.push('REAUTHENTICATION_FAILED');
+      return;
+    }
+    expect(response.errors).toBeUndefined();
+    token.fresh = true;
+    user.events.push('REAUTHENTICATED');
+  }
+  toString = (): string =>
+    `reauthenticate(token #${this.pick}, ${this.rightPassword ? 'right' : 'wrong'} password)`;
 }
 
 /**
@@ -243,6 +316,15 @@ async function expectServiceToMatch(model: Model, app: TestApp): Promise<void> {
   const counts = Object.fromEntries(rows.map((row) => [row.user_id, Number(row.count)]));
   for (const [index, user] of model.users.entries()) {
     if (user.id) expect(counts[user.id] ?? 0).toBe(aliveCount(model, index));
+  }
+  // Each change wrote its event exactly once, on its own account, and nothing else was written.
+  for (const user of model.users) {
+    if (!user.id) continue;
+    const events = await app.sql<{ type: string }>(
+      'SELECT type FROM security_events WHERE user_id = $1 ORDER BY occurred_at, id',
+      [user.id],
+    );
+    expect(events.map((event) => event.type)).toEqual(user.events);
   }
 }
 
@@ -278,6 +360,9 @@ const commands = [
   fc
     .tuple(tokenPick, fc.boolean(), fc.boolean())
     .map(([pick, right, signOut]) => checked(new ChangePassword(pick, right, signOut))),
+  tokenPick.map((pick) => checked(new OutliveWindow(pick))),
+  tokenPick.map((pick) => checked(new OutliveWindow(pick))),
+  fc.tuple(tokenPick, fc.boolean()).map(([pick, right]) => checked(new Reauthenticate(pick, right))),
 ];
 
 /**
@@ -295,7 +380,7 @@ describe(`sessions, against a model (seed ${SEED})`, () => {
     console.log(`fast-check seed ${SEED}: replay with FC_SEED=${SEED}`);
   });
 
-  it('agrees with the model after every step of random sign-up, sign-in, sign-out, sign-out-others, revoke and change-password sequences', async () => {
+  it('agrees with the model after every step of random sign-up, sign-in, sign-out, sign-out-others, revoke, change-password, reauthenticate and time-passing sequences', async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 15, size: 'max' }), async (steps) => {
         const run = randomUUID().slice(0, 8);
@@ -304,6 +389,7 @@ describe(`sessions, against a model (seed ${SEED})`, () => {
             email: `model-${run}-u${index}@example.com`,
             password: `password of u${index} in ${run}`,
             id: null,
+            events: [],
           })),
           tokens: [],
         };

@@ -37,7 +37,7 @@ describe('signOutOtherSessions', () => {
     });
   });
 
-  it('ends any number of other sessions with one DELETE', async () => {
+  it('ends any number of other sessions with one DELETE and records it with one event', async () => {
     const statementsFor = async (otherSessions: number) => {
       const user = await createUser(app);
       await addSessions(app, user, otherSessions);
@@ -62,9 +62,15 @@ describe('signOutOtherSessions', () => {
 
     expect(few).toMatchObject({ signedOutCount: 10, remaining: 1 });
     expect(many).toMatchObject({ signedOutCount: 1_000, remaining: 1 });
-    const deletes = (statements: string[]) => statements.filter((text) => /^\s*DELETE/i.test(text));
+    // One statement ends the sessions (checking the sudo window in the same
+    // statement), one records the event: never one event per ended session.
+    const deletes = (statements: string[]) => statements.filter((text) => /DELETE FROM sessions/i.test(text));
+    const events = (statements: string[]) =>
+      statements.filter((text) => /INSERT INTO security_events/i.test(text));
     expect(deletes(few.statements)).toHaveLength(1);
     expect(deletes(many.statements)).toHaveLength(1);
+    expect(events(few.statements)).toHaveLength(1);
+    expect(events(many.statements)).toHaveLength(1);
     expect(many.statements).toHaveLength(few.statements.length);
   });
 

@@ -1,0 +1,68 @@
+import { useQuery } from '@apollo/client/react';
+import type { SecurityEventFieldsFragment } from './gql/graphql';
+import { SECURITY_ACTIVITY } from './operations';
+
+const PAGE_SIZE = 5;
+
+const WHAT: Record<string, string> = {
+  SIGNED_UP: 'Account created',
+  SIGNED_IN: 'Signed in',
+  SIGN_IN_FAILED: 'Failed sign-in attempt',
+  SIGNED_OUT: 'Signed out',
+  SESSION_REVOKED: 'Signed out a session',
+  OTHER_SESSIONS_SIGNED_OUT: 'Signed out of other sessions',
+  PASSWORD_CHANGED: 'Password changed',
+  REAUTHENTICATED: 'Password confirmed',
+  REAUTHENTICATION_FAILED: 'Wrong password confirmation',
+};
+
+/** "Recent security activity": the account's security log, newest first, a page at a time. */
+export function SecurityActivity({ currentSessionId }: { currentSessionId: string | null }) {
+  const { data, fetchMore, loading } = useQuery(SECURITY_ACTIVITY, {
+    variables: { first: PAGE_SIZE },
+    // New events since the page was first shown (this device's own actions included).
+    fetchPolicy: 'cache-and-network',
+  });
+  const connection = data?.me?.securityEvents;
+  if (!connection) return null;
+
+  return (
+    <section className="card">
+      <h2>Recent security activity</h2>
+      <ul className="sessions">
+        {connection.edges.map(({ node }) => (
+          <li key={node.id} data-testid="security-event">
+            <div>
+              <strong>{WHAT[node.type] ?? node.type}</strong>
+              {isThisDevice(node, currentSessionId) && <span className="badge">This device</span>}
+              <p className="muted">
+                {device(node)} · {node.ipAddress ?? 'Unknown IP'} ·{' '}
+                {new Date(node.occurredAt).toLocaleString()}
+                {node.endedSessionCount ? ` · ${node.endedSessionCount} ended` : ''}
+              </p>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {connection.pageInfo.hasNextPage && (
+        <button
+          type="button"
+          disabled={loading}
+          onClick={() =>
+            void fetchMore({ variables: { first: PAGE_SIZE, after: connection.pageInfo.endCursor } })
+          }
+        >
+          Show more
+        </button>
+      )}
+    </section>
+  );
+}
+
+function isThisDevice(event: SecurityEventFieldsFragment, currentSessionId: string | null): boolean {
+  return currentSessionId !== null && (event.actorSessionId ?? event.sessionId) === currentSessionId;
+}
+
+function device(event: SecurityEventFieldsFragment): string {
+  return `${event.browser ?? 'Unknown browser'} on ${event.os ?? 'unknown system'}`;
+}

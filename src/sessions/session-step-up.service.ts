@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+
+import { ReauthenticationRequiredError } from '../common/errors.js';
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { Transaction } from '../database/transaction.js';
+import type { StoredSession } from './session.types.js';
+import { SessionEndReason, SessionEvents } from './session-events.js';
+import { SessionStepUpRepository } from './session-step-up.repository.js';
+import { isSessionId } from './session-token.js';
+
+// Never a session's id: lets a malformed id still be judged by the window
+// first, so the answer outside it is the same for every id.
+const NO_SESSION = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Step-up ("sudo mode"): a session may end other sessions only within
+ * SUDO_MODE_SECONDS of its last proof of identity (sign-in, sign-up,
+ * reauthenticate, changePassword). Outside it, REAUTHENTICATION_REQUIRED and
+ * nothing changes. What it ends is announced (SessionEvents) in the same
+ * transaction, like every other ending.
+ */
+@Injectable()
+export class SessionStepUpService {
+  constructor(
+    private readonly sessions: SessionStepUpRepository,
+    private readonly events: SessionEvents,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** When the window of a session authenticated at `authenticatedAt` closes; `null` once it has (or when off). */
+  sudoExpiresAt(authenticatedAt: Date, now = Date.now()): Date | null {
+    if (this.config.sudoModeSeconds === 0) return null;
+    const expiresAt = authenticatedAt.getTime() + this.config.sudoModeSeconds * 1000;
+    return expiresAt > now ? new Date(expiresAt) : null;
+  }
+
+  /** Ends every other active session of the user, if `actorId` is in its window; how many. */
+  async endAllExcept(userId: string, actorId: string, transaction: Transaction): Promise<number> {
+    const window = this.config.sudoModeSeconds;
+    const { allowed, ended } = await this.sessions.endAllExceptIfInWindow(
+      userId,
+      actorId,
+      window,
+      transaction,
+    );
+    if (!allowed) throw new ReauthenticationRequiredError(window);
+    if (ended > 0) {
+      const event = { kind: 'ended' as const, userId, keptSessionId: actorId };
+      await this.events.publish(
+        { ...event, reason: SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION },
+        transaction,
+      );
+    }
+    return ended;
+  }
+
+  /** Ends the user's other session `targetId`, if `actorId` is in its window; whether there was one. */
+  async endOther(
+    userId: string,
+    actorId: string,
+    targetId: string,
+    transaction: Transaction,
+  ): Promise<boolean> {
+    const window = this.config.sudoModeSeconds;
+    const target = isSessionId(targetId) ? targetId.toLowerCase() : NO_SESSION;
+    const { allowed, ended } = await this.sessions.endOneIfInWindow(
+      userId,
+      actorId,
+      target,
+      window,
+      transaction,
+    );
+    if (!allowed) throw new ReauthenticationRequiredError(window);
+    if (ended === 0) return false;
+    await this.events.publish(
+      { kind: 'ended', userId, reason: SessionEndReason.REVOKED, sessionIds: [target] },
+      transaction,
+    );
+    return true;
+  }
+
+  /** The session proved its user's identity just now; `undefined` when it has ended. */
+  markAuthenticated(
+    userId: string,
+    sessionId: string,
+    transaction: Transaction,
+  ): Promise<StoredSession | undefined> {
+    return this.sessions.markAuthenticated(userId, sessionId, transaction);
+  }
+
+  /** Closes the windows of the user's other sessions (a credential changed without them). */
+  closeOtherWindows(userId: string, keepId: string, transaction: Transaction): Promise<number> {
+    return this.sessions.closeWindowsExcept(userId, keepId, this.config.sudoModeSeconds, transaction);
+  }
+}

@@ -1,0 +1,8 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** How a session was signed in; stored in `sessions.sign_in_method`. */
+export enum SignInMethod {
+  PASSWORD = 'password',
+}
+
+registerEnumType(SignInMethod, { name: 'SignInMethod' });
