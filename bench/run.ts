@@ -100,11 +100,20 @@ async function main(): Promise<void> {
     log('reference servers: bare node:http, node:http + pg, the stateless JWT app');
     const rawHttp = await startRawServer(database.url, false);
     const rawPg = await startRawServer(database.url, true);
-    const jwtApp = await startJwtApp(database.url);
-    const jwtTokens = await Promise.all(readers.map(jwtApp.tokenFor));
-    const jwtHeaders = (i: number) => ({
-      headers: { authorization: `Bearer ${jwtTokens[i % jwtTokens.length]}` },
-    });
+    const jwtApp = await startJwtApp(database.url, 'key-object');
+    const jwtDocsApp = await startJwtApp(database.url, 'string');
+    const jwtRow = (name: string, label: string, server: ServerProcess, tokens: string[]): Row => {
+      const headers = (i: number) => ({ headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
+      return {
+        name,
+        label,
+        server,
+        query: QUERIES.meId,
+        expected: EXPECTED_BODY.meId,
+        perConnection: headers,
+        sendOne: () => graphqlOk(server.url, QUERIES.meId, headers(0).headers),
+      };
+    };
 
     log(
       `the touch-due server: SESSION_TOUCH_INTERVAL_SECONDS=${TOUCH_INTERVAL_MIN_SECONDS}, ${TOUCH_SESSIONS} sessions in turn`,
@@ -156,21 +165,24 @@ async function main(): Promise<void> {
           true,
         ),
         reference('jwtFloor', 'J1. JWT app (Nest + Apollo + Fastify): `{ __typename }`', jwtApp.server),
-        {
-          name: 'jwtMeId',
-          label: 'J2. JWT app: `{ me { id } }` from an HS256 token, no database',
-          server: jwtApp.server,
-          query: QUERIES.meId,
-          expected: EXPECTED_BODY.meId,
-          perConnection: jwtHeaders,
-          sendOne: () => graphqlOk(jwtApp.server.url, QUERIES.meId, jwtHeaders(0).headers),
-        },
+        jwtRow(
+          'jwtMeId',
+          'J2. JWT app: `{ me { id } }` from an HS256 token (key as a KeyObject), no database',
+          jwtApp.server,
+          await Promise.all(readers.map(jwtApp.tokenFor)),
+        ),
+        jwtRow(
+          'jwtDocsMeId',
+          'J3. as J2, the key as a string as in the NestJS docs (jsonwebtoken tries it as a public key first)',
+          jwtDocsApp.server,
+          await Promise.all(readers.map(jwtDocsApp.tokenFor)),
+        ),
       ],
       settings,
     );
     for (const row of [tenThousand.floor, ...tenThousand.rows])
       if (row.failures > 0) failures.push(`${row.name}: ${row.failures} failed or wrong answers`);
-    for (const server of [rawHttp, rawPg, jwtApp.server, touchServer]) await server.stop();
+    for (const server of [rawHttp, rawPg, jwtApp.server, jwtDocsApp.server, touchServer]) await server.stop();
 
     // Section 5 compares the latency of one request at 10,000 and at 1,000,000 rows. Measured one
     // after the other, the second figure would also carry what the machine does after a million

@@ -26,9 +26,14 @@ export function startRawServer(databaseUrl: string, withPostgres: boolean): Prom
   });
 }
 
-/** The stateless JWT app (bench/support/jwt-app/), and tokens for the given users signed with its key. */
+/**
+ * The stateless JWT app (bench/support/jwt-app/), and tokens for the given
+ * users signed with its key. `key`: the secret as the NestJS docs pass it (a
+ * string) or as a KeyObject (what spares jsonwebtoken a failed public-key parse per verify).
+ */
 export async function startJwtApp(
   databaseUrl: string,
+  key: 'string' | 'key-object',
 ): Promise<{ server: ServerProcess; tokenFor: (session: SeededSession) => Promise<string> }> {
   if (!existsSync(JWT_APP_ENTRY))
     throw new Error(`${JWT_APP_ENTRY} is missing: run \`npm run bench:build-jwt-app\` first`);
@@ -37,7 +42,7 @@ export async function startJwtApp(
   const server = await ServerProcess.start({
     entry: JWT_APP_ENTRY,
     databaseUrl,
-    env: { BENCH_JWT_SECRET: secret },
+    env: { BENCH_JWT_SECRET: secret, BENCH_JWT_KEY: key },
   });
   const jwt = new JwtService({ secret });
   // An access token as the NestJS docs issue one: the user id as `sub`, short-lived.
