@@ -22,7 +22,7 @@ import { writeResults } from './support/write-results.js';
  * and without pg; a stateless JWT Nest app) measured in the same run. Writes
  * bench/results/latest.{md,json} and a timestamped copy in bench/results/runs/.
  * Knobs (environment): BENCH_CONNECTIONS (16), BENCH_DURATION (10 s),
- * BENCH_WARMUP (3 s), BENCH_PROCESS_WARMUP (10 s, a fresh server process's first), BENCH_ROUNDS (3), BENCH_SERVER_ENTRY (dist/src/main.js),
+ * BENCH_WARMUP (3 s), BENCH_PROCESS_WARMUP (20 s, a fresh server process's first), BENCH_ROUNDS (3), BENCH_SERVER_ENTRY (dist/src/main.js),
  * DATABASE_URL, BENCH_RESULTS_NAME (latest: the files' name, to keep a run of
  * another build apart), BENCH_RUN_LABEL (a word in the timestamped copy's name).
  */
@@ -30,7 +30,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const PROCESS_WARMUP = Number(process.env.BENCH_PROCESS_WARMUP ?? 10);
+const PROCESS_WARMUP = Number(process.env.BENCH_PROCESS_WARMUP ?? 20);
 const ENTRY = process.env.BENCH_SERVER_ENTRY ?? 'dist/src/main.js';
 const RESULTS_NAME = process.env.BENCH_RESULTS_NAME ?? 'latest';
 const RUN_LABEL = process.env.BENCH_RUN_LABEL ?? RESULTS_NAME;
