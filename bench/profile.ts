@@ -10,13 +10,16 @@ import { bearer, EXPECTED_BODY, PASSWORD, QUERIES } from './support/scenarios.js
 import { ServerProcess } from './support/server-process.js';
 
 /**
- * `npm run bench:profile [-- floor|meId|meCount]`: where the server's CPU time
- * goes under one of the benchmark's loads. Runs the production build with
+ * `npm run bench:profile [-- floor|meId|meCount|meIdTouchDue]`: where the
+ * server's CPU time goes under one of the benchmark's loads (meIdTouchDue:
+ * row 2c, the activity write due on every request: touch interval 1 s,
+ * 10,000 sessions sent in turn). Runs the production build with
  * `node --cpu-prof`, then prints self time grouped by package and the top
  * functions. The raw .cpuprofile stays in .data/profiles/ (open it in Chrome
  * DevTools or speedscope).
  */
-type Scenario = 'floor' | 'meId' | 'meCount';
+type Scenario = 'floor' | 'meId' | 'meCount' | 'meIdTouchDue';
+const QUERY_OF = { floor: 'floor', meId: 'meId', meCount: 'meCount', meIdTouchDue: 'meId' } as const;
 
 interface ProfileNode {
   id: number;
@@ -35,7 +38,10 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const ENTRY = process.env.BENCH_SERVER_ENTRY ?? 'dist/src/main.js';
 
 async function main(): Promise<void> {
-  if (!(scenario in QUERIES)) throw new Error(`unknown scenario ${scenario}: floor, meId or meCount`);
+  if (!(scenario in QUERY_OF))
+    throw new Error(`unknown scenario ${scenario}: floor, meId, meCount or meIdTouchDue`);
+  const query = QUERY_OF[scenario];
+  const touchDue = scenario === 'meIdTouchDue';
   const directory = resolve('.data', 'profiles', `${scenario}-${process.pid}`);
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
@@ -45,19 +51,26 @@ async function main(): Promise<void> {
       entry: ENTRY,
       databaseUrl: database.url,
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
+      env: touchDue ? { SESSION_TOUCH_INTERVAL_SECONDS: '1' } : {},
     });
     const seeder = new Seeder(database.pool, await new PasswordHasher().hash(PASSWORD));
-    const readers = await seeder.usersWithTokens('reader-', 100, 9);
+    const readers = touchDue
+      ? await seeder.usersWithTokens('toucher-', 10_000, 0)
+      : await seeder.usersWithTokens('reader-', 100, 9);
     await seeder.settle();
+    let next = 0;
     const result = await measureThroughput({
       url: server.url,
-      query: QUERIES[scenario],
+      query: QUERIES[query],
       connections: 16,
       durationSeconds: DURATION,
       warmupSeconds: 0,
       perConnection:
-        scenario === 'floor' ? undefined : (i) => ({ headers: bearer(readers[i % readers.length]) }),
-      verifyBody: (body) => EXPECTED_BODY[scenario].test(body),
+        scenario === 'floor' || touchDue
+          ? undefined
+          : (i) => ({ headers: bearer(readers[i % readers.length]) }),
+      perRequest: touchDue ? () => bearer(readers[next++ % readers.length]) : undefined,
+      verifyBody: (body) => EXPECTED_BODY[query].test(body),
     });
     process.stdout.write(`${scenario}: ${result.requestsPerSecond.toFixed(0)} req/s under the profiler\n`);
     await server.stop();

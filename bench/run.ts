@@ -1,32 +1,44 @@
 import 'reflect-metadata';
 
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
 
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { crossedAnswers } from './support/crossed-answers.js';
 import { type SeededSession, Seeder, startBenchDatabase } from './support/database.js';
 import { graphqlOk } from './support/http.js';
-import { alternatingLatency, measureThroughput, median, type ThroughputResult } from './support/load.js';
+import { alternatingLatency, median } from './support/load.js';
 import { LoadSampler, machineInfo } from './support/machine.js';
 import { explainStatements } from './support/plans.js';
-import { type BenchResults, renderMarkdown } from './support/report.js';
+import { startJwtApp, startRawServer } from './support/reference-servers.js';
+import type { BenchResults } from './support/report.js';
+import { interleaved, type RoundSettings, type Row } from './support/rounds.js';
 import { bearer, cookie, EXPECTED_BODY, PASSWORD, QUERIES } from './support/scenarios.js';
 import { ServerProcess } from './support/server-process.js';
+import { writeResults } from './support/write-results.js';
 
 /**
  * `npm run bench`: the production build in its own process, on its own
- * PostgreSQL, driven over HTTP. Writes bench/results/latest.{md,json}.
+ * PostgreSQL, driven over HTTP, with reference servers (bare node:http, with
+ * and without pg; a stateless JWT Nest app) measured in the same run. Writes
+ * bench/results/latest.{md,json} and a timestamped copy in bench/results/runs/.
  * Knobs (environment): BENCH_CONNECTIONS (16), BENCH_DURATION (10 s),
- * BENCH_WARMUP (3 s), BENCH_SERVER_ENTRY (dist/src/main.js), DATABASE_URL,
- * BENCH_RESULTS_NAME (latest: the files' name, to keep a run of another build apart).
+ * BENCH_WARMUP (3 s), BENCH_PROCESS_WARMUP (20 s, a fresh server process's first), BENCH_ROUNDS (3), BENCH_SERVER_ENTRY (dist/src/main.js),
+ * DATABASE_URL, BENCH_RESULTS_NAME (latest: the files' name, to keep a run of
+ * another build apart), BENCH_RUN_LABEL (a word in the timestamped copy's name).
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PROCESS_WARMUP = Number(process.env.BENCH_PROCESS_WARMUP ?? 20);
 const ENTRY = process.env.BENCH_SERVER_ENTRY ?? 'dist/src/main.js';
 const RESULTS_NAME = process.env.BENCH_RESULTS_NAME ?? 'latest';
+const RUN_LABEL = process.env.BENCH_RUN_LABEL ?? RESULTS_NAME;
+// The smallest interval the app accepts (SESSION_TOUCH_INTERVAL_SECONDS ≥ 1).
+const TOUCH_INTERVAL_MIN_SECONDS = 1;
+// Sessions the touch-due row sends in turn: each comes back only after 10,000
+// requests, seconds later, past the 1-second interval, so its write is due.
+const TOUCH_SESSIONS = 10_000;
 async function main(): Promise<void> {
   const machine = machineInfo();
   const load = new LoadSampler();
@@ -51,56 +63,126 @@ async function main(): Promise<void> {
     await seeder.crowd('crowd-a-', 900, 10, 0.1);
     await seeder.settle();
     const reader = readers[0];
-    const cpu = { serverPid: running.pid, localPostgres: database.local ? database.pool : undefined };
-
-    const throughput = async (
-      name: string,
-      query: string,
-      expected: RegExp,
-      headersOf: ((session: SeededSession) => Record<string, string>) | null,
-    ): Promise<ThroughputResult & { statementsPerRequest: number }> => {
-      const statements = await running.statementsDuring(() =>
-        graphqlOk(url, query, headersOf ? headersOf(reader) : {}),
-      );
-      log(
-        `${name}: ${statements.length} SQL statement(s) per request; ${DURATION} s at ${CONNECTIONS} connections`,
-      );
-      const result = await measureThroughput({
-        url,
-        query,
-        connections: CONNECTIONS,
-        durationSeconds: DURATION,
-        warmupSeconds: WARMUP,
-        perConnection: headersOf ? (i) => ({ headers: headersOf(readers[i % readers.length]) }) : undefined,
-        verifyBody: (body) => expected.test(body),
-        cpu,
-        countStatements: (action) => running.statementCountDuring(action),
-      });
-      if (result.failures > 0) failures.push(`${name}: ${result.failures} failed or wrong answers`);
-      log(`  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
-      return { ...result, statementsPerRequest: statements.length };
+    const localPostgres = database.local ? database.pool : undefined;
+    const settings: RoundSettings = {
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      warmupSeconds: WARMUP,
+      rewarmSeconds: Math.min(1, WARMUP),
+      processWarmupSeconds: PROCESS_WARMUP,
+      log,
     };
+    const app = (
+      name: string,
+      label: string,
+      query: keyof typeof EXPECTED_BODY & keyof typeof QUERIES,
+      headersOf: ((session: SeededSession) => Record<string, string>) | null,
+      target?: string,
+    ): Row => ({
+      name,
+      label,
+      server: running,
+      query: QUERIES[query],
+      expected: EXPECTED_BODY[query],
+      postgres: localPostgres,
+      perConnection: headersOf ? (i) => ({ headers: headersOf(readers[i % readers.length]) }) : undefined,
+      sendOne: () => graphqlOk(url, QUERIES[query], headersOf ? headersOf(reader) : {}),
+      target,
+    });
+    const floorRow = app('floor', '1. floor: `{ __typename }`, no token', 'floor', null);
 
     const crossed = await crossedAnswers(url, readers);
     log(`${crossed.requests} simultaneous me { id }: ${crossed.crossed} named another user`);
     if (crossed.crossed > 0)
       failures.push(`${crossed.crossed} of ${crossed.requests} answers named another user`);
 
-    const floor = await throughput('floor', QUERIES.floor, EXPECTED_BODY.floor, null);
-    const bearerMeId = await throughput('bearer me { id }', QUERIES.meId, EXPECTED_BODY.meId, bearer);
-    const bearerMeCount = await throughput(
-      'bearer me { id activeSessionCount }',
-      QUERIES.meCount,
-      EXPECTED_BODY.meCount,
-      bearer,
+    log('reference servers: bare node:http, node:http + pg, the stateless JWT app');
+    const rawHttp = await startRawServer(database.url, false);
+    const rawPg = await startRawServer(database.url, true);
+    const jwtApp = await startJwtApp(database.url, 'key-object');
+    const jwtDocsApp = await startJwtApp(database.url, 'string');
+    const jwtRow = (name: string, label: string, server: ServerProcess, tokens: string[]): Row => {
+      const headers = (i: number) => ({ headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
+      return {
+        name,
+        label,
+        server,
+        query: QUERIES.meId,
+        expected: EXPECTED_BODY.meId,
+        perConnection: headers,
+        sendOne: () => graphqlOk(server.url, QUERIES.meId, headers(0).headers),
+      };
+    };
+
+    log(
+      `the touch-due server: SESSION_TOUCH_INTERVAL_SECONDS=${TOUCH_INTERVAL_MIN_SECONDS}, ${TOUCH_SESSIONS} sessions in turn`,
     );
-    const cookieMeId = await throughput('cookie me { id }', QUERIES.meId, EXPECTED_BODY.meId, cookie);
-    const cookieMeCount = await throughput(
-      'cookie me { id activeSessionCount }',
-      QUERIES.meCount,
-      EXPECTED_BODY.meCount,
-      cookie,
+    const touchDatabase = await database.createSibling('touch');
+    const touchSeeder = new Seeder(touchDatabase.pool, passwordHash);
+    const touchServer = await ServerProcess.start({
+      entry: ENTRY,
+      databaseUrl: touchDatabase.url,
+      env: { SESSION_TOUCH_INTERVAL_SECONDS: String(TOUCH_INTERVAL_MIN_SECONDS) },
+    });
+    const touchSessions = await touchSeeder.usersWithTokens('toucher-', TOUCH_SESSIONS, 0);
+    await touchSeeder.settle();
+    let nextTouch = 0;
+    const nextTouchSession = () => touchSessions[nextTouch++ % touchSessions.length];
+
+    const reference = (name: string, label: string, server: ServerProcess, postgres = false): Row => ({
+      name,
+      label,
+      server,
+      query: QUERIES.floor,
+      expected: EXPECTED_BODY.floor,
+      postgres: postgres ? localPostgres : undefined,
+      sendOne: () => graphqlOk(server.url, QUERIES.floor),
+    });
+    log(`10,000 rows: the floor alternates with each row, ${ROUNDS} rounds of ${DURATION} s`);
+    const tenThousand = await interleaved(
+      floorRow,
+      [
+        app('bearerMeId', '2a. `{ me { id } }`, bearer', 'meId', bearer, '≥ 0.85×'),
+        app('bearerMeCount', '2b. `{ me { id activeSessionCount } }`, bearer', 'meCount', bearer, '≥ 0.70×'),
+        app('cookieMeId', '3a. `{ me { id } }`, cookie', 'meId', cookie),
+        app('cookieMeCount', '3b. `{ me { id activeSessionCount } }`, cookie', 'meCount', cookie),
+        {
+          name: 'touchDueMeId',
+          label: `2c. \`{ me { id } }\`, bearer, activity write due: touch interval ${TOUCH_INTERVAL_MIN_SECONDS} s, ${TOUCH_SESSIONS.toLocaleString('en-US')} sessions in turn`,
+          server: touchServer,
+          query: QUERIES.meId,
+          expected: EXPECTED_BODY.meId,
+          postgres: database.local ? touchDatabase.pool : undefined,
+          perRequest: () => bearer(nextTouchSession()),
+          sendOne: () => graphqlOk(touchServer.url, QUERIES.meId, bearer(nextTouchSession())),
+        },
+        reference('rawHttp', 'R1. bare `node:http`, `{ __typename }`-shaped, no framework, no SQL', rawHttp),
+        reference(
+          'rawHttpPg',
+          'R2. bare `node:http` + `pg`: one named prepared `SELECT 1` per request',
+          rawPg,
+          true,
+        ),
+        reference('jwtFloor', 'J1. JWT app (Nest + Apollo + Fastify): `{ __typename }`', jwtApp.server),
+        jwtRow(
+          'jwtMeId',
+          'J2. JWT app: `{ me { id } }` from an HS256 token (key as a KeyObject), no database',
+          jwtApp.server,
+          await Promise.all(readers.map(jwtApp.tokenFor)),
+        ),
+        jwtRow(
+          'jwtDocsMeId',
+          'J3. as J2, the key as a string as in the NestJS docs (jsonwebtoken tries it as a public key first)',
+          jwtDocsApp.server,
+          await Promise.all(readers.map(jwtDocsApp.tokenFor)),
+        ),
+      ],
+      settings,
     );
+    for (const row of [tenThousand.floor, ...tenThousand.rows])
+      if (row.failures > 0) failures.push(`${row.name}: ${row.failures} failed or wrong answers`);
+    for (const server of [rawHttp, rawPg, jwtApp.server, jwtDocsApp.server, touchServer]) await server.stop();
 
     // Section 5 compares the latency of one request at 10,000 and at 1,000,000 rows. Measured one
     // after the other, the second figure would also carry what the machine does after a million
@@ -146,18 +228,31 @@ async function main(): Promise<void> {
       }),
     );
     await smallServer.stop();
-    const bearerMeIdLarge = await throughput(
-      'bearer me { id } at 1M rows',
-      QUERIES.meId,
-      EXPECTED_BODY.meId,
-      bearer,
+    log(
+      `${largeRows.toLocaleString('en-US')} rows: a floor taken after the seeding alternates with each row`,
     );
-    const bearerMeCountLarge = await throughput(
-      'bearer me { id activeSessionCount } at 1M rows',
-      QUERIES.meCount,
-      EXPECTED_BODY.meCount,
-      bearer,
+    const million = await interleaved(
+      app('floor', `1. floor after seeding ${largeRows.toLocaleString('en-US')} rows`, 'floor', null),
+      [
+        app(
+          'bearerMeIdLarge',
+          `2a at ${largeRows.toLocaleString('en-US')} session rows`,
+          'meId',
+          bearer,
+          '≥ 0.85×',
+        ),
+        app(
+          'bearerMeCountLarge',
+          `2b at ${largeRows.toLocaleString('en-US')} session rows`,
+          'meCount',
+          bearer,
+          '≥ 0.70×',
+        ),
+      ],
+      settings,
     );
+    for (const row of [million.floor, ...million.rows])
+      if (row.failures > 0) failures.push(`${row.name}: ${row.failures} failed or wrong answers`);
 
     const signOutOthers = [];
     for (const [others, repetitions] of [
@@ -199,30 +294,35 @@ async function main(): Promise<void> {
       });
     }
 
-    const signInStatements = await server.statementsDuring(() =>
-      graphqlOk(url, QUERIES.signIn, {}, { input: { email: reader.email, password: PASSWORD } }),
+    // Last: sign-ins add sessions, and past SESSIONS_PER_USER_MAX they end the readers' oldest ones.
+    log('signIn, alternating with the floor');
+    const signIn = await interleaved(
+      app('floor', '1. floor', 'floor', null),
+      [
+        {
+          name: 'signIn',
+          label: '6. `signIn` (Argon2 verify + INSERT)',
+          server: running,
+          query: QUERIES.signIn,
+          expected: EXPECTED_BODY.signIn,
+          postgres: localPostgres,
+          perConnection: (i) => {
+            const { email } = readers[i % readers.length];
+            return {
+              body: JSON.stringify({
+                query: QUERIES.signIn,
+                variables: { input: { email, password: PASSWORD } },
+              }),
+            };
+          },
+          sendOne: () =>
+            graphqlOk(url, QUERIES.signIn, {}, { input: { email: reader.email, password: PASSWORD } }),
+        },
+      ],
+      settings,
     );
-    log(`signIn: ${signInStatements.length} statements per request`);
-    const signIn = await measureThroughput({
-      url,
-      query: QUERIES.signIn,
-      connections: CONNECTIONS,
-      durationSeconds: DURATION,
-      warmupSeconds: WARMUP,
-      perConnection: (i) => {
-        const { email } = readers[i % readers.length];
-        return {
-          body: JSON.stringify({
-            query: QUERIES.signIn,
-            variables: { input: { email, password: PASSWORD } },
-          }),
-        };
-      },
-      verifyBody: (body) => EXPECTED_BODY.signIn.test(body),
-      cpu,
-    });
-    if (signIn.failures > 0) failures.push(`signIn: ${signIn.failures} failed or wrong answers`);
-    log(`signIn: ${signIn.requestsPerSecond.toFixed(1)} req/s`);
+    for (const row of signIn.rows)
+      if (row.failures > 0) failures.push(`${row.name}: ${row.failures} failed or wrong answers`);
 
     const peakRssBytes = server.peakRssBytes();
     const exitCode = await server.stop();
@@ -239,30 +339,26 @@ async function main(): Promise<void> {
       machine,
       loadAverage: load.stop(),
       postgres: database.description,
-      settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP },
-      argon2: 'Argon2id, m=19456 KiB, t=2, p=1 (src/auth/password-hasher.ts)',
-      throughput: {
-        floor,
-        bearerMeId,
-        bearerMeCount,
-        cookieMeId,
-        cookieMeCount,
-        bearerMeIdLarge,
-        bearerMeCountLarge,
-        signIn: { ...signIn, statementsPerRequest: signInStatements.length },
+      settings: {
+        connections: CONNECTIONS,
+        durationSeconds: DURATION,
+        warmupSeconds: WARMUP,
+        processWarmupSeconds: PROCESS_WARMUP,
+        rounds: ROUNDS,
+        touchIntervalSeconds: Number(process.env.SESSION_TOUCH_INTERVAL_SECONDS ?? 60),
+        touchDueIntervalSeconds: TOUCH_INTERVAL_MIN_SECONDS,
+        touchDueSessions: TOUCH_SESSIONS,
       },
+      argon2: 'Argon2id, m=19456 KiB, t=2, p=1 (src/auth/password-hasher.ts)',
+      throughput: { tenThousand, million, signIn },
       crossedAnswers: crossed,
       countLatency: { small: countAtSmall, large: countAtLarge },
       signOutOthers,
       process: { firstStartMs, restartMs, idleRssBytes, peakRssBytes },
       failures,
     };
-    const directory = resolve('bench', 'results');
-    await mkdir(directory, { recursive: true });
-    const withServer = { server: ENTRY, ...results };
-    await writeFile(resolve(directory, `${RESULTS_NAME}.json`), `${JSON.stringify(withServer, null, 2)}\n`);
-    await writeFile(resolve(directory, `${RESULTS_NAME}.md`), renderMarkdown(withServer));
-    log(`written: bench/results/${RESULTS_NAME}.md and ${RESULTS_NAME}.json`);
+    const written = await writeResults({ server: ENTRY, ...results }, RESULTS_NAME, RUN_LABEL);
+    log(`written: ${written.join(', ')}`);
     if (failures.length > 0) throw new Error(`the run is not valid:\n  ${failures.join('\n  ')}`);
   } finally {
     await server?.stop();

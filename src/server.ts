@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { provideDatabaseServer } from './database/database-server.js';
+import { postgresProblems } from './database/postgres-log-filter.js';
 import { runPendingMigrations } from './database/run-migrations.js';
 import { waitForDatabase } from './database/wait-for-database.js';
 import { createHttpAdapter } from './http/http-adapter.js';
@@ -118,5 +119,7 @@ function openConnections(http: Server): Promise<number> {
 
 /** PostgreSQL's own chatter (checkpoints, start-up lines) is noise; its problems are not. */
 function logPostgresProblems(logger: Logger, message: string): void {
-  if (/\b(ERROR|FATAL|PANIC):/.test(message)) logger.warn(message.trim());
+  // Severity and primary message only: no statement text, no key values (postgres-log-filter.ts).
+  const problems = postgresProblems(message);
+  if (problems) logger.warn(problems);
 }

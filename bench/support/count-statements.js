@@ -9,21 +9,26 @@
 //   { type: 'record' }  → forget what was recorded, start recording, answer { type: 'recording' }
 //   { type: 'report' }  → stop recording, answer { type: 'statements', statements: [{ text, values }] }
 //   { type: 'count' }   → start counting from 0, answer { type: 'counting' }
-//   { type: 'total' }   → stop counting, answer { type: 'counted', count }
+//   { type: 'total' }   → stop counting, answer { type: 'counted', count, updates }
 // Counting keeps no statement, so it can run through a whole measurement at
-// the cost of an increment per statement.
+// the cost of an increment per statement (and a prefix test: `updates` counts
+// the UPDATEs, i.e. the session activity writes).
 import pg from 'pg';
 
 let recording = false;
 let statements = [];
 let counting = false;
 let count = 0;
+let updates = 0;
 
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function recordedQuery(config, values, callback) {
-  if (counting) count++;
+  const text = typeof config === 'string' ? config : config?.text;
+  if (counting) {
+    count++;
+    if (/^\s*UPDATE\b/i.test(String(text))) updates++;
+  }
   if (recording) {
-    const text = typeof config === 'string' ? config : config?.text;
     const parameters = Array.isArray(values) ? values : config?.values;
     statements.push({ text: String(text), values: (parameters ?? []).map(printable) });
   }
@@ -47,10 +52,11 @@ process.on('message', (message) => {
     process.send?.({ type: 'statements', statements });
   } else if (message?.type === 'count') {
     count = 0;
+    updates = 0;
     counting = true;
     process.send?.({ type: 'counting' });
   } else if (message?.type === 'total') {
     counting = false;
-    process.send?.({ type: 'counted', count });
+    process.send?.({ type: 'counted', count, updates });
   }
 });

@@ -16,12 +16,20 @@ export interface ThroughputOptions {
   readonly warmupSeconds: number;
   /** Per connection, e.g. its own user's token: connection `i` keeps what `i` gets. */
   readonly perConnection?: (index: number) => { headers?: Record<string, string>; body?: string };
+  /**
+   * Headers for each request in turn, across all connections (e.g. the next of
+   * many sessions): overrides perConnection's headers. Costs the load generator
+   * one request rebuild per request.
+   */
+  readonly perRequest?: () => Record<string, string>;
   /** Every response body is checked; one that fails counts as a mismatch and invalidates the run. */
   readonly verifyBody: (body: string) => boolean;
   /** Also measure the CPU time each request costs. */
   readonly cpu?: CpuSources;
   /** Also count the SQL statements the server sent during the measurement (ServerProcess#statementCountDuring). */
-  readonly countStatements?: <T>(action: () => Promise<T>) => Promise<{ result: T; statements: number }>;
+  readonly countStatements?: <T>(
+    action: () => Promise<T>,
+  ) => Promise<{ result: T; statements: number; updates: number }>;
 }
 
 export interface ThroughputResult {
@@ -38,6 +46,8 @@ export interface ThroughputResult {
    * the statements of one request alone when concurrent requests share one.
    */
   readonly statementsPerRequestUnderLoad?: number;
+  /** UPDATEs (the session activity write) over the measurement divided by the requests answered. */
+  readonly writesPerRequestUnderLoad?: number;
 }
 
 /** Closed-loop load at a fixed number of connections (autocannon), after a warm-up. */
@@ -46,7 +56,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const before = options.cpu && (await cpuSnapshot(options.cpu));
   const counted = options.countStatements
     ? await options.countStatements(() => run(options, options.durationSeconds))
-    : { result: await run(options, options.durationSeconds), statements: undefined };
+    : { result: await run(options, options.durationSeconds), statements: undefined, updates: undefined };
   const { result } = counted;
   const cpu = options.cpu && (await cpuPerRequest(before, options.cpu, result.requests.total));
   // autocannon stops sending, but the server is still answering what it had
@@ -62,11 +72,14 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     cpu,
     statementsPerRequestUnderLoad:
       counted.statements === undefined ? undefined : counted.statements / Math.max(1, result.requests.total),
+    writesPerRequestUnderLoad:
+      counted.updates === undefined ? undefined : counted.updates / Math.max(1, result.requests.total),
   };
 }
 
 function run(options: ThroughputOptions, durationSeconds: number): Promise<autocannon.Result> {
   let nextConnection = 0;
+  const { perRequest } = options;
   return autocannon({
     url: options.url,
     method: 'POST',
@@ -79,6 +92,11 @@ function run(options: ThroughputOptions, durationSeconds: number): Promise<autoc
       if (own?.headers) client.setHeaders({ 'content-type': 'application/json', ...own.headers });
       if (own?.body) client.setBody(own.body);
     },
+    requests: perRequest && [
+      {
+        setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...perRequest() } }),
+      },
+    ],
     verifyBody: (body) => options.verifyBody(String(body ?? '')),
   });
 }

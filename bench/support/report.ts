@@ -1,9 +1,8 @@
 import type { CrossedAnswers } from './crossed-answers.js';
-import type { LatencyResult, ThroughputResult } from './load.js';
+import type { LatencyResult } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { ExplainedStatement } from './plans.js';
-
-type Throughput = ThroughputResult & { statementsPerRequest: number };
+import type { Phase, RowFigures, Spread } from './rounds.js';
 
 interface CountLatency extends LatencyResult {
   readonly rows: number;
@@ -15,18 +14,21 @@ export interface BenchResults {
   readonly machine: MachineInfo;
   readonly loadAverage: { min: number; max: number; mean: number };
   readonly postgres: string;
-  readonly settings: { connections: number; durationSeconds: number; warmupSeconds: number };
-  readonly argon2: string;
-  readonly throughput: {
-    floor: Throughput;
-    bearerMeId: Throughput;
-    bearerMeCount: Throughput;
-    cookieMeId: Throughput;
-    cookieMeCount: Throughput;
-    bearerMeIdLarge: Throughput;
-    bearerMeCountLarge: Throughput;
-    signIn: Throughput;
+  readonly settings: {
+    connections: number;
+    durationSeconds: number;
+    warmupSeconds: number;
+    processWarmupSeconds: number;
+    rounds: number;
+    /** The main server's SESSION_TOUCH_INTERVAL_SECONDS. */
+    touchIntervalSeconds: number;
+    /** Row 2c's server's, and how many sessions it sends in turn. */
+    touchDueIntervalSeconds: number;
+    touchDueSessions: number;
   };
+  readonly argon2: string;
+  /** 10,000 session rows; 1,000,000 rows; signIn at the end. Each phase alternates its own floor with its rows. */
+  readonly throughput: { tenThousand: Phase; million: Phase; signIn: Phase };
   readonly crossedAnswers: CrossedAnswers;
   readonly countLatency: { small: CountLatency; large: CountLatency };
   readonly signOutOthers: Array<{
@@ -47,21 +49,32 @@ const ms = (value: number) => (value < 10 ? number(value, 2) : number(value, 1))
 const mib = (bytes: number) => `${number(bytes / 2 ** 20)} MiB`;
 const ratio = (value: number) => `${number(value, 2)}×`;
 
+const spreadOf = (value: Spread, format: (value: number) => string) =>
+  value.min === value.max
+    ? format(value.median)
+    : `${format(value.median)} [${format(value.min)}–${format(value.max)}]`;
+
+function tableRow(row: RowFigures): string {
+  const cpu = row.cpuMicros;
+  return `| ${row.label} | ${spreadOf(row.requestsPerSecond, number)} | ${spreadOf(row.ratioToFloor, ratio)} | ${
+    row.target ?? ''
+  } | ${number(row.p50Ms.median)} | ${number(row.p99Ms.median)} | ${row.statementsAlone ?? 'n/a'} | ${
+    row.statementsUnderLoad ? spreadOf(row.statementsUnderLoad, (value) => number(value, 2)) : 'n/a'
+  } | ${row.writesUnderLoad ? spreadOf(row.writesUnderLoad, (value) => number(value, 2)) : 'n/a'} | ${
+    cpu
+      ? `${number(cpu.server.median)} + ${number(cpu.postgres.median)} [${number(cpu.total.min)}–${number(cpu.total.max)}]`
+      : 'n/a'
+  } |`;
+}
+
+const TABLE_HEAD = `| request | req/s | × floor | target | p50 | p99 | SQL alone | SQL/req under load | writes/req | CPU µs/req |
+| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |`;
+
+const table = (phase: Phase) => [TABLE_HEAD, tableRow(phase.floor), ...phase.rows.map(tableRow)].join('\n');
+
 /** bench/results/latest.md: the figures of one run, with what they were measured on. */
 export function renderMarkdown(results: BenchResults & { server: string }): string {
   const t = results.throughput;
-  const floor = t.floor.requestsPerSecond;
-  const row = (name: string, result: Throughput, target = '') =>
-    // autocannon's latencies are whole milliseconds.
-    `| ${name} | ${number(result.requestsPerSecond)} | ${number(result.p50Ms)} | ${number(result.p99Ms)} | ${ratio(
-      result.requestsPerSecond / floor,
-    )} | ${target} | ${result.statementsPerRequest} | ${
-      result.statementsPerRequestUnderLoad === undefined
-        ? 'n/a'
-        : number(result.statementsPerRequestUnderLoad, 2)
-    } | ${
-      result.cpu ? `${number(result.cpu.serverMicros)} + ${number(result.cpu.postgresMicros)}` : 'n/a'
-    } |`;
   const { small, large } = results.countLatency;
   const { machine, loadAverage, settings } = results;
 
@@ -69,33 +82,47 @@ export function renderMarkdown(results: BenchResults & { server: string }): stri
 
 Run ${results.startedAt} on commit ${machine.commit}: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB,
 ${machine.platform}, Node.js ${machine.node}, ${results.postgres}. Server: \`node ${results.server}\`,
-NODE_ENV=production, in its own process; load from autocannon in the benchmark's process, on the same
-machine. ${settings.connections} connections, ${settings.durationSeconds} s per measurement after ${settings.warmupSeconds} s of warm-up.
+NODE_ENV=production, in its own process.
+
+**Workload.** ${settings.connections} connections, each sending its next request as soon as the last is answered, each
+its own user with its own hot session (the same session on every request). Session touch interval
+${settings.touchIntervalSeconds} s (\`SESSION_TOUCH_INTERVAL_SECONDS\`), so the activity UPDATE is rare on rows 2–3
+("writes/req"); row 2c is a second server with the interval at its minimum (${settings.touchDueIntervalSeconds} s) and
+${number(settings.touchDueSessions)} sessions sent in turn, so the write is due on most requests. The load generator
+(autocannon) runs on the same cores as the servers and PostgreSQL. ${settings.rounds} rounds; in each, the floor is
+measured just before every row (${settings.durationSeconds} s each; warm-up: ${settings.processWarmupSeconds} s before a server process's first
+measurement, ${settings.warmupSeconds} s before a row's first, ≤ 1 s before the later ones).
 
 1-minute load average during the run: ${loadAverage.min} to ${loadAverage.max} (mean ${loadAverage.mean}) on
 ${machine.cores} cores. The machine is shared: compare figures within one run (the ratios), not across runs.
 ${results.failures.length > 0 ? `\n**This run is not valid:** ${results.failures.join('; ')}\n` : ''}
 ## Throughput at ${settings.connections} connections
 
-Latencies in whole ms (autocannon's resolution). "× floor" is requests/s relative to \`{ __typename }\` in the same run. "SQL" is the number of
-statements the server sent to PostgreSQL for one request sent alone (counted at \`pg.Client#query\`); "SQL/req under load" is
-the statements it sent over the measurement divided by the requests it answered, lower where concurrent requests
-shared a session lookup (src/database/coalescing-lookup.ts). "CPU µs/req" is the CPU
-time (user + system, from /proc) one request cost the server process + the PostgreSQL backends serving it: steadier
-than req/s when other processes share the cores.
+Figures are medians over the ${settings.rounds} rounds, with [min–max]. "× floor" is each round's requests/s over the
+floor's (\`{ __typename }\` on the app) measured just before it in the same round. Latencies in whole ms (autocannon's
+resolution), medians of the rounds. "SQL alone" is the number of statements the server sent to PostgreSQL for one
+request sent alone (counted at \`pg.Client#query\`); "SQL/req under load" is the statements it sent over the
+measurement divided by the requests it answered, lower where concurrent requests shared a session lookup
+(src/database/coalescing-lookup.ts); "writes/req" the UPDATEs (the session activity write) likewise. "CPU µs/req" is
+the CPU time (user + system, from /proc) one request cost the server process + the PostgreSQL backends serving it
+(medians), [min–max] of their sum: steadier than req/s when other processes share the cores.
 
-| request | req/s | p50 | p99 | × floor | target | SQL | SQL/req under load | CPU µs/req |
-| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |
-${row('1. floor: `{ __typename }`, no token', t.floor)}
-${row('2a. `{ me { id } }`, bearer', t.bearerMeId, '≥ 0.70×')}
-${row('2b. `{ me { id activeSessionCount } }`, bearer', t.bearerMeCount, '≥ 0.50×')}
-${row('3a. `{ me { id } }`, cookie', t.cookieMeId)}
-${row('3b. `{ me { id activeSessionCount } }`, cookie', t.cookieMeCount)}
-${row(`2a at ${number(large.rows)} session rows`, t.bearerMeIdLarge)}
-${row(`2b at ${number(large.rows)} session rows`, t.bearerMeCountLarge)}
-${row('6. `signIn` (Argon2 verify + INSERT)', t.signIn)}
+### ${number(small.rows)} session rows
 
-Tables held ${number(small.rows)} session rows for 1–3. Argon2: ${results.argon2}.
+${table(t.tenThousand)}
+
+R1/R2 are bare \`node:http\` servers (bench/support/raw-server.js): how far the stack is from what this machine
+does with no framework. J1/J2 are a stateless JWT app on the same stack (Nest 12 + Apollo Server 5 + Fastify,
+bench/support/jwt-app/): a token stays valid until it expires; the app's sessions are checked in the database on
+every request, so an ended session is refused on the very next request, on every instance.
+
+### ${number(large.rows)} session rows (the floor taken after the seeding)
+
+${table(t.million)}
+
+### \`signIn\` (${results.argon2})
+
+${table(t.signIn)}
 
 Shared lookups, checked: ${number(results.crossedAnswers.requests)} \`me { id }\` requests sent ${number(results.crossedAnswers.atOnce)} at a time, each with its own user's token; ${results.crossedAnswers.crossed} named another user (must be 0).
 

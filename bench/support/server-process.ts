@@ -119,12 +119,14 @@ export class ServerProcess {
     return reply.statements as RecordedStatement[];
   }
 
-  /** How many statements the server sent while `action` ran, without keeping them. */
-  async statementCountDuring<T>(action: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  /** How many statements (and of them UPDATEs) the server sent while `action` ran, without keeping them. */
+  async statementCountDuring<T>(
+    action: () => Promise<T>,
+  ): Promise<{ result: T; statements: number; updates: number }> {
     await this.ask({ type: 'count' }, 'counting');
     const result = await action();
     const reply = await this.ask({ type: 'total' }, 'counted');
-    return { result, statements: reply.count as number };
+    return { result, statements: reply.count as number, updates: reply.updates as number };
   }
 
   /** SIGTERM, as an orchestrator would send: the server drains and exits 0. */
