@@ -37,13 +37,7 @@ export const toList = ({ value }: { value: unknown }): unknown =>
 
 /** `https://app.example.com` or `http://localhost:5173`: scheme, host and port, nothing else. */
 export function isOrigin(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
-  } catch {
-    return false;
-  }
+  return isHttpUrl(value) && new URL(value as string).origin === (value as string).replace(/\/$/, '');
 }
 
 /** An absolute http(s) URL, such as https://api.example.com or http://localhost:3000/. */
@@ -57,53 +51,43 @@ export function isHttpUrl(value: unknown): boolean {
   }
 }
 
-/** A positive whole number (attempts, milliseconds …), each message naming the variable. */
-export function PositiveInteger(name: string, unit: string): PropertyDecorator {
-  const message = `${name} must be a positive integer${unit}`;
+/** A whole number from `min` to `max` (no upper bound when omitted), failing with `message`. */
+function WholeNumber(message: string, min: number, max?: number): PropertyDecorator {
   return (target, key) => {
     Transform(toInteger)(target, key);
     IsInt({ message })(target, key);
-    Min(1, { message })(target, key);
+    Min(min, { message })(target, key);
+    if (max !== undefined) Max(max, { message })(target, key);
   };
+}
+
+/** A positive whole number (attempts, milliseconds …), each message naming the variable. */
+export function PositiveInteger(name: string, unit: string): PropertyDecorator {
+  return WholeNumber(`${name} must be a positive integer${unit}`, 1);
 }
 
 /** A positive whole number of seconds, each message naming the variable. */
 export function DurationInSeconds(name: string): PropertyDecorator {
   const message = `${name} must be a positive integer number of seconds (at most ${MAX_DURATION_SECONDS})`;
-  return (target, key) => {
-    Transform(toInteger)(target, key);
-    IsInt({ message })(target, key);
-    Min(1, { message })(target, key);
-    Max(MAX_DURATION_SECONDS, { message })(target, key);
-  };
+  return WholeNumber(message, 1, MAX_DURATION_SECONDS);
 }
 
 /** Like DurationInSeconds, but 0 is allowed: it turns the feature off. */
 export function DurationInSecondsOrOff(name: string): PropertyDecorator {
   const message = `${name} must be a whole number of seconds from 0 (off) to ${MAX_DURATION_SECONDS}`;
-  return (target, key) => {
-    Transform(toInteger)(target, key);
-    IsInt({ message })(target, key);
-    Min(0, { message })(target, key);
-    Max(MAX_DURATION_SECONDS, { message })(target, key);
-  };
+  return WholeNumber(message, 0, MAX_DURATION_SECONDS);
 }
 
 /** A positive whole number of days, at most a century (it becomes a PostgreSQL interval). */
 export function WholeDays(name: string): PropertyDecorator {
-  const message = `${name} must be a whole number of days from 1 to 36600`;
-  return (target, key) => {
-    Transform(toInteger)(target, key);
-    IsInt({ message })(target, key);
-    Min(1, { message })(target, key);
-    Max(36_600, { message })(target, key);
-  };
+  return WholeNumber(`${name} must be a whole number of days from 1 to 36600`, 1, 36_600);
 }
 
 /**
- * What Express's `trust proxy` setting accepts: `true` (trust every hop: only
- * when every request really comes through your proxy), `false`, a number of
- * hops, or addresses / subnets / the names Express knows, comma-separated.
+ * What TRUST_PROXY accepts (as proxy-addr reads it, under Fastify and for the
+ * WebSocket upgrade): `true` (trust every hop: only when every request really
+ * comes through your proxy), `false`, a number of hops, or addresses /
+ * subnets / the names proxy-addr knows, comma-separated.
  */
 export type TrustProxy = boolean | number | readonly string[];
 
