@@ -2,7 +2,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 import { LiveConnections } from '../../src/live/live-connections.js';
-import type { TestApp } from './test-app.js';
+import { TestApp } from './test-app.js';
 
 /** How a live connection proves its session, and what else its handshake carries. */
 export interface LiveClientOptions {
@@ -147,4 +147,17 @@ export function upgradeStatus(
     });
     socket.on('error', (error) => reject(error));
   });
+}
+
+/** Two instances of the service on one database (B shares A's), as a deployment runs them. */
+export async function startTwoInstances(): Promise<{ a: TestApp; b: TestApp }> {
+  const a = await TestApp.create();
+  const b = await TestApp.create({}, { shareDatabaseOf: a });
+  return { a, b };
+}
+
+/** Closes the test's sockets, then the instances, the one owning the database last. */
+export async function closeAll(clients: readonly LiveClient[], ...apps: TestApp[]): Promise<void> {
+  await Promise.all(clients.map((client) => client.dispose()));
+  for (const app of apps) await app.close();
 }

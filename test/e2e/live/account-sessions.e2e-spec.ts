@@ -1,9 +1,11 @@
 import { createUser, signIn, type TestUser } from '../../support/factories.js';
 import {
   ACCOUNT_SESSIONS_CHANGED,
+  closeAll,
   CURRENT_SESSION_ENDED,
   LiveClient,
   type Received,
+  startTwoInstances,
   untilSubscribed,
 } from '../../support/live-client.js';
 import { sessionIdOf } from '../../support/session-rows.js';
@@ -26,15 +28,10 @@ describe('accountSessionsChanged and isolation across instances', () => {
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
-    a = await TestApp.create();
-    b = await TestApp.create({}, { shareDatabaseOf: a });
+    ({ a, b } = await startTwoInstances());
   });
 
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
-    await b.close();
-    await a.close();
-  });
+  afterAll(() => closeAll(clients, b, a));
 
   interface Device {
     user: TestUser;

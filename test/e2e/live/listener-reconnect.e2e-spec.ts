@@ -1,7 +1,13 @@
 import pg from 'pg';
 
 import { createUser, signIn } from '../../support/factories.js';
-import { CURRENT_SESSION_ENDED, LiveClient, untilSubscribed } from '../../support/live-client.js';
+import {
+  closeAll,
+  CURRENT_SESSION_ENDED,
+  LiveClient,
+  startTwoInstances,
+  untilSubscribed,
+} from '../../support/live-client.js';
 import { TestApp } from '../../support/test-app.js';
 
 /**
@@ -15,15 +21,10 @@ describe('the LISTEN connection dropped', () => {
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
-    a = await TestApp.create();
-    b = await TestApp.create({}, { shareDatabaseOf: a });
+    ({ a, b } = await startTwoInstances());
   });
 
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
-    await b.close();
-    await a.close();
-  });
+  afterAll(() => closeAll(clients, b, a));
 
   /** Terminates the LISTEN connection of every instance on this test's database. */
   async function killListeners(within?: pg.ClientBase): Promise<number> {

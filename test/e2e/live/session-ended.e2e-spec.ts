@@ -1,8 +1,10 @@
 import { createUser, signIn, type TestUser } from '../../support/factories.js';
 import {
+  closeAll,
   CURRENT_SESSION_ENDED,
   LiveClient,
   type Received,
+  startTwoInstances,
   untilSubscribed,
 } from '../../support/live-client.js';
 import { TestApp } from '../../support/test-app.js';
@@ -22,15 +24,10 @@ describe('currentSessionEnded across instances', () => {
   const clients: LiveClient[] = [];
 
   beforeAll(async () => {
-    a = await TestApp.create();
-    b = await TestApp.create({}, { shareDatabaseOf: a });
+    ({ a, b } = await startTwoInstances());
   });
 
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
-    await b.close();
-    await a.close();
-  });
+  afterAll(() => closeAll(clients, b, a));
 
   /** A device of `user` signed in on A, with a socket on B subscribed to its ending. */
   async function phoneOf(user: TestUser): Promise<{
