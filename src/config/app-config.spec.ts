@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       logBufferBytes: 4 * 1024 * 1024,
       shutdownTimeoutSeconds: 30,
       publicApiOrigin: null,
+      publicAppUrl: 'http://localhost:5173',
       httpHeadersTimeoutSeconds: 10,
       httpRequestTimeoutSeconds: 15,
       httpKeepAliveTimeoutSeconds: 72,
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
         LOG_BUFFER_BYTES: '65536',
         SHUTDOWN_TIMEOUT_SECONDS: '12',
         PUBLIC_API_URL: 'https://api.example.com/graphql',
+        PUBLIC_APP_URL: 'https://app.example.com/account/',
         HTTP_HEADERS_TIMEOUT_SECONDS: '5',
         HTTP_REQUEST_TIMEOUT_SECONDS: '20',
         HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '65',
@@ -132,6 +134,7 @@ describe('loadConfig', () => {
       logBufferBytes: 65_536,
       shutdownTimeoutSeconds: 12,
       publicApiOrigin: 'https://api.example.com',
+      publicAppUrl: 'https://app.example.com/account',
       httpHeadersTimeoutSeconds: 5,
       httpRequestTimeoutSeconds: 20,
       httpKeepAliveTimeoutSeconds: 65,
@@ -234,6 +237,7 @@ describe('loadConfig', () => {
     [{ LOG_BUFFER_BYTES: '4MiB' }, 'LOG_BUFFER_BYTES'],
     [{ SHUTDOWN_TIMEOUT_SECONDS: '0' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
     [{ PUBLIC_API_URL: 'api.example.com' }, 'PUBLIC_API_URL'],
+    [{ PUBLIC_APP_URL: 'javascript:alert(1)' }, 'PUBLIC_APP_URL'],
     [{ HTTP_REQUEST_TIMEOUT_SECONDS: '0' }, 'HTTP_REQUEST_TIMEOUT_SECONDS'],
     [
       { HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '20' },
@@ -328,4 +332,10 @@ describe('loadConfig', () => {
       expect(problems[0]).toMatch(/^TRUST_PROXY must be/);
     },
   );
+});
+
+describe('PUBLIC_APP_URL', () => {
+  it('has no default in production, where a link to a developer machine would reach users', () => {
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' }).publicAppUrl).toBeNull();
+  });
 });

@@ -236,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
-  const http = httpSettingsOf(variables);
+  const http = httpSettingsOf(variables, variables.NODE_ENV === 'production');
   if ('problems' in http) throw new ConfigValidationError(http.problems);
   return {
     environment: variables.NODE_ENV,

@@ -3,6 +3,9 @@ import { ValidateBy, ValidateIf } from 'class-validator';
 
 import { DurationInSeconds, isHttpUrl, isOrigin, PositiveInteger, toList } from './env-values.js';
 
+/** examples/web's Vite dev server: where links point on a developer's machine by default. */
+const EXAMPLE_CLIENT_DEV_URL = 'http://localhost:5173';
+
 /** The HTTP server's environment variables: its public address and its limits on slow clients. */
 export class HttpEnvironmentVariables {
   /** Comma-separated origins allowed to call the API from a browser, with cookies. */
@@ -24,6 +27,14 @@ export class HttpEnvironmentVariables {
     { message: 'PUBLIC_API_URL must be an http(s) URL such as https://api.example.com' },
   )
   PUBLIC_API_URL?: string;
+
+  /** Where the web app lives (https://app.example.com): emailed links and sign-in redirects point there. */
+  @ValidateIf((env: HttpEnvironmentVariables) => env.PUBLIC_APP_URL !== undefined)
+  @ValidateBy(
+    { name: 'isHttpUrl', validator: { validate: isHttpUrl } },
+    { message: 'PUBLIC_APP_URL must be an http(s) URL such as https://app.example.com' },
+  )
+  PUBLIC_APP_URL?: string;
 
   /** A client must have sent its request's headers within this time, or gets 408 and the connection closes. */
   @DurationInSeconds('HTTP_HEADERS_TIMEOUT_SECONDS')
@@ -49,6 +60,12 @@ export interface HttpSettings {
   readonly requestBodyLimitBytes: number;
   /** PUBLIC_API_URL's origin, when set: the one origin that counts as this service's own. */
   readonly publicApiOrigin: string | null;
+  /**
+   * PUBLIC_APP_URL without a trailing slash; outside production the example
+   * client's development address when unset. Null only in production when unset:
+   * a feature that sends users to the app refuses to start without it.
+   */
+  readonly publicAppUrl: string | null;
   /** Slow-client limits of the HTTP server (src/http/http-adapter.ts). */
   readonly httpHeadersTimeoutSeconds: number;
   readonly httpRequestTimeoutSeconds: number;
@@ -57,7 +74,10 @@ export interface HttpSettings {
 }
 
 /** The settings, or the problems that keep them from making sense together. */
-export function httpSettingsOf(variables: HttpEnvironmentVariables): HttpSettings | { problems: string[] } {
+export function httpSettingsOf(
+  variables: HttpEnvironmentVariables,
+  isProduction: boolean,
+): HttpSettings | { problems: string[] } {
   // Node refuses a server whose headers may take longer than the whole request.
   if (variables.HTTP_HEADERS_TIMEOUT_SECONDS > variables.HTTP_REQUEST_TIMEOUT_SECONDS) {
     return {
@@ -70,6 +90,9 @@ export function httpSettingsOf(variables: HttpEnvironmentVariables): HttpSetting
     corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
     publicApiOrigin: variables.PUBLIC_API_URL === undefined ? null : new URL(variables.PUBLIC_API_URL).origin,
+    publicAppUrl:
+      (variables.PUBLIC_APP_URL ?? (isProduction ? null : EXAMPLE_CLIENT_DEV_URL))?.replace(/\/+$/, '') ??
+      null,
     httpHeadersTimeoutSeconds: variables.HTTP_HEADERS_TIMEOUT_SECONDS,
     httpRequestTimeoutSeconds: variables.HTTP_REQUEST_TIMEOUT_SECONDS,
     httpKeepAliveTimeoutSeconds: variables.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS,
