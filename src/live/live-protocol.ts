@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
-  type DocumentNode,
   type ExecutionArgs,
-  getOperationAST,
   GraphQLError,
   type GraphQLSchema,
-  OperationTypeNode,
-  parse,
   type ParseOptions,
   specifiedRules,
-  validate,
   type ValidationRule,
 } from 'graphql';
 import type { Context, ServerOptions } from 'graphql-ws';
@@ -30,6 +25,7 @@ import { LiveConnections } from './live-connections.js';
 import type { LiveContext } from './live-context.js';
 import { standInRequest } from './live-context.js';
 import { LiveSessionWatch } from './live-session-watch.js';
+import { SubscriptionDocuments } from './subscription-documents.js';
 import { UpgradeGate } from './upgrade-gate.js';
 
 type LiveExtra = Extra & { live?: LiveConnection };
@@ -65,10 +61,11 @@ export class LiveProtocol {
   }
 
   options(schema: GraphQLSchema): ServerOptions<Record<string, unknown> | undefined, LiveExtra> {
+    const documents = new SubscriptionDocuments(schema, this.validationRules, this.parseOptions);
     return {
       schema,
       onConnect: (ctx) => this.onConnect(ctx),
-      onSubscribe: (ctx, _id, payload) => this.onSubscribe(schema, ctx, payload),
+      onSubscribe: (ctx, _id, payload) => this.onSubscribe(schema, documents, ctx, payload),
       // An event's errors get HTTP's format: codes, and no internals in production.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors
@@ -127,6 +124,7 @@ export class LiveProtocol {
 
   private async onSubscribe(
     schema: GraphQLSchema,
+    documents: SubscriptionDocuments,
     ctx: LiveServerContext,
     payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
   ): Promise<ExecutionArgs | readonly GraphQLError[]> {
@@ -145,24 +143,8 @@ export class LiveProtocol {
       return [refusal('Your session has ended.', 'UNAUTHENTICATED')];
     }
     connection.expiresAt = auth.session.expiresAt;
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query, this.parseOptions);
-    } catch (error) {
-      return [
-        error instanceof GraphQLError ? error : refusal('Could not parse the document.', 'BAD_REQUEST'),
-      ];
-    }
-    if (getOperationAST(document, payload.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
-      return [
-        refusal(
-          'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
-          'BAD_REQUEST',
-        ),
-      ];
-    }
-    const errors = validate(schema, document, this.validationRules);
-    if (errors.length > 0) return errors;
+    const document = documents.documentOf(payload.query, payload.operationName);
+    if (!('kind' in document)) return document;
     const req = standInRequest();
     this.authenticator.replace(req, connection.auth);
     const contextValue: LiveContext = {
