@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { loadavg } from 'node:os';
 
 import { PasswordHasher } from '../src/auth/password-hasher.js';
+import { measureLive } from './live.js';
 import { crossedAnswers } from './support/crossed-answers.js';
 import { type SeededSession, Seeder, startBenchDatabase } from './support/database.js';
 import { graphqlOk } from './support/http.js';
@@ -334,6 +335,15 @@ async function main(): Promise<void> {
     const restartMs = restarted.startupMs;
     await restarted.stop();
 
+    const liveDatabase = await database.createSibling('live');
+    const live = await measureLive({
+      entry: ENTRY,
+      databaseUrl: liveDatabase.url,
+      seeder: new Seeder(liveDatabase.pool, passwordHash),
+      rounds: ROUNDS,
+      log,
+    });
+
     const results: BenchResults = {
       startedAt: started.toISOString(),
       machine,
@@ -355,6 +365,7 @@ async function main(): Promise<void> {
       countLatency: { small: countAtSmall, large: countAtLarge },
       signOutOthers,
       process: { firstStartMs, restartMs, idleRssBytes, peakRssBytes },
+      live,
       failures,
     };
     const written = await writeResults({ server: ENTRY, ...results }, RESULTS_NAME, RUN_LABEL);

@@ -10,6 +10,8 @@
 //   { type: 'report' }  → stop recording, answer { type: 'statements', statements: [{ text, values }] }
 //   { type: 'count' }   → start counting from 0, answer { type: 'counting' }
 //   { type: 'total' }   → stop counting, answer { type: 'counted', count, updates }
+//   { type: 'memory' }  → collect garbage if the server runs with --expose-gc, answer
+//                         { type: 'memoryUsage', usage: process.memoryUsage() }
 // Counting keeps no statement, so it can run through a whole measurement at
 // the cost of an increment per statement (and a prefix test: `updates` counts
 // the UPDATEs, i.e. the session activity writes).
@@ -55,6 +57,11 @@ process.on('message', (message) => {
     updates = 0;
     counting = true;
     process.send?.({ type: 'counting' });
+  } else if (message?.type === 'memory') {
+    // Twice: the first pass may only schedule finalisers whose memory the second frees.
+    globalThis.gc?.();
+    globalThis.gc?.();
+    process.send?.({ type: 'memoryUsage', usage: process.memoryUsage() });
   } else if (message?.type === 'total') {
     counting = false;
     process.send?.({ type: 'counted', count, updates });

@@ -123,11 +123,27 @@ export class Seeder {
        RETURNING id, email`,
       [prefix, this.passwordHash, count],
     );
+    const seeded = await this.sessionsWithTokens(
+      users.map((user) => ({ userId: user.id, email: user.email })),
+    );
+    if (others > 0)
+      await this.otherSessions(
+        seeded.map((s) => s.userId),
+        others,
+        0,
+      );
+    return seeded;
+  }
+
+  /** One more active session, whose token we know, for each of these users (a user listed twice gets two). */
+  async sessionsWithTokens(
+    users: ReadonlyArray<Pick<SeededSession, 'userId' | 'email'>>,
+  ): Promise<SeededSession[]> {
     const seeded = users.map((user) => {
       const secret = randomBytes(32).toString('base64url');
       const sessionId = randomUUID();
       return {
-        userId: user.id,
+        userId: user.userId,
         email: user.email,
         sessionId,
         token: `${sessionId}.${secret}`,
@@ -140,12 +156,6 @@ export class Seeder {
          FROM unnest($1::uuid[], $2::uuid[], $3::bytea[]) AS s(id, user_id, secret_hash)`,
       [seeded.map((s) => s.sessionId), seeded.map((s) => s.userId), seeded.map((s) => s.hash), USER_AGENT],
     );
-    if (others > 0)
-      await this.otherSessions(
-        seeded.map((s) => s.userId),
-        others,
-        0,
-      );
     return seeded.map(({ userId, email, sessionId, token }) => ({ userId, email, sessionId, token }));
   }
 

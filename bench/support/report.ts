@@ -1,4 +1,6 @@
+import type { LiveResults } from '../live.js';
 import type { CrossedAnswers } from './crossed-answers.js';
+import { renderLive } from './live-report.js';
 import type { LatencyResult } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { ExplainedStatement } from './plans.js';
@@ -40,6 +42,8 @@ export interface BenchResults {
     sql: string[];
   }>;
   readonly process: { firstStartMs: number; restartMs: number; idleRssBytes: number; peakRssBytes: number };
+  /** Issue 13's rows, on two more server processes and a database of their own. */
+  readonly live: LiveResults;
   readonly failures: string[];
 }
 
@@ -180,5 +184,6 @@ ${[small, large]
 | restart to first answer (migrated, ${number(large.rows)} sessions) | ${number(results.process.restartMs)} ms |
 | resident memory after start | ${mib(results.process.idleRssBytes)} |
 | peak resident memory over the run | ${mib(results.process.peakRssBytes)} |
-`;
+
+${renderLive(results.live, settings.rounds)}`;
 }

@@ -129,6 +129,12 @@ export class ServerProcess {
     return { result, statements: reply.count as number, updates: reply.updates as number };
   }
 
+  /** The server's memory after a full collection (start it with nodeFlags ['--expose-gc'], or it is as it stands). */
+  async memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
+    const reply = await this.ask({ type: 'memory' }, 'memoryUsage');
+    return reply.usage as NodeJS.MemoryUsage;
+  }
+
   /** SIGTERM, as an orchestrator would send: the server drains and exits 0. */
   async stop(): Promise<number | null> {
     clearInterval(this.sampler);
