@@ -55,6 +55,7 @@ describe('loadConfig', () => {
         maxMessageBytes: 16 * 1024,
         maxSubscriptionsPerConnection: 10,
         pingIntervalSeconds: 15,
+        listenerHeartbeatSeconds: 10,
       },
     });
   });
@@ -100,6 +101,7 @@ describe('loadConfig', () => {
         LIVE_MAX_MESSAGE_BYTES: '4096',
         LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '4',
         LIVE_PING_INTERVAL_SECONDS: '5',
+        LIVE_LISTENER_HEARTBEAT_SECONDS: '3',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -145,6 +147,7 @@ describe('loadConfig', () => {
         maxMessageBytes: 4096,
         maxSubscriptionsPerConnection: 4,
         pingIntervalSeconds: 5,
+        listenerHeartbeatSeconds: 3,
       },
     });
   });

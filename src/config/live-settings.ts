@@ -13,6 +13,13 @@ export interface LiveSettings {
   readonly maxSubscriptionsPerConnection: number;
   /** The server pings every this many seconds; a socket that has not answered by the next ping is dropped. */
   readonly pingIntervalSeconds: number;
+  /**
+   * The LISTEN connection runs `SELECT 1` this often and counts as lost when
+   * the answer takes longer than this: a connection cut without a word (a dead
+   * NAT entry, a frozen peer) is replaced and every socket re-checked, instead
+   * of waiting for TCP to notice.
+   */
+  readonly listenerHeartbeatSeconds: number;
 }
 
 /**
@@ -35,6 +42,9 @@ export class LiveEnvironmentVariables extends HttpEnvironmentVariables {
 
   @DurationInSeconds('LIVE_PING_INTERVAL_SECONDS')
   LIVE_PING_INTERVAL_SECONDS = 15;
+
+  @DurationInSeconds('LIVE_LISTENER_HEARTBEAT_SECONDS')
+  LIVE_LISTENER_HEARTBEAT_SECONDS = 10;
 }
 
 export function liveSettingsOf(variables: LiveEnvironmentVariables): LiveSettings {
@@ -44,5 +54,6 @@ export function liveSettingsOf(variables: LiveEnvironmentVariables): LiveSetting
     maxMessageBytes: variables.LIVE_MAX_MESSAGE_BYTES,
     maxSubscriptionsPerConnection: variables.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     pingIntervalSeconds: variables.LIVE_PING_INTERVAL_SECONDS,
+    listenerHeartbeatSeconds: variables.LIVE_LISTENER_HEARTBEAT_SECONDS,
   };
 }

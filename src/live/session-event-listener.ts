@@ -1,12 +1,15 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
 import { SESSION_EVENTS_CHANNEL, type SessionEvent } from '../sessions/session-events.js';
 import { LiveConnections } from './live-connections.js';
 import { LiveSessionWatch } from './live-session-watch.js';
 
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 5_000;
+const END_WAIT_MS = 1_000;
 
 /**
  * One dedicated connection per instance that LISTENs to session events, so
@@ -17,6 +20,11 @@ const MAX_RETRY_MS = 5_000;
  * (re)connection, once LISTEN is in place, every open socket's session is read
  * again: an ending missed in the gap closes its sockets then, and any later
  * one arrives as a notification. Reconnects back off from 100 ms to 5 s.
+ *
+ * A connection can also die without a word (a NAT entry dropped, a peer
+ * frozen): nothing arrives, which looks like a quiet database. So the
+ * connection answers a heartbeat query every LIVE_LISTENER_HEARTBEAT_SECONDS,
+ * and one unanswered within that time counts as a drop like any other.
  */
 @Injectable()
 export class SessionEventListener implements OnModuleDestroy {
@@ -24,6 +32,7 @@ export class SessionEventListener implements OnModuleDestroy {
   private client?: pg.Client;
   private retryMs = FIRST_RETRY_MS;
   private retryTimer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
   private stopped = false;
   private url?: string;
   /** Set once LISTEN is in place; false again as soon as the connection drops. */
@@ -32,6 +41,7 @@ export class SessionEventListener implements OnModuleDestroy {
   constructor(
     private readonly connections: LiveConnections,
     private readonly watch: LiveSessionWatch,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** Connects (retrying in the background on failure); resolves after the first attempt. */
@@ -43,13 +53,22 @@ export class SessionEventListener implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    await this.client?.end().catch(() => undefined);
+    clearInterval(this.heartbeat);
+    // A connection gone silent never answers the goodbye: shutdown does not wait for it.
+    const ended = this.client?.end().catch(() => undefined);
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, END_WAIT_MS).unref())]);
   }
 
   private async connect(): Promise<void> {
     if (this.stopped || !this.url) return;
-    // TCP keep-alive: a connection cut without a FIN (a dead NAT entry) is noticed, not trusted forever.
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: 'live' });
+    // TCP keep-alive from 10 s idle: the kernel also gives up, in minutes, on a dropped connection
+    // that the heartbeat replaced, so its socket does not linger for the default two hours.
+    const client = new pg.Client({
+      connectionString: this.url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      application_name: 'live',
+    });
     this.client = client;
     client.on('notification', (message) => this.onNotification(message.payload));
     client.on('error', (error) => this.onLost(client, error));
@@ -63,6 +82,7 @@ export class SessionEventListener implements OnModuleDestroy {
     }
     this.listening = true;
     this.retryMs = FIRST_RETRY_MS;
+    this.startHeartbeat(client);
     // Before trusting the stream: whatever ended while nobody listened.
     await this.watch.check(this.connections.all()).catch((error: unknown) => {
       this.logger.warn(`Could not re-check open connections after (re)connecting: ${String(error)}`);
@@ -74,6 +94,7 @@ export class SessionEventListener implements OnModuleDestroy {
     if (client !== this.client || this.stopped) return;
     this.client = undefined;
     this.listening = false;
+    clearInterval(this.heartbeat);
     client.removeAllListeners('notification');
     client.on('error', () => undefined); // a late error of a dropped client must not crash the process
     void client.end().catch(() => undefined);
@@ -83,6 +104,23 @@ export class SessionEventListener implements OnModuleDestroy {
     this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  private startHeartbeat(client: pg.Client): void {
+    const periodMs = this.config.live.listenerHeartbeatSeconds * 1000;
+    let answered = true;
+    this.heartbeat = setInterval(() => {
+      if (!answered) {
+        this.onLost(client, new Error(`no answer to the heartbeat within ${periodMs} ms`));
+        return;
+      }
+      answered = false;
+      client.query('SELECT 1').then(
+        () => (answered = true),
+        (error: unknown) => this.onLost(client, error),
+      );
+    }, periodMs);
+    this.heartbeat.unref();
   }
 
   private onNotification(payload: string | undefined): void {

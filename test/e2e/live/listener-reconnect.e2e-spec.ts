@@ -1,6 +1,8 @@
 import pg from 'pg';
 
+import { SessionEventListener } from '../../../src/live/session-event-listener.js';
 import { createUser, signIn } from '../../support/factories.js';
+import { FreezableProxy } from '../../support/freezable-proxy.js';
 import {
   closeAll,
   CURRENT_SESSION_ENDED,
@@ -75,6 +77,56 @@ describe('the LISTEN connection dropped', () => {
       await direct.end();
     }
 
+    expect(await socket.closed).toEqual({ code: 4403, reason: 'Session ended' });
+  });
+});
+
+/**
+ * A LISTEN connection can also go silent without closing (a NAT entry
+ * dropped, a frozen peer): no error, no notification, nothing to react to.
+ * The heartbeat finds out, and the instance reconnects and re-checks.
+ */
+describe('the LISTEN connection gone silent', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let proxy: FreezableProxy;
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    a = await TestApp.create();
+    const direct = new URL(a.database.directUrl ?? a.database.url);
+    proxy = await FreezableProxy.start({ host: direct.hostname, port: Number(direct.port) });
+    const throughProxy = new URL(direct);
+    throughProxy.host = `127.0.0.1:${proxy.port}`;
+    b = await TestApp.create(
+      { DATABASE_LISTEN_URL: throughProxy.toString(), LIVE_LISTENER_HEARTBEAT_SECONDS: '1' },
+      { shareDatabaseOf: a },
+    );
+  });
+
+  afterAll(async () => {
+    await closeAll(clients, b, a);
+    await proxy.close();
+  });
+
+  it('closes a socket whose session was revoked while its instance heard nothing', async () => {
+    const alice = await createUser(a);
+    const { sessionId, token } = await signIn(a, alice);
+    const socket = new LiveClient(b, { token });
+    clients.push(socket);
+    socket.subscribe(CURRENT_SESSION_ENDED);
+    await untilSubscribed(b, sessionId);
+    expect(b.get(SessionEventListener).listening).toBe(true);
+
+    proxy.freeze();
+    const revoked = await a.gql(
+      'mutation ($id: ID!) { revokeSession(id: $id) { revokedSessionId } }',
+      { id: sessionId },
+      { token: alice.token },
+    );
+    expect(revoked.errors).toBeUndefined();
+
+    // The notification went into the frozen connection; only the heartbeat's reconnect and re-check close it.
     expect(await socket.closed).toEqual({ code: 4403, reason: 'Session ended' });
   });
 });
