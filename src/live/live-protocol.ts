@@ -20,6 +20,7 @@ import { InjectConfig } from '../config/config.module.js';
 import { createErrorFormatter } from '../graphql/graphql-errors.js';
 import { graphqlLimits } from '../graphql/graphql-limits.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { AccountExpiryWatch } from './account-expiry-watch.js';
 import { LiveCloseCode, LiveConnection } from './live-connection.js';
 import { LiveConnections } from './live-connections.js';
 import type { LiveContext } from './live-context.js';
@@ -48,6 +49,7 @@ export class LiveProtocol {
     private readonly authenticator: RequestAuthenticator,
     private readonly connections: LiveConnections,
     private readonly watch: LiveSessionWatch,
+    private readonly accountExpiry: AccountExpiryWatch,
     private readonly gate: UpgradeGate,
     @InjectConfig() private readonly config: AppConfig,
   ) {
@@ -72,7 +74,9 @@ export class LiveProtocol {
           ? { ...result, errors: result.errors.map((error) => this.formatError(error.toJSON(), error)) }
           : undefined,
       onClose: (ctx) => {
-        if (ctx.extra.live) this.connections.remove(ctx.extra.live);
+        if (!ctx.extra.live) return;
+        this.connections.remove(ctx.extra.live);
+        this.accountExpiry.forget(ctx.extra.live.userId);
       },
     };
   }
@@ -110,6 +114,7 @@ export class LiveProtocol {
     ctx.extra.live = connection;
     this.connections.add(connection);
     this.watch.watch(connection);
+    void this.accountExpiry.watch(connection.userId);
     if (this.connections.eventsApplied !== eventsBefore) await this.watch.check([connection]);
     if (connection.isEnding) return false;
     // Opening the page is activity, as a request is (at most once per touch interval).

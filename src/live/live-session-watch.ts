@@ -2,13 +2,9 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 
 import { SessionEndReason, SessionEvents } from '../sessions/session-events.js';
 import { SessionLivenessRepository } from '../sessions/session-liveness.repository.js';
+import { EarliestTimer } from './earliest-timer.js';
 import type { LiveConnection } from './live-connection.js';
 import { LiveConnections } from './live-connections.js';
-
-/** The earliest a timer re-checks after the last check: no busy loop when the app's clock runs ahead. */
-const MIN_CHECK_INTERVAL_MS = 1_000;
-/** Timers longer than this are re-armed (setTimeout takes 32-bit milliseconds). */
-const MAX_TIMER_MS = 60 * 60 * 1000;
 
 /**
  * Checks open sockets' sessions against the database, where no notification
@@ -25,9 +21,7 @@ const MAX_TIMER_MS = 60 * 60 * 1000;
 @Injectable()
 export class LiveSessionWatch implements OnModuleDestroy {
   private readonly logger = new Logger(LiveSessionWatch.name);
-  private timer?: NodeJS.Timeout;
-  private armedFor = Infinity;
-  private lastCheck = 0;
+  private readonly timer = new EarliestTimer((firedAt) => void this.onTimer(firedAt));
 
   constructor(
     private readonly connections: LiveConnections,
@@ -37,7 +31,7 @@ export class LiveSessionWatch implements OnModuleDestroy {
 
   /** A new socket: brings the timer forward if its session expires first. */
   watch(connection: LiveConnection): void {
-    if (connection.expiresAt.getTime() < this.armedFor) this.arm(connection.expiresAt.getTime());
+    this.timer.arm(connection.expiresAt.getTime());
   }
 
   /**
@@ -73,32 +67,19 @@ export class LiveSessionWatch implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    clearTimeout(this.timer);
-    this.armedFor = -Infinity; // no re-arming once shutting down
+    this.timer.stop();
   }
 
-  private arm(at: number): void {
-    clearTimeout(this.timer);
-    this.armedFor = at;
-    const earliest = this.lastCheck + MIN_CHECK_INTERVAL_MS;
-    const delay = Math.min(Math.max(at, earliest) - Date.now(), MAX_TIMER_MS);
-    this.timer = setTimeout(() => void this.onTimer(), Math.max(0, delay));
-    this.timer.unref();
-  }
-
-  private async onTimer(): Promise<void> {
-    this.timer = undefined;
-    this.armedFor = Infinity;
-    this.lastCheck = Date.now();
+  private async onTimer(firedAt: number): Promise<void> {
     const due: LiveConnection[] = [];
     let next = Infinity;
     for (const connection of this.connections.all()) {
       if (connection.isEnding) continue;
       const at = connection.expiresAt.getTime();
-      if (at <= this.lastCheck) due.push(connection);
+      if (at <= firedAt) due.push(connection);
       else next = Math.min(next, at);
     }
-    if (next < Infinity) this.arm(next);
+    if (next < Infinity) this.timer.arm(next);
     try {
       await this.check(due);
     } catch (error) {

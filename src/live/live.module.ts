@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { AuthModule } from '../auth/auth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
+import { AccountExpiryWatch } from './account-expiry-watch.js';
 import { LiveResolver } from './live.resolver.js';
 import { LiveConnections } from './live-connections.js';
 import { LiveProtocol } from './live-protocol.js';
@@ -17,6 +18,7 @@ import { UpgradeGate } from './upgrade-gate.js';
     LiveResolver,
     LiveConnections,
     LiveSessionWatch,
+    AccountExpiryWatch,
     SessionEventListener,
     LiveProtocol,
     UpgradeGate,

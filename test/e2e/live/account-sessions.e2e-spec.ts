@@ -75,6 +75,28 @@ describe('accountSessionsChanged and isolation across instances', () => {
     });
   });
 
+  it('shrinks the device list on every instance when another session expires with no socket open anywhere', async () => {
+    const alice = await createUser(a);
+    const forgottenLaptop = await signIn(a, alice);
+    // Nobody opened the laptop for 30 days: its idle expiry is seconds away (the test's clock).
+    await a.sql("UPDATE sessions SET expires_at = now() + interval '2 seconds' WHERE id = $1", [
+      forgottenLaptop.sessionId,
+    ]);
+    const phoneOnA = await device(alice, alice.token, a);
+    const tabOnB = await device(alice, (await signIn(a, alice)).token, b);
+    await phoneOnA.changes.atLeast(1); // the tab's sign-in
+    const heardBefore = [phoneOnA, tabOnB].map((d) => d.changes.events.length);
+
+    for (const [index, d] of [phoneOnA, tabOnB].entries()) {
+      const events = await d.changes.atLeast(heardBefore[index] + 1);
+      const { activeSessionCount, sessions } = events[events.length - 1].accountSessionsChanged;
+      expect(activeSessionCount).toBe(2);
+      expect(sessions.map((session) => session.id)).not.toContain(forgottenLaptop.sessionId);
+    }
+    expect(phoneOnA.ended.events).toEqual([]);
+    expect(tabOnB.ended.events).toEqual([]);
+  });
+
   it('never delivers an event to another user’s socket (many users, random endings on random instances)', async () => {
     const seed = Date.now() % 100_000;
     console.log(`isolation test seed: ${seed}`);
