@@ -47,6 +47,9 @@ export interface LiveResults {
 const HELD_SOCKETS = 10_000;
 // Longer than the server's 15 s ping interval: every socket must answer a ping to stay.
 const HOLD_SECONDS = 20;
+// The server tears a closed socket's subscriptions down after the client saw the close: the next
+// round's "before" waits for that, or it would still hold the last round's sockets.
+const SETTLE_SECONDS = 5;
 const SIGN_OUT_SOCKETS = 1_000;
 const SIGN_OUT_REPETITIONS = 5;
 const REVOKE_SAMPLES = 200;
@@ -95,6 +98,7 @@ async function holdSockets(
   const tokens = sessions.map((session) => session.token);
   // The first round's handshakes also compile what every later one reuses: not part of the figure.
   await closeAll(await openSockets(server.url, tokens.slice(0, 500)));
+  await sleep(SETTLE_SECONDS * 1000);
   const opened: number[] = [];
   const rss: number[] = [];
   const heap: number[] = [];
@@ -115,6 +119,7 @@ async function holdSockets(
       `  round ${round + 1}: opened in ${opened.at(-1)?.toFixed(1)} s, ${Math.round(rss.at(-1) ?? 0)} B RSS and ${Math.round(heap.at(-1) ?? 0)} B heap per socket, ${closedMeanwhile} dropped`,
     );
     await closeAll(sockets);
+    await sleep(SETTLE_SECONDS * 1000);
   }
   return {
     sockets: HELD_SOCKETS,
