@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import { SessionCookie } from '../auth/session-cookie.js';
-import { sessionTokenFromHeaders } from '../auth/session-token-headers.js';
+import { sessionTokenFromHeaders } from '../auth/session-token.extractor.js';
 import { ConflictingCredentialsError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';

@@ -1,5 +1,5 @@
 import { ConflictingCredentialsError } from '../common/errors.js';
-import { parseCookieHeader, sessionTokenFromHeaders } from './session-token-headers.js';
+import { sessionTokenFromHeaders } from './session-token.extractor.js';
 
 describe('sessionTokenFromHeaders', () => {
   const names = ['session', '__Host-session'];
@@ -31,13 +31,16 @@ describe('sessionTokenFromHeaders', () => {
   });
 });
 
-describe('parseCookieHeader', () => {
-  it('decodes values, keeps the first of a repeated name and skips malformed pairs', () => {
-    const cookies = parseCookieHeader('a=1%202; junk; b="quoted"; a=later; c=%E0%A4%A');
-    expect([...cookies]).toEqual([
-      ['a', '1 2'],
-      ['b', 'quoted'],
-      ['c', '%E0%A4%A'],
-    ]);
+describe('the Cookie header of a WebSocket upgrade', () => {
+  const names = ['session'];
+
+  it('is read as @fastify/cookie reads an HTTP request’s: decoded, the first of a repeated name', () => {
+    expect(sessionTokenFromHeaders({ cookie: 'junk; session=a%2Eb; session=later' }, names)?.token).toBe(
+      'a.b',
+    );
+  });
+
+  it('keeps a value that is not valid percent-encoding as written', () => {
+    expect(sessionTokenFromHeaders({ cookie: 'session=%E0%A4%A' }, names)?.token).toBe('%E0%A4%A');
   });
 });
