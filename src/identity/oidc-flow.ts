@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IDToken } from 'openid-client';
+import * as client from 'openid-client';
 import { Authenticator } from 'passport';
 
 import type { AppConfig } from '../config/app-config.js';
@@ -92,15 +94,22 @@ export class OidcFlow {
     let strategy = this.strategies.get(id);
     if (!strategy) {
       const callbackUrl = `${this.config.oidc.publicApiUrl}/auth/oidc/${id}/callback`;
-      strategy = new OidcStrategy(provider.settings, provider.configuration, callbackUrl, (tokens, done) => {
+      const { configuration } = provider;
+      strategy = new OidcStrategy(provider.settings, configuration, callbackUrl, (tokens, done) => {
         // openid-client has validated the ID token by now (signature, iss, aud, exp, nonce).
         const claims = tokens.claims();
         if (!claims) {
           done(null, false, { message: 'no ID token' });
           return;
         }
-        const email = typeof claims.email === 'string' ? claims.email : null;
-        done(null, { providerId: id, subject: claims.sub, email } satisfies ProvenIdentity);
+        emailOf(configuration, tokens.access_token, claims).then(
+          (email) => {
+            done(null, { providerId: id, subject: claims.sub, email } satisfies ProvenIdentity);
+          },
+          (error: unknown) => {
+            done(error);
+          },
+        );
       });
       this.strategies.set(id, strategy);
     }
@@ -113,6 +122,22 @@ export class OidcFlow {
     this.logger.warn(`Identity provider "${providerId}" sign-in failed: ${reason}`);
     return new IdentityRefusedError('sign_in_failed');
   }
+}
+
+/**
+ * The email claim: from the ID token when the provider put it there (Google,
+ * Keycloak), else from the UserInfo endpoint, which a strictly conforming
+ * provider answers instead; UserInfo's `sub` must match the ID token's.
+ */
+async function emailOf(
+  configuration: client.Configuration,
+  accessToken: string,
+  claims: IDToken,
+): Promise<string | null> {
+  if (typeof claims.email === 'string') return claims.email;
+  if (!configuration.serverMetadata().userinfo_endpoint) return null;
+  const userInfo = await client.fetchUserInfo(configuration, accessToken, claims.sub);
+  return typeof userInfo.email === 'string' ? userInfo.email : null;
 }
 
 function describe(error: unknown): string {
