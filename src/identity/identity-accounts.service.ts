@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { InputValidationError, NotFoundError, ReauthenticationRequiredError } from '../common/errors.js';
+import { InputValidationError, NotFoundError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { UnitOfWork } from '../database/transaction.js';
@@ -72,7 +72,7 @@ export class IdentityAccountsService {
     if (window === 0) return;
     const current = (await this.sessions.listActive(userId)).find(({ id }) => id === sessionId);
     if (!current || !this.stepUp.sudoExpiresAt(current.authenticatedAt)) {
-      throw new ReauthenticationRequiredError(window);
+      throw await this.stepUp.reauthenticationRequired(userId);
     }
   }
 }

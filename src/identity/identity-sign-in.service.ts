@@ -5,6 +5,7 @@ import { type Transaction, UnitOfWork } from '../database/transaction.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { ClientInfo, IssuedSession } from '../sessions/session.types.js';
+import { SessionStepUpService } from '../sessions/session-step-up.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SignInMethod } from '../sessions/sign-in-method.js';
 import type { UserAccount } from '../users/user-account.js';
@@ -27,6 +28,7 @@ export class IdentitySignInService {
     private readonly sessions: SessionsService,
     private readonly securityLog: SecurityLogService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly stepUp: SessionStepUpService,
   ) {}
 
   /** A managed session for the person the provider proved: counted, listed, revocable, pushed live, logged. */
@@ -62,6 +64,30 @@ export class IdentitySignInService {
       if (!linked) throw new IdentityRefusedError('identity_in_use');
       await this.securityLog.record(
         { type: SecurityEventType.IDENTITY_LINKED, userId, sessionId, actorSessionId: sessionId, ...client },
+        transaction,
+      );
+    });
+  }
+
+  /**
+   * Step-up through the provider: if the person who just signed in again
+   * (prompt=login, max_age=0, auth_time checked) is linked to this account,
+   * the session's sudo window reopens, as `reauthenticate` does with a password.
+   */
+  async reauthenticate(
+    userId: string,
+    sessionId: string,
+    proven: ProvenIdentity,
+    client: ClientInfo,
+  ): Promise<void> {
+    await this.unitOfWork.run(async (transaction) => {
+      const owner = await this.identities.findAccount(proven.providerId, proven.subject, transaction);
+      if (owner?.id !== userId) throw new IdentityRefusedError('identity_mismatch');
+      if (!(await this.stepUp.markAuthenticated(userId, sessionId, transaction))) {
+        throw new IdentityRefusedError('not_signed_in');
+      }
+      await this.securityLog.record(
+        { type: SecurityEventType.REAUTHENTICATED, userId, sessionId, actorSessionId: sessionId, ...client },
         transaction,
       );
     });

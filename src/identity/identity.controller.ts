@@ -12,6 +12,7 @@ import { IdentityRefusedError } from './identity.types.js';
 import { IdentitySignInService } from './identity-sign-in.service.js';
 import { OidcFlow } from './oidc-flow.js';
 import { allowedReturnTo, withParameter } from './return-to.js';
+import type { SessionRef } from './state-cookie.js';
 
 /**
  * GET /auth/oidc/<id> and its callback: browser redirects, not GraphQL. Every
@@ -46,7 +47,8 @@ export class IdentityController {
     const returnTo = allowedReturnTo(query.returnTo, this.appUrl, this.config.corsOrigins);
     try {
       const link = query.link === '1' ? await this.linkingSession(request) : null;
-      const url = await this.flow.start(id, reply, { returnTo, link });
+      const reauthenticate = query.reauthenticate === '1' ? await this.signedInSession(request) : null;
+      const url = await this.flow.start(id, reply, { returnTo, link, reauthenticate });
       return void reply.redirect(url, 302);
     } catch (error) {
       return this.refuse(reply, returnTo, error);
@@ -70,6 +72,11 @@ export class IdentityController {
         await this.identities.link(state.link.userId, state.link.sessionId, proven, client);
         return void reply.redirect(withParameter(returnTo, 'oidc_linked', id), 302);
       }
+      if (state.reauthenticate) {
+        const { userId, sessionId } = state.reauthenticate;
+        await this.identities.reauthenticate(userId, sessionId, proven, client);
+        return void reply.redirect(withParameter(returnTo, 'oidc_reauthenticated', id), 302);
+      }
       const { token, session } = await this.identities.signIn(proven, client);
       this.sessionCookie.set(reply, token, session.expiresAt);
       return void reply.redirect(returnTo, 302);
@@ -79,10 +86,15 @@ export class IdentityController {
   }
 
   /** The signed-in session that asks to link, if it is within its sudo window. */
-  private async linkingSession(request: FastifyRequest): Promise<{ userId: string; sessionId: string }> {
+  private async linkingSession(request: FastifyRequest): Promise<SessionRef> {
+    const session = await this.signedInSession(request);
+    await this.requireSudo(session.userId, session.sessionId);
+    return session;
+  }
+
+  private async signedInSession(request: FastifyRequest): Promise<SessionRef> {
     const auth = await this.authenticator.authenticate(request);
     if (!auth) throw new IdentityRefusedError('not_signed_in');
-    await this.requireSudo(auth.user.id, auth.session.id);
     return { userId: auth.user.id, sessionId: auth.session.id };
   }
 

@@ -14,6 +14,8 @@ export type IdentityRefusal =
   | 'email_required'
   /** The identity is already linked to another account. */
   | 'identity_in_use'
+  /** A step-up signed in someone other than the account's own linked identity. */
+  | 'identity_mismatch'
   /** Linking needs a signed-in session within its sudo window. */
   | 'reauthentication_required'
   | 'not_signed_in'

@@ -45,19 +45,20 @@ export class OidcFlow {
   async start(
     providerId: string,
     reply: FastifyReply,
-    flow: Pick<SignInState, 'returnTo' | 'link'> & OidcAuthenticateOptions,
+    flow: Pick<SignInState, 'returnTo' | 'link' | 'reauthenticate'>,
   ): Promise<string> {
     const strategy = this.strategyFor(this.available(providerId));
     const passportRequest: OidcRequest = { method: 'GET', url: '/', session: {} };
     const outcome = await runStrategy(this.authenticator, strategy, passportRequest, {
-      reauthenticate: flow.reauthenticate,
-    });
+      reauthenticate: flow.reauthenticate !== null,
+    } satisfies OidcAuthenticateOptions);
     if (outcome.kind !== 'redirect') throw this.failed(providerId, outcome);
     this.stateCookie.write(reply, {
       providerId,
       strategyState: passportRequest.session.oidc,
       returnTo: flow.returnTo,
       link: flow.link,
+      reauthenticate: flow.reauthenticate,
     });
     return outcome.url;
   }

@@ -10,7 +10,14 @@ export interface SignInState {
   /** Where the browser goes afterwards (already checked against the allowed origins). */
   readonly returnTo: string;
   /** Set when the flow links an identity to this signed-in session's account. */
-  readonly link: { readonly userId: string; readonly sessionId: string } | null;
+  readonly link: SessionRef | null;
+  /** Set when the flow is a step-up: this session's sudo window reopens if the same person signs in again. */
+  readonly reauthenticate: SessionRef | null;
+}
+
+export interface SessionRef {
+  readonly userId: string;
+  readonly sessionId: string;
 }
 
 const COOKIE = 'oidc_state';
