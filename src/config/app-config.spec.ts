@@ -10,6 +10,13 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   throw new Error('expected the configuration to be refused');
 }
 
+// No providers: a per-process state secret (random), the retry delay's default.
+const NO_PROVIDERS = {
+  providers: [],
+  stateCookieSecret: expect.stringMatching(/^[\w-]{43}$/) as unknown,
+  discoveryRetryDelayMs: 5000,
+};
+
 describe('loadConfig', () => {
   it('defaults to development on port 3000 with 30-day idle and 90-day absolute sessions, an embedded database in .data and no trusted proxy', () => {
     expect(loadConfig({})).toEqual({
@@ -56,6 +63,7 @@ describe('loadConfig', () => {
         maxSubscriptionsPerConnection: 10,
         pingIntervalSeconds: 15,
       },
+      oidc: { ...NO_PROVIDERS, publicApiOrigin: null },
     });
   });
 
@@ -146,6 +154,7 @@ describe('loadConfig', () => {
         maxSubscriptionsPerConnection: 4,
         pingIntervalSeconds: 5,
       },
+      oidc: { ...NO_PROVIDERS, publicApiOrigin: 'https://api.example.com' },
     });
   });
 

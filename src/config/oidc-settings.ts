@@ -17,8 +17,8 @@ export interface OidcProviderSettings {
 
 export interface OidcSettings {
   readonly providers: readonly OidcProviderSettings[];
-  /** PUBLIC_API_URL without a trailing slash: callbacks are `<it>/auth/oidc/<id>/callback`. */
-  readonly publicApiUrl: string | null;
+  /** PUBLIC_API_URL's origin: callbacks are `<it>/auth/oidc/<id>/callback`. */
+  readonly publicApiOrigin: string | null;
   /** Signs the short-lived cookie that carries PKCE, state and nonce across the redirect. */
   readonly stateCookieSecret: string;
   /** Between two discovery attempts of an unreachable provider. */
@@ -50,8 +50,9 @@ export function oidcSettingsOf(
 ): OidcSettings | { problems: string[] } {
   const problems: string[] = [];
   const providers = parseProviders(variables.OIDC_PROVIDERS, problems);
-  const publicApiUrl = variables.PUBLIC_API_URL?.replace(/\/+$/, '') ?? null;
-  if (providers.length > 0 && publicApiUrl === null) {
+  // Validated as an http(s) URL by the HTTP settings; its path (if any) is not the callback's.
+  const publicApiOrigin = variables.PUBLIC_API_URL ? new URL(variables.PUBLIC_API_URL).origin : null;
+  if (providers.length > 0 && publicApiOrigin === null) {
     problems.push('PUBLIC_API_URL is required when OIDC_PROVIDERS is set (it builds the callback URLs)');
   }
   const secret = variables.OIDC_STATE_SECRET;
@@ -68,7 +69,7 @@ export function oidcSettingsOf(
   if (problems.length > 0) return { problems };
   return {
     providers,
-    publicApiUrl,
+    publicApiOrigin,
     // Outside production a per-process secret: safe (never guessable), and a
     // restart only costs a sign-in in progress.
     stateCookieSecret: secret ?? randomBytes(32).toString('base64url'),

@@ -94,7 +94,7 @@ export class OidcFlow {
     const { id } = provider.settings;
     let strategy = this.strategies.get(id);
     if (!strategy) {
-      const callbackUrl = `${this.config.oidc.publicApiUrl}/auth/oidc/${id}/callback`;
+      const callbackUrl = `${this.config.oidc.publicApiOrigin}/auth/oidc/${id}/callback`;
       const { configuration } = provider;
       strategy = new OidcStrategy(provider.settings, configuration, callbackUrl, (tokens, done) => {
         // openid-client has validated the ID token by now (signature, iss, aud, exp, nonce).
