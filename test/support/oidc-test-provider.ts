@@ -53,6 +53,15 @@ export class OidcTestProvider {
       ],
       jwks: { keys: [jwk] },
       cookies: { keys: ['oidc-test-provider-cookie-key'] },
+      // Set, so oidc-provider does not warn that its defaults are in use.
+      ttl: {
+        AccessToken: 600,
+        AuthorizationCode: 60,
+        Grant: 3600,
+        IdToken: 600,
+        Interaction: 600,
+        Session: 3600,
+      },
       claims: { openid: ['sub'], email: ['email', 'email_verified'] },
       features: { devInteractions: { enabled: false } },
       interactions: {

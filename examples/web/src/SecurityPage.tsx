@@ -65,6 +65,7 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
                 {session.current && <span className="badge">This device</span>}
                 <p className="muted">
                   {session.ipAddress ?? 'Unknown IP'} · Last active {lastActive(session.lastActiveAt)}
+                  {session.identityProvider && ` · via ${providerName(account, session.identityProvider)}`}
                 </p>
               </div>
               {!session.current && (
@@ -81,6 +82,13 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
         </ul>
       </section>
     </>
+  );
+}
+
+/** The provider's name as the account's linked identities give it; its id if it is no longer linked. */
+function providerName(account: AccountFieldsFragment, providerId: string): string {
+  return (
+    account.identities.find((identity) => identity.provider.id === providerId)?.provider.name ?? providerId
   );
 }
 
