@@ -39,11 +39,12 @@ export class HealthController {
   @HealthCheck()
   ready() {
     const dependencies = this.dependencies();
+    const states = dependencies?.status() ?? {};
+    // Only when there is something to report: without providers the answer is as it always was.
+    const reported = dependencies && Object.keys(states).length > 0;
     return this.health.check([
       () => this.pingDatabase(),
-      ...(dependencies
-        ? [() => this.indicators.check(dependencies.indicatorName).up(dependencies.status())]
-        : []),
+      ...(reported ? [() => this.indicators.check(dependencies.indicatorName).up(states)] : []),
     ]);
   }
 

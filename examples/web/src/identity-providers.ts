@@ -4,10 +4,14 @@ import { API_URL } from './apollo';
 const API_ORIGIN = new URL(API_URL).origin;
 
 /** Where a provider's button goes: the API starts the redirect to the provider, and comes back here. */
-export function providerSignInUrl(providerId: string, options: { link?: boolean } = {}): string {
+export function providerSignInUrl(
+  providerId: string,
+  options: { link?: boolean; reauthenticate?: boolean } = {},
+): string {
   const url = new URL(`/auth/oidc/${encodeURIComponent(providerId)}`, API_ORIGIN);
   url.searchParams.set('returnTo', window.location.origin + window.location.pathname);
   if (options.link) url.searchParams.set('link', '1');
+  if (options.reauthenticate) url.searchParams.set('reauthenticate', '1');
   return url.href;
 }
 
