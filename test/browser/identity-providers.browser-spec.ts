@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 
 import { loadConfig } from '../../src/config/app-config.js';
 import { findFreePort } from '../../src/database/free-port.js';
@@ -56,12 +57,20 @@ describe('signing in with an identity provider in a real browser', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function signInAtProvider(page: Page, email: string): Promise<void> {
+  async function signInAtProvider(
+    page: Page,
+    email: string,
+    subject = `person-${randomUUID()}`,
+  ): Promise<void> {
     await page.goto(site.origin);
     await page.getByRole('link', { name: 'Sign in with Test ID' }).click();
+    await loginAtProvider(page, subject, email);
+  }
+
+  async function loginAtProvider(page: Page, subject: string, email: string): Promise<void> {
     await page.getByRole('heading', { name: 'Test provider' }).waitFor();
     await screenshot(page, 'oidc-01-provider-login');
-    await page.getByLabel('Subject').fill(`person-${randomUUID()}`);
+    await page.getByLabel('Subject').fill(subject);
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
@@ -105,5 +114,35 @@ describe('signing in with an identity provider in a real browser', () => {
     await page.getByRole('alert').filter({ hasText: 'Sign in with your password, then link' }).waitFor();
     await screenshot(page, 'oidc-03-email-collision');
     await context.close();
+  });
+
+  it('steps up through the provider when an account without a password is outside its sudo window', async () => {
+    const email = `lin-${randomUUID().slice(0, 8)}@example.com`;
+    const subject = `person-${randomUUID()}`;
+    const laptop = await (await browser.newContext({ viewport: { width: 900, height: 760 } })).newPage();
+    const phone = await (await browser.newContext({ viewport: { width: 900, height: 760 } })).newPage();
+    await signInAtProvider(phone, email, subject);
+    await phone.getByText('Signed in on 1 device').waitFor();
+    await signInAtProvider(laptop, email, subject);
+    await laptop.getByText('Signed in on 2 devices').waitFor();
+    await server.app
+      .get(DataSource)
+      .query(
+        `UPDATE sessions s SET authenticated_at = now() - interval '1 hour' FROM users u WHERE u.id = s.user_id AND u.email = $1`,
+        [email],
+      );
+
+    await laptop.getByRole('button', { name: 'Sign out of 1 other session' }).click();
+    await laptop.getByRole('button', { name: 'Are you sure?' }).click();
+    await laptop.getByRole('link', { name: 'Confirm with Test ID' }).click();
+    await loginAtProvider(laptop, subject, email);
+    await laptop.getByText('Signed in on 2 devices').waitFor();
+    await laptop.getByRole('button', { name: 'Sign out of 1 other session' }).click();
+    await laptop.getByRole('button', { name: 'Are you sure?' }).click();
+
+    await laptop.getByText('This is your only session').waitFor();
+    await screenshot(laptop, 'oidc-04-stepped-up');
+    await laptop.context().close();
+    await phone.context().close();
   });
 });
