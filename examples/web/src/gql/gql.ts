@@ -14,51 +14,38 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-  '\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n': typeof types.SessionFieldsFragmentDoc;
-  '\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n': typeof types.AccountFieldsFragmentDoc;
-  '\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n': typeof types.MeDocument;
-  '\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.SignInDocument;
-  '\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.SignUpDocument;
-  '\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n': typeof types.IdentityProvidersDocument;
-  '\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n': typeof types.UnlinkIdentityDocument;
-  '\n  mutation SignOut {\n    signOut\n  }\n': typeof types.SignOutDocument;
-  '\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.SignOutOtherSessionsDocument;
-  '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n': typeof types.RevokeSessionDocument;
-  '\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n': typeof types.AccountSessionsChangedDocument;
-  '\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n': typeof types.CurrentSessionEndedDocument;
-  '\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n': typeof types.ReauthenticateDocument;
-  '\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n': typeof types.SecurityEventFieldsFragmentDoc;
-  '\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.SecurityActivityDocument;
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.AccountFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n": typeof types.IdentityProvidersDocument,
+    "\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n": typeof types.UnlinkIdentityDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignOutOtherSessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": typeof types.AccountSessionsChangedDocument,
+    "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": typeof types.CurrentSessionEndedDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": typeof types.ReauthenticateDocument,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": typeof types.SecurityEventFieldsFragmentDoc,
+    "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SecurityActivityDocument,
 };
 const documents: Documents = {
-  '\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n':
-    types.SessionFieldsFragmentDoc,
-  '\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n':
-    types.AccountFieldsFragmentDoc,
-  '\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n': types.MeDocument,
-  '\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.SignInDocument,
-  '\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.SignUpDocument,
-  '\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n':
-    types.IdentityProvidersDocument,
-  '\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n':
-    types.UnlinkIdentityDocument,
-  '\n  mutation SignOut {\n    signOut\n  }\n': types.SignOutDocument,
-  '\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.SignOutOtherSessionsDocument,
-  '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n':
-    types.RevokeSessionDocument,
-  '\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n':
-    types.AccountSessionsChangedDocument,
-  '\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n':
-    types.CurrentSessionEndedDocument,
-  '\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n':
-    types.ReauthenticateDocument,
-  '\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n':
-    types.SecurityEventFieldsFragmentDoc,
-  '\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
-    types.SecurityActivityDocument,
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.AccountFieldsFragmentDoc,
+    "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": types.MeDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n": types.IdentityProvidersDocument,
+    "\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n": types.UnlinkIdentityDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignOutOtherSessionsDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.RevokeSessionDocument,
+    "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": types.AccountSessionsChangedDocument,
+    "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": types.CurrentSessionEndedDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": types.ReauthenticateDocument,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": types.SecurityEventFieldsFragmentDoc,
+    "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SecurityActivityDocument,
 };
 
 /**
@@ -78,97 +65,66 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n',
-): (typeof documents)['\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n'];
+export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n',
-): (typeof documents)['\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n'];
+export function graphql(source: "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n',
-): (typeof documents)['\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n'];
+export function graphql(source: "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n',
-): (typeof documents)['\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n'];
+export function graphql(source: "\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query IdentityProviders {\n    identityProviders {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n',
-): (typeof documents)['\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n'];
+export function graphql(source: "\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n"): (typeof documents)["\n  mutation UnlinkIdentity($id: ID!) {\n    unlinkIdentity(id: $id) {\n      ...AccountFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignOut {\n    signOut\n  }\n',
-): (typeof documents)['\n  mutation SignOut {\n    signOut\n  }\n'];
+export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignOutOtherSessions {\n    signOutOtherSessions {\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id) {\n      revokedSessionId\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n',
-): (typeof documents)['\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n'];
+export function graphql(source: "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n"): (typeof documents)["\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n',
-): (typeof documents)['\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n'];
+export function graphql(source: "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n"): (typeof documents)["\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n',
-): (typeof documents)['\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n',
-): (typeof documents)['\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n'];
+export function graphql(source: "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"): (typeof documents)["\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(
-  source: '\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
-): (typeof documents)['\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
+export function graphql(source: "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
 }
 
-export type DocumentType<TDocumentNode extends DocumentNode<any, any>> =
-  TDocumentNode extends DocumentNode<infer TType, any> ? TType : never;
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
