@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * and know none; features may use shared rooms and the features below them;
  * only the composition root (src/*.ts, src/cli/) wires everything together.
  */
-const FEATURES = ['users', 'sessions', 'security-log', 'auth', 'rate-limit', 'live'];
+const FEATURES = ['users', 'sessions', 'security-log', 'auth', 'rate-limit', 'live', 'identity'];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 
@@ -50,7 +50,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['sessions', 'security-log', 'auth', 'rate-limit', 'live'],
+              ['sessions', 'security-log', 'auth', 'rate-limit', 'live', 'identity'],
               'users/ is the bottom feature: it imports no other feature.',
             ),
             {
@@ -70,7 +70,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['security-log', 'auth', 'rate-limit', 'live'],
+              ['security-log', 'auth', 'rate-limit', 'live', 'identity'],
               'sessions/ never imports security-log/, auth/, rate-limit/ or live/: they build on it, not the other way round.',
             ),
             {
@@ -90,7 +90,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['auth', 'rate-limit', 'live'],
+              ['auth', 'rate-limit', 'live', 'identity'],
               'security-log/ never imports auth/, rate-limit/ or live/: auth/ writes the log and serves it.',
             ),
             {
@@ -109,7 +109,27 @@ const boundaries = [
         'error',
         {
           patterns: [
-            refuseRooms(['live'], 'live/ is the top feature: auth/ and rate-limit/ never import it.'),
+            refuseRooms(
+              ['live', 'identity'],
+              'live/ and identity/ build on auth/: auth/ and rate-limit/ never import them.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/identity/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(['live'], 'identity/ never imports live/, the top feature.'),
             {
               regex: COMPOSITION_ROOT,
               message: 'Only the composition root imports the app module, the entity list or the server.',

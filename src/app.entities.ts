@@ -1,3 +1,4 @@
+import { UserIdentityEntity } from './identity/user-identity.entity.js';
 import { RateLimitCounterEntity } from './rate-limit/rate-limit-counter.entity.js';
 import { SecurityEventEntity } from './security-log/security-event.entity.js';
 import { SessionEntity } from './sessions/session.entity.js';
@@ -9,4 +10,10 @@ import { UserEntity } from './users/user.entity.js';
  * know no feature. The migrations, not these classes, create the schema; a
  * test fails when the two disagree.
  */
-export const APP_ENTITIES = [UserEntity, SessionEntity, RateLimitCounterEntity, SecurityEventEntity];
+export const APP_ENTITIES = [
+  UserEntity,
+  SessionEntity,
+  RateLimitCounterEntity,
+  SecurityEventEntity,
+  UserIdentityEntity,
+];

@@ -15,6 +15,7 @@ import { DomainErrorFilter } from './graphql/graphql-errors.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 import { GraphiqlModule } from './ide/graphiql.module.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { LiveModule } from './live/live.module.js';
 import { createRootLogger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -30,7 +31,7 @@ export interface AppModuleOptions {
 }
 
 /** The modules that make up the GraphQL API; `npm run schema:print` builds the schema from them. */
-export const GRAPHQL_API_MODULES = [UsersModule, AuthModule, LiveModule];
+export const GRAPHQL_API_MODULES = [UsersModule, AuthModule, LiveModule, IdentityModule];
 
 /** Wires the app: infrastructure rooms, then feature rooms. Nothing else lives here. */
 @Module({})

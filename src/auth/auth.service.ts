@@ -46,10 +46,14 @@ export class AuthService {
 
   async signIn(input: SignInInput, client: ClientInfo): Promise<SignedIn> {
     const user = await this.users.findByEmail(input.email);
-    const passwordMatches = user
-      ? await this.passwords.verify(user.passwordHash, input.password)
-      : await this.passwords.verifyDecoy(input.password);
-    if (!user || !passwordMatches) {
+    // An account made by an identity provider has no password: answered like
+    // an unknown email (the decoy's cost included), so no password signs it in.
+    const hash = user?.passwordHash ?? null;
+    const passwordMatches =
+      hash !== null
+        ? await this.passwords.verify(hash, input.password)
+        : await this.passwords.verifyDecoy(input.password);
+    if (!user || hash === null || !passwordMatches) {
       // Run for an unknown email too (it then records nothing): the same
       // statement either way keeps the answer's time from telling them apart.
       await this.securityLog.recordFailedSignIn(input.email, client);
@@ -60,7 +64,7 @@ export class AuthService {
     // session is made only while that hash is still the account's, under a lock
     // a concurrent change waits for: a changed password signs no one in.
     const signedIn = await this.unitOfWork.run(async (transaction) => {
-      if (!(await this.users.holdIfPasswordHashIs(user.id, user.passwordHash, transaction))) return null;
+      if (!(await this.users.holdIfPasswordHashIs(user.id, hash, transaction))) return null;
       const issued = await this.sessions.issue(user, client, transaction);
       await this.securityLog.record(
         { type: SecurityEventType.SIGNED_IN, userId: user.id, sessionId: issued.session.id, ...client },

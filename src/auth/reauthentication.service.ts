@@ -31,7 +31,8 @@ export class ReauthenticationService {
     client: ClientInfo,
   ): Promise<StoredSession> {
     const hash = await this.users.passwordHashOf(user.id);
-    if (hash === null) throw new NotAuthenticatedError();
+    // No password to confirm: an account of an identity provider steps up through it.
+    if (hash === null) throw new InputValidationError({ password: ['This account has no password.'] });
     const event = { userId: user.id, sessionId: session.id, actorSessionId: session.id, ...client };
     if (!(await this.passwords.verify(hash, password))) {
       // Its own statement: there is no change for it to go with, and it must stay.

@@ -29,6 +29,7 @@ describe('UserSessionFieldsResolver', () => {
     userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
     authenticatedAt: new Date('2026-01-01T00:00:00Z'),
     signInMethod: SignInMethod.PASSWORD,
+    identityProvider: null,
   });
 
   /** The resolver over stubs, its GraphQL context, and the user ids its queries were asked for. */

@@ -112,12 +112,15 @@ export class ServiceUnavailableError extends DomainError {
  */
 export class ReauthenticationRequiredError extends DomainError {
   readonly code = 'REAUTHENTICATION_REQUIRED';
-  constructor(readonly maxAgeSeconds: number) {
-    super('Confirm your password to do this.');
+  constructor(
+    readonly maxAgeSeconds: number,
+    /** How the account can prove it again: `PASSWORD`, or `OIDC` for an account without one. */
+    readonly methods: readonly ('PASSWORD' | 'OIDC')[] = ['PASSWORD'],
+  ) {
+    super(methods.includes('PASSWORD') ? 'Confirm your password to do this.' : 'Sign in again to do this.');
   }
 
   override get details(): Record<string, unknown> {
-    // How to prove it again: only the password for now (later also OIDC).
-    return { methods: ['PASSWORD'], maxAgeSeconds: this.maxAgeSeconds };
+    return { methods: this.methods, maxAgeSeconds: this.maxAgeSeconds };
   }
 }

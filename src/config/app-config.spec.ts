@@ -10,6 +10,13 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   throw new Error('expected the configuration to be refused');
 }
 
+// No providers: a per-process state secret (random), the retry delay's default.
+const NO_PROVIDERS = {
+  providers: [],
+  stateCookieSecret: expect.stringMatching(/^[\w-]{43}$/) as unknown,
+  discoveryRetryDelayMs: 5000,
+};
+
 describe('loadConfig', () => {
   it('defaults to development on port 3000 with 30-day idle and 90-day absolute sessions, an embedded database in .data and no trusted proxy', () => {
     expect(loadConfig({})).toEqual({
@@ -57,6 +64,7 @@ describe('loadConfig', () => {
         pingIntervalSeconds: 15,
         listenerHeartbeatSeconds: 10,
       },
+      oidc: { ...NO_PROVIDERS, publicApiOrigin: null },
     });
   });
 
@@ -149,6 +157,7 @@ describe('loadConfig', () => {
         pingIntervalSeconds: 5,
         listenerHeartbeatSeconds: 3,
       },
+      oidc: { ...NO_PROVIDERS, publicApiOrigin: 'https://api.example.com' },
     });
   });
 

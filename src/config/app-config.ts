@@ -28,7 +28,8 @@ import {
   WholeDays,
 } from './env-values.js';
 import { type HttpSettings, httpSettingsOf } from './http-settings.js';
-import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
+import { type LiveSettings, liveSettingsOf } from './live-settings.js';
+import { OidcEnvironmentVariables, type OidcSettings, oidcSettingsOf } from './oidc-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -38,6 +39,8 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'DATABASE_MIGRATION_URL',
   'DATABASE_LISTEN_URL',
+  'OIDC_PROVIDERS',
+  'OIDC_STATE_SECRET',
 ]);
 
 const DATABASE_POOLERS = ['none', 'transaction'] as const;
@@ -52,7 +55,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
  */
-class EnvironmentVariables extends LiveEnvironmentVariables {
+class EnvironmentVariables extends OidcEnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -212,6 +215,8 @@ export interface AppConfig extends HttpSettings {
   readonly shutdownTimeoutSeconds: number;
   /** Limits of the WebSocket endpoint (LIVE_*). */
   readonly live: LiveSettings;
+  /** Sign-in through OpenID Connect providers (OIDC_*); no providers: none offered. */
+  readonly oidc: OidcSettings;
 }
 
 export { ConfigValidationError };
@@ -238,6 +243,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const http = httpSettingsOf(variables, variables.NODE_ENV === 'production');
   if ('problems' in http) throw new ConfigValidationError(http.problems);
+  const oidc = oidcSettingsOf(variables, variables.NODE_ENV === 'production');
+  if ('problems' in oidc) throw new ConfigValidationError(oidc.problems);
+  if (oidc.providers.length > 0 && http.publicAppUrl === null) {
+    throw new ConfigValidationError(['PUBLIC_APP_URL is required when OIDC_PROVIDERS is set']);
+  }
   return {
     environment: variables.NODE_ENV,
     isProduction: variables.NODE_ENV === 'production',
@@ -270,5 +280,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutSeconds: variables.SHUTDOWN_TIMEOUT_SECONDS,
     ...http,
     live: liveSettingsOf(variables),
+    oidc,
   };
 }

@@ -1,6 +1,9 @@
 import { Controller, Get, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+
+import { DEPENDENCY_STATUS, type DependencyStatus } from './dependency-status.js';
 
 // Well under the connect timeout, so a probe never outlives the orchestrator's patience.
 const DATABASE_PING_TIMEOUT_MS = 1_000;
@@ -13,6 +16,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /**
@@ -26,11 +30,30 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: 200 while PostgreSQL answers, 503 while it does not (take the instance out of rotation). */
+  /**
+   * Readiness: 200 while PostgreSQL answers, 503 while it does not (take the
+   * instance out of rotation). Outside services (identity providers) are
+   * listed with their state but never fail it: see DependencyStatus.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.pingDatabase()]);
+    const dependencies = this.dependencies();
+    const states = dependencies?.status() ?? {};
+    // Only when there is something to report: without providers the answer is as it always was.
+    const reported = dependencies && Object.keys(states).length > 0;
+    return this.health.check([
+      () => this.pingDatabase(),
+      ...(reported ? [() => this.indicators.check(dependencies.indicatorName).up(states)] : []),
+    ]);
+  }
+
+  private dependencies(): DependencyStatus | null {
+    try {
+      return this.moduleRef.get<DependencyStatus>(DEPENDENCY_STATUS, { strict: false });
+    } catch {
+      return null; // no feature reports one
+    }
   }
 
   private async pingDatabase() {

@@ -4,6 +4,7 @@ import { ReauthenticationRequiredError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { Transaction } from '../database/transaction.js';
+import { UsersService } from '../users/users.service.js';
 import type { StoredSession } from './session.types.js';
 import { SessionEndReason, SessionEvents } from './session-events.js';
 import { SessionStepUpRepository } from './session-step-up.repository.js';
@@ -25,8 +26,21 @@ export class SessionStepUpService {
   constructor(
     private readonly sessions: SessionStepUpRepository,
     private readonly events: SessionEvents,
+    private readonly users: UsersService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /**
+   * REAUTHENTICATION_REQUIRED with the way this account can answer it: its
+   * password, or (an account without one) a fresh sign-in at its provider.
+   */
+  async reauthenticationRequired(userId: string): Promise<ReauthenticationRequiredError> {
+    const hasPassword = (await this.users.passwordHashOf(userId)) !== null;
+    return new ReauthenticationRequiredError(
+      this.config.sudoModeSeconds,
+      hasPassword ? ['PASSWORD'] : ['OIDC'],
+    );
+  }
 
   /** When the window of a session authenticated at `authenticatedAt` closes; `null` once it has (or when off). */
   sudoExpiresAt(authenticatedAt: Date, now = Date.now()): Date | null {
@@ -44,7 +58,7 @@ export class SessionStepUpService {
       window,
       transaction,
     );
-    if (!allowed) throw new ReauthenticationRequiredError(window);
+    if (!allowed) throw await this.reauthenticationRequired(userId);
     if (ended > 0) {
       const event = { kind: 'ended' as const, userId, keptSessionId: actorId };
       await this.events.publish(
@@ -71,7 +85,7 @@ export class SessionStepUpService {
       window,
       transaction,
     );
-    if (!allowed) throw new ReauthenticationRequiredError(window);
+    if (!allowed) throw await this.reauthenticationRequired(userId);
     if (ended === 0) return false;
     await this.events.publish(
       { kind: 'ended', userId, reason: SessionEndReason.REVOKED, sessionIds: [target] },

@@ -70,4 +70,8 @@ export class SessionEntity {
 
   @Column({ name: 'sign_in_method', type: 'varchar', length: 16, default: 'password' })
   signInMethod!: SignInMethod;
+
+  /** The identity provider's id (OIDC_PROVIDERS) when signInMethod is `oidc`. */
+  @Column({ name: 'identity_provider', type: 'varchar', length: 64, nullable: true })
+  identityProvider!: string | null;
 }

@@ -14,5 +14,6 @@ export function toSessionModel(session: StoredSession, currentSessionId: string 
     current: session.id === currentSessionId,
     authenticatedAt: session.authenticatedAt,
     signInMethod: session.signInMethod,
+    identityProvider: session.identityProvider,
   };
 }

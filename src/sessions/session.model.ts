@@ -44,4 +44,10 @@ export class Session {
 
   @Field(() => SignInMethod, { description: 'How this session was signed in.' })
   signInMethod!: SignInMethod;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The identity provider's id when signInMethod is OIDC.",
+  })
+  identityProvider!: string | null;
 }

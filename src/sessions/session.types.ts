@@ -1,5 +1,6 @@
 import type { UserAccount } from '../users/user-account.js';
 import type { SessionEntity } from './session.entity.js';
+import type { SignInMethod } from './sign-in-method.js';
 
 /** Where a request came from, as recorded on the session. */
 export interface ClientInfo {
@@ -31,4 +32,10 @@ export type AuthenticatedSession = Pick<
 export interface AuthContext {
   readonly user: UserAccount;
   readonly session: AuthenticatedSession;
+}
+
+/** How a new session proved its user: the method, and the identity provider's id for OIDC. */
+export interface SignInOrigin {
+  readonly method: SignInMethod;
+  readonly identityProvider: string | null;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { UsersModule } from '../users/users.module.js';
 import { SessionCleanupJob } from './session-cleanup.job.js';
 import { SessionEvents } from './session-events.js';
 import { SessionLivenessRepository } from './session-liveness.repository.js';
@@ -10,6 +11,7 @@ import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
+  imports: [UsersModule],
   providers: [
     SessionsRepository,
     SessionsService,

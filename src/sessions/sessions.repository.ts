@@ -6,6 +6,7 @@ import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
 import type { AuthenticatedSession, StoredSession } from './session.types.js';
 import { active, STORED_COLUMNS } from './session-sql.js';
+import type { SignInMethod } from './sign-in-method.js';
 
 /** A session row with its user's columns, as the authentication statement returns it. */
 interface AuthenticationRow extends AuthenticatedSession {
@@ -22,6 +23,8 @@ interface NewSession {
   /** Idle lifetime of the new session (already capped at `maxLifetimeSeconds`). */
   readonly lifetimeSeconds: number;
   readonly maxLifetimeSeconds: number;
+  readonly signInMethod: SignInMethod;
+  readonly identityProvider: string | null;
 }
 
 interface ActivityWrite {
@@ -37,8 +40,9 @@ interface ActivityWrite {
 // absolute_expires_at.
 const INSERT = sql<StoredSession>(
   'sessions_insert',
-  `INSERT INTO sessions AS s (user_id, secret_hash, ip_address, user_agent, expires_at, absolute_expires_at)
-   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6))
+  `INSERT INTO sessions AS s (user_id, secret_hash, ip_address, user_agent, expires_at, absolute_expires_at,
+                              sign_in_method, identity_provider)
+   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6), $7, $8)
    RETURNING ${STORED_COLUMNS}`,
 );
 
@@ -153,7 +157,16 @@ export class SessionsRepository {
     const { userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds } = session;
     const [row] = await this.sql.rows(
       INSERT,
-      [userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds],
+      [
+        userId,
+        secretHash,
+        ipAddress,
+        userAgent,
+        lifetimeSeconds,
+        maxLifetimeSeconds,
+        session.signInMethod,
+        session.identityProvider,
+      ],
       transaction,
     );
     return row;

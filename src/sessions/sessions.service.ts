@@ -9,6 +9,7 @@ import type {
   AuthenticatedSession,
   ClientInfo,
   IssuedSession,
+  SignInOrigin,
   StoredSession,
 } from './session.types.js';
 import { SessionEndReason, SessionEvents } from './session-events.js';
@@ -20,8 +21,10 @@ import {
   sessionSecretMatches,
 } from './session-token.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { SignInMethod } from './sign-in-method.js';
 
 const MAX_USER_AGENT_LENGTH = 512;
+const PASSWORD_SIGN_IN: SignInOrigin = { method: SignInMethod.PASSWORD, identityProvider: null };
 const CLEANUP_BATCH_SIZE = 1000;
 
 function truncateUserAgent(userAgent: string | null): string | null {
@@ -49,7 +52,12 @@ export class SessionsService {
    * end, in the same transaction (as Google and GitHub do), so one account
    * cannot grow its device list, and every read of it, without bound.
    */
-  async issue(user: UserAccount, client: ClientInfo, transaction: Transaction): Promise<IssuedSession> {
+  async issue(
+    user: UserAccount,
+    client: ClientInfo,
+    transaction: Transaction,
+    via: SignInOrigin = PASSWORD_SIGN_IN,
+  ): Promise<IssuedSession> {
     const { secret, hash } = createSessionSecret();
     const { sessionTtlSeconds: ttl, sessionMaxLifetimeSeconds: maxLifetime } = this.config;
     const session = await this.sessions.insert(
@@ -60,6 +68,8 @@ export class SessionsService {
         userAgent: truncateUserAgent(client.userAgent),
         lifetimeSeconds: Math.min(ttl, maxLifetime),
         maxLifetimeSeconds: maxLifetime,
+        signInMethod: via.method,
+        identityProvider: via.identityProvider,
       },
       transaction,
     );

@@ -42,6 +42,9 @@ const LOCK_IF_PASSWORD_HASH = sql<{ id: string }>(
   'SELECT u.id FROM users u WHERE u.id = $1 AND u.password_hash = $2 FOR NO KEY UPDATE',
 );
 
+// Serialises changes to an account's ways of signing in (unlinking an identity).
+const LOCK = sql<{ id: string }>('users_lock', 'SELECT u.id FROM users u WHERE u.id = $1 FOR NO KEY UPDATE');
+
 /** Every statement on `users`. Emails arrive normalised (the service's rule). */
 @Injectable()
 export class UsersRepository {
@@ -66,8 +69,17 @@ export class UsersRepository {
     return (await this.sql.rows(LOCK_IF_PASSWORD_HASH, [userId, passwordHash], transaction)).length > 0;
   }
 
+  /** Locks the user's row until `transaction` ends; whether the user exists. */
+  async lock(userId: string, transaction: Transaction): Promise<boolean> {
+    return (await this.sql.rows(LOCK, [userId], transaction)).length > 0;
+  }
+
   /** The new user, or `null` when the email is taken. */
-  async insert(email: string, passwordHash: string, transaction?: Transaction): Promise<UserAccount | null> {
+  async insert(
+    email: string,
+    passwordHash: string | null,
+    transaction?: Transaction,
+  ): Promise<UserAccount | null> {
     try {
       const [user] = await this.sql.rows(INSERT, [email, passwordHash], transaction);
       return user;

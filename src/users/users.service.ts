@@ -22,10 +22,16 @@ export class UsersService {
     return this.users.passwordHashOf(userId);
   }
 
-  async create(email: string, passwordHash: string, transaction?: Transaction): Promise<UserAccount> {
+  /** A `null` hash makes an account without a password (it signs in through an identity provider). */
+  async create(email: string, passwordHash: string | null, transaction?: Transaction): Promise<UserAccount> {
     const user = await this.users.insert(normalizeEmail(email), passwordHash, transaction);
     if (!user) throw new EmailTakenError();
     return user;
+  }
+
+  /** Holds the user's row until `transaction` ends; whether the user exists. */
+  lock(userId: string, transaction: Transaction): Promise<boolean> {
+    return this.users.lock(userId, transaction);
   }
 
   /**

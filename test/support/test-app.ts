@@ -53,6 +53,8 @@ export interface TestAppOptions {
   shareDatabaseOf?: TestApp;
   /** A database of the test's own making (e.g. on a server it stops and starts); not dropped on close. */
   database?: TestDatabase;
+  /** Listen on this port instead of a random one (a callback URL registered elsewhere names it). */
+  port?: number;
 }
 
 /** The real AppModule and HTTP pipeline on a random port, over its own database. */
@@ -81,7 +83,7 @@ export class TestApp extends TestModule<NestFastifyApplication> {
       bufferLogs: true,
     });
     await configureApp(nest);
-    await nest.listen(0, '127.0.0.1');
+    await nest.listen(options.port ?? 0, '127.0.0.1');
     return new TestApp(nest, `${await nest.getUrl()}`, database, !given);
   }
 

@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client/react';
+import { LinkedIdentities } from './LinkedIdentities';
 import { LiveUpdates } from './LiveUpdates';
 import { ME } from './operations';
 import { PasswordPrompt } from './PasswordPrompt';
@@ -22,6 +23,7 @@ export function App() {
         <>
           <LiveUpdates />
           <SecurityPage account={data.me} />
+          <LinkedIdentities account={data.me} />
           <SecurityActivity
             currentSessionId={data.me.sessions.find((session) => session.current)?.id ?? null}
           />

@@ -14,6 +14,8 @@ const WHAT: Record<string, string> = {
   PASSWORD_CHANGED: 'Password changed',
   REAUTHENTICATED: 'Password confirmed',
   REAUTHENTICATION_FAILED: 'Wrong password confirmation',
+  IDENTITY_LINKED: 'Sign-in provider linked',
+  IDENTITY_UNLINKED: 'Sign-in provider unlinked',
 };
 
 /** "Recent security activity": the account's security log, newest first, a page at a time. */

@@ -1,13 +1,18 @@
+import { CombinedGraphQLErrors } from '@apollo/client';
 import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { showSignedOut } from './apollo';
 import { DoubleCheckButton } from './DoubleCheckButton';
 import { describeError } from './errors';
 import type { AccountFieldsFragment, SessionFieldsFragment } from './gql/graphql';
+import { providerSignInUrl } from './identity-providers';
 import { REVOKE_SESSION, SIGN_OUT, SIGN_OUT_OTHER_SESSIONS } from './operations';
 
 export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
   const [problem, setProblem] = useState<string | null>(null);
+  // An account without a password confirms who it is at its provider, then tries again.
+  const [confirmAtProvider, setConfirmAtProvider] = useState(false);
+  const provider = account.sessions.find((session) => session.current)?.identityProvider ?? null;
   // Both payloads carry the account with its new count and sessions; the cache
   // merges them into User:<id>, and this component re-renders from there.
   const [signOutOthers, signingOutOthers] = useMutation(SIGN_OUT_OTHER_SESSIONS);
@@ -17,10 +22,12 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
 
   async function run(action: () => Promise<unknown>) {
     setProblem(null);
+    setConfirmAtProvider(false);
     try {
       await action();
     } catch (error) {
       setProblem(describeError(error));
+      setConfirmAtProvider(needsProviderStepUp(error));
     }
   }
 
@@ -53,6 +60,11 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
             {problem}
           </p>
         )}
+        {confirmAtProvider && provider && (
+          <a className="button" href={providerSignInUrl(provider, { reauthenticate: true })}>
+            Confirm with {providerName(account, provider)}
+          </a>
+        )}
       </section>
 
       <section className="card">
@@ -65,6 +77,7 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
                 {session.current && <span className="badge">This device</span>}
                 <p className="muted">
                   {session.ipAddress ?? 'Unknown IP'} · Last active {lastActive(session.lastActiveAt)}
+                  {session.identityProvider && ` · via ${providerName(account, session.identityProvider)}`}
                 </p>
               </div>
               {!session.current && (
@@ -81,6 +94,20 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
         </ul>
       </section>
     </>
+  );
+}
+
+function needsProviderStepUp(error: unknown): boolean {
+  return (
+    CombinedGraphQLErrors.is(error) &&
+    error.errors.some((e) => (e.extensions?.methods as string[] | undefined)?.includes('OIDC') === true)
+  );
+}
+
+/** The provider's name as the account's linked identities give it; its id if it is no longer linked. */
+function providerName(account: AccountFieldsFragment, providerId: string): string {
+  return (
+    account.identities.find((identity) => identity.provider.id === providerId)?.provider.name ?? providerId
   );
 }
 

@@ -4,6 +4,7 @@ import { sessionEndedElsewhere } from './apollo';
 import { describeError } from './errors';
 import { endedRemotely } from './live';
 import { ME, SIGN_IN, SIGN_UP } from './operations';
+import { ProviderButtons } from './ProviderButtons';
 
 type Mode = 'sign-in' | 'sign-up';
 
@@ -83,6 +84,7 @@ export function SignInForm() {
       <button type="submit" className="primary" disabled={busy}>
         {title(mode)}
       </button>
+      <ProviderButtons />
       <p className="muted">
         {mode === 'sign-in' ? 'No account yet? ' : 'Already have an account? '}
         <button

@@ -12,6 +12,8 @@ export const SESSION_FIELDS = graphql(`
     ipAddress
     lastActiveAt
     current
+    signInMethod
+    identityProvider
   }
 `);
 
@@ -20,6 +22,16 @@ export const ACCOUNT_FIELDS = graphql(`
     id
     email
     activeSessionCount
+    hasPassword
+    identities {
+      id
+      email
+      linkedAt
+      provider {
+        id
+        name
+      }
+    }
     sessions {
       ...SessionFields
     }
@@ -52,6 +64,23 @@ export const SIGN_UP = graphql(`
       user {
         ...AccountFields
       }
+    }
+  }
+`);
+
+export const IDENTITY_PROVIDERS = graphql(`
+  query IdentityProviders {
+    identityProviders {
+      id
+      name
+    }
+  }
+`);
+
+export const UNLINK_IDENTITY = graphql(`
+  mutation UnlinkIdentity($id: ID!) {
+    unlinkIdentity(id: $id) {
+      ...AccountFields
     }
   }
 `);

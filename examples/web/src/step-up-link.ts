@@ -2,9 +2,15 @@ import { ApolloLink } from '@apollo/client';
 import { Observable, type Subscription } from 'rxjs';
 import { askForPassword } from './step-up';
 
+// Only a password can be asked for in the page; an account without one
+// (methods: ["OIDC"]) steps up through its provider (SecurityPage's link).
 const needsReauthentication = (result: ApolloLink.Result): boolean =>
   'errors' in result &&
-  (result.errors ?? []).some((error) => error.extensions?.code === 'REAUTHENTICATION_REQUIRED');
+  (result.errors ?? []).some(
+    (error) =>
+      error.extensions?.code === 'REAUTHENTICATION_REQUIRED' &&
+      ((error.extensions.methods as string[] | undefined) ?? ['PASSWORD']).includes('PASSWORD'),
+  );
 
 /**
  * Step-up in one place: when the server answers REAUTHENTICATION_REQUIRED

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+
+import { InputValidationError, NotFoundError } from '../common/errors.js';
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { UnitOfWork } from '../database/transaction.js';
+import { SecurityEventType } from '../security-log/security-event-type.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
+import type { AuthContext, ClientInfo } from '../sessions/session.types.js';
+import { SessionStepUpService } from '../sessions/session-step-up.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { UsersService } from '../users/users.service.js';
+import { IdentitiesRepository, type StoredIdentity } from './identities.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An account's ways of signing in: its password (or none) and its linked identities. */
+@Injectable()
+export class IdentityAccountsService {
+  constructor(
+    private readonly identities: IdentitiesRepository,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly stepUp: SessionStepUpService,
+    private readonly securityLog: SecurityLogService,
+    private readonly unitOfWork: UnitOfWork,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async hasPassword(userId: string): Promise<boolean> {
+    return (await this.users.passwordHashOf(userId)) !== null;
+  }
+
+  list(userId: string): Promise<StoredIdentity[]> {
+    return this.identities.listByUser(userId);
+  }
+
+  /**
+   * Removes a linked identity of the requesting user. Needs the sudo window;
+   * refused (BAD_USER_INPUT, nothing changed) when it is the account's last
+   * way to sign in. Someone else's identity id answers as an unknown one.
+   */
+  async unlink({ user, session }: AuthContext, id: string, client: ClientInfo): Promise<void> {
+    await this.requireSudo(user.id, session.id);
+    if (!UUID.test(id)) throw new NotFoundError('Identity not found.');
+    await this.unitOfWork.run(async (transaction) => {
+      // Two unlinks at once each see the other identity still there; the lock makes them take turns.
+      await this.users.lock(user.id, transaction);
+      if (!(await this.identities.exists(user.id, id, transaction)))
+        throw new NotFoundError('Identity not found.');
+      if (!(await this.identities.deleteUnlessLast(user.id, id, transaction))) {
+        throw new InputValidationError(
+          { id: ['This is the only way left to sign in to this account; link another provider first.'] },
+          'This is the only way left to sign in to this account.',
+        );
+      }
+      await this.securityLog.record(
+        {
+          type: SecurityEventType.IDENTITY_UNLINKED,
+          userId: user.id,
+          sessionId: session.id,
+          actorSessionId: session.id,
+          ...client,
+        },
+        transaction,
+      );
+    });
+  }
+
+  private async requireSudo(userId: string, sessionId: string): Promise<void> {
+    const window = this.config.sudoModeSeconds;
+    if (window === 0) return;
+    const current = (await this.sessions.listActive(userId)).find(({ id }) => id === sessionId);
+    if (!current || !this.stepUp.sudoExpiresAt(current.authenticatedAt)) {
+      throw await this.stepUp.reauthenticationRequired(userId);
+    }
+  }
+}
