@@ -44,6 +44,8 @@ export class Figures {
 /** The two instances, which one is down, and whether a fault is under way. */
 export class Cluster {
   faultUnderway = false;
+  /** Set once a violation ends the run, so that no worker sends to instances being stopped. */
+  stopped = false;
   readonly down = new Set<number>();
 
   constructor(

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     }
     await operations.settle();
   } catch (error) {
+    if (cluster) cluster.stopped = true;
     if (!(error instanceof Violation)) throw error;
     failure = error;
   }
@@ -122,7 +123,7 @@ async function drive(
   let issued = 0;
   const faults: Promise<void>[] = [];
   const worker = async (): Promise<void> => {
-    while (issued < STEPS && Date.now() < deadline) {
+    while (issued < STEPS && Date.now() < deadline && !cluster.stopped) {
       const free = users.filter((user) => !user.busy);
       if (free.length === 0) {
         await sleep(5);
