@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   let cluster: Cluster | undefined;
   const users: SoakUser[] = [];
   let failure: Violation | undefined;
+  const problems: string[] = [];
   try {
     const first = await ServerProcess.spawn(build, serverEnv);
     const second = await ServerProcess.spawn(build, serverEnv);
@@ -63,12 +64,13 @@ async function main(): Promise<void> {
       await drive(cluster, operations, users, postgres, build, serverEnv);
     }
     await operations.settle();
+    for (const update of operations.foreignUpdates)
+      problems.push(`live update named another user: ${update}`);
   } catch (error) {
     if (cluster) cluster.stopped = true;
     if (!(error instanceof Violation)) throw error;
     failure = error;
   }
-  const problems: string[] = [];
   if (!failure) {
     const db = new pg.Client({ connectionString: postgres.url });
     await db.connect();
