@@ -32,7 +32,7 @@ const FAULTS = Number(env.SOAK_FAULTS ?? 3);
 
 async function main(): Promise<void> {
   const replay = env.SOAK_REPLAY
-    ? (JSON.parse(await readFile(env.SOAK_REPLAY, 'utf8')) as { steps: Step[] })
+    ? (JSON.parse(await readFile(env.SOAK_REPLAY, 'utf8')) as { steps: string[] })
     : undefined;
   console.log(replay ? `replaying ${env.SOAK_REPLAY}` : `soak: seed ${SEED}, ${STEPS} steps, ${USERS} users`);
   const [postgres, build] = await Promise.all([
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
     const operations = new Operations(cluster, users);
     for (let index = 0; index < (replay ? 2 : USERS); index++) users.push(await operations.signUp(index));
     if (replay) {
-      for (const step of replay.steps) await operations.run(users[0], step);
+      // The failing user's steps, in order, alone (the second user is the one revokeForeign aims at).
+      for (const step of replay.steps) await operations.run(users[0], JSON.parse(step) as Step);
     } else {
       await drive(cluster, operations, users, postgres, build, serverEnv);
     }
