@@ -55,6 +55,14 @@ export class ServerProcess {
     return this.output;
   }
 
+  /** SIGKILL, as an out-of-memory killer or a lost host ends it; resolves once it has exited. */
+  async kill(): Promise<void> {
+    if (this.exitCode !== null) return;
+    const exited = new Promise<void>((done) => this.child.once('exit', () => done()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 5_000): Promise<void> {
     if (this.exitCode !== null) return;

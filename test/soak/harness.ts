@@ -1,0 +1,125 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { ACCOUNT_SESSIONS_CHANGED, CURRENT_SESSION_ENDED, LiveClient } from '../support/live-client.js';
+import type { ServerProcess } from '../support/server-process.js';
+import type { Device } from './model.js';
+
+interface AuthPayloadJson {
+  user: { id: string };
+  session: { id: string };
+  token: string;
+}
+
+/** The fields the soak reads from each operation's answer. */
+export interface Payloads {
+  me?: { id: string; email: string; activeSessionCount: number; sessions: { id: string }[] } | null;
+  signUp?: AuthPayloadJson;
+  signIn?: AuthPayloadJson;
+  signOut?: boolean;
+  revokeSession?: { user: { id: string } };
+  signOutOtherSessions?: { user: { id: string; activeSessionCount: number } };
+  changePassword?: { user: { id: string } };
+  reauthenticate?: { session: { id: string } };
+}
+
+export interface Answer {
+  data?: Payloads;
+  /** extensions.code of the first error, or TRANSPORT when no answer came at all. */
+  code?: string;
+}
+
+/** Request counts, errors by code and latencies, split by whether a fault was under way. */
+export class Figures {
+  requests = 0;
+  readonly errors = new Map<string, number>();
+  readonly unavailableOutsideFaults: string[] = [];
+  readonly latencies: number[] = [];
+  readonly faults = new Map<string, number>();
+  endedAnswered = 0;
+  readonly transportSamples: string[] = [];
+  longestCloseMs = 0;
+  readonly started = Date.now();
+}
+
+/** The two instances, which one is down, and whether a fault is under way. */
+export class Cluster {
+  faultUnderway = false;
+  /** Set once a violation ends the run, so that no worker sends to instances being stopped. */
+  stopped = false;
+  readonly down = new Set<number>();
+
+  constructor(
+    readonly instances: ServerProcess[],
+    readonly figures: Figures,
+  ) {}
+
+  /** The instance a device should use: its own, or the other while its own is down. */
+  route(preferred: number): number {
+    return this.down.has(preferred) ? 1 - preferred : preferred;
+  }
+
+  async gql(instance: number, query: string, variables: object = {}, token?: string): Promise<Answer> {
+    const target = this.instances[this.route(instance)];
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const duringFault = this.faultUnderway;
+    const started = performance.now();
+    this.figures.requests++;
+    let answer: Answer;
+    try {
+      const response = await fetch(`${target.url}/graphql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await response.json()) as {
+        data?: Payloads | null;
+        errors?: { extensions?: { code?: string } }[];
+      };
+      answer = { data: body.data ?? undefined, code: body.errors?.[0]?.extensions?.code };
+    } catch (error) {
+      answer = { code: 'TRANSPORT' };
+      if (this.figures.transportSamples.length < 5)
+        this.figures.transportSamples.push(
+          `${target.url}: ${String(error)} ${String((error as { cause?: unknown }).cause)}`,
+        );
+    }
+    const faulty = duringFault || this.faultUnderway;
+    if (!faulty) this.figures.latencies.push(performance.now() - started);
+    if (answer.code) {
+      this.figures.errors.set(answer.code, (this.figures.errors.get(answer.code) ?? 0) + 1);
+      if ((answer.code === 'SERVICE_UNAVAILABLE' || answer.code === 'TRANSPORT') && !faulty)
+        this.figures.unavailableOutsideFaults.push(`${answer.code}: ${query.slice(0, 60)}`);
+    }
+    return answer;
+  }
+
+  /** Opens the device's live connection (both subscriptions) on the instance it uses. */
+  connect(device: Device, onAccount: (user: { id: string }) => void): void {
+    const live = new LiveClient(this.instances[this.route(device.instance)], { token: device.token });
+    device.live = live;
+    live.subscribe(CURRENT_SESSION_ENDED);
+    const changes = live.subscribe<{ accountSessionsChanged?: { id: string } }>(ACCOUNT_SESSIONS_CHANGED);
+    const original = changes.push.bind(changes);
+    changes.push = (event) => {
+      if (event.accountSessionsChanged) onAccount(event.accountSessionsChanged);
+      original(event);
+    };
+    void live.closed.then((closed) => {
+      if (device.live === live) {
+        device.closedWith = closed.code;
+        device.live = undefined;
+      }
+      if (device.endedAt !== undefined)
+        this.figures.longestCloseMs = Math.max(this.figures.longestCloseMs, Date.now() - device.endedAt);
+    });
+  }
+
+  /** Waits (bounded) until an ended device's live connection is closed; false if it stays open. */
+  async closedAfterEnd(device: Device, limitMs: number): Promise<boolean> {
+    const deadline = Date.now() + limitMs;
+    while (device.live && Date.now() < deadline) await sleep(50);
+    return device.live === undefined;
+  }
+}

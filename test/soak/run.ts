@@ -1,0 +1,229 @@
+/**
+ * The soak (issue 17): many users with several devices each drive every
+ * operation of the contract across two instances of the built server that
+ * share one PostgreSQL, live subscriptions open, while faults strike at
+ * random steps. Run: `npm run test:soak` (SOAK_STEPS, SOAK_SECONDS, SOAK_SEED,
+ * SOAK_USERS, SOAK_CONCURRENCY, SOAK_FAULTS; SOAK_REPLAY=<failure file> replays
+ * one user's failing sequence alone).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import pg from 'pg';
+
+import { BuiltServer } from '../support/built-server.js';
+import { ServerProcess } from '../support/server-process.js';
+import { StoppablePostgres } from '../support/stoppable-postgres.js';
+import { FINAL_CHECKS } from './final-checks.js';
+import { Cluster, Figures } from './harness.js';
+import type { SoakUser } from './model.js';
+import { Operations, Violation } from './operations.js';
+import { chooseStep, seededRandom, type Step } from './steps.js';
+
+const env = process.env;
+const SEED = Number(env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const STEPS = Number(env.SOAK_STEPS ?? 2_000);
+const SECONDS = Number(env.SOAK_SECONDS ?? 110);
+const USERS = Number(env.SOAK_USERS ?? 50);
+const CONCURRENCY = Number(env.SOAK_CONCURRENCY ?? 12);
+const FAULT_KINDS = ['postgres-restart', 'instance-kill', 'listener-terminate'] as const;
+const FAULTS = Number(env.SOAK_FAULTS ?? 3);
+
+async function main(): Promise<void> {
+  const replay = env.SOAK_REPLAY
+    ? (JSON.parse(await readFile(env.SOAK_REPLAY, 'utf8')) as { steps: string[] })
+    : undefined;
+  console.log(replay ? `replaying ${env.SOAK_REPLAY}` : `soak: seed ${SEED}, ${STEPS} steps, ${USERS} users`);
+  const [postgres, build] = await Promise.all([
+    StoppablePostgres.start(resolve('.data', `soak-${process.pid}`), 'soak'),
+    BuiltServer.build('soak'),
+  ]);
+  const serverEnv = {
+    DATABASE_URL: postgres.url,
+    DATABASE_CONNECT_TIMEOUT_MS: '2000',
+    RATE_LIMIT_PER_IP: '100000000',
+    RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000000',
+    SESSIONS_PER_USER_MAX: '1000',
+    LOG_LEVEL: 'error',
+  };
+  const figures = new Figures();
+  let cluster: Cluster | undefined;
+  const users: SoakUser[] = [];
+  let failure: Violation | undefined;
+  const problems: string[] = [];
+  try {
+    const first = await ServerProcess.spawn(build, serverEnv);
+    const second = await ServerProcess.spawn(build, serverEnv);
+    cluster = new Cluster([first, second], figures);
+    const operations = new Operations(cluster, users);
+    for (let index = 0; index < (replay ? 2 : USERS); index++) users.push(await operations.signUp(index));
+    if (replay) {
+      // The failing user's steps, in order, alone (the second user is the one revokeForeign aims at).
+      for (const step of replay.steps) await operations.run(users[0], JSON.parse(step) as Step);
+    } else {
+      await drive(cluster, operations, users, postgres, build, serverEnv);
+    }
+    await operations.settle();
+    for (const update of operations.foreignUpdates)
+      problems.push(`live update named another user: ${update}`);
+  } catch (error) {
+    if (cluster) cluster.stopped = true;
+    if (!(error instanceof Violation)) throw error;
+    failure = error;
+  }
+  if (!failure) {
+    const db = new pg.Client({ connectionString: postgres.url });
+    await db.connect();
+    for (const [name, check] of FINAL_CHECKS)
+      for (const problem of await check(db, users)) problems.push(`${name}: ${problem}`);
+    await db.end();
+  }
+  for (const [index, instance] of (cluster?.instances ?? []).entries())
+    if (instance.exitCode !== null)
+      problems.push(
+        `instance ${index} exited (${instance.exitCode}):\n${instance.recentOutput.slice(-3_000)}`,
+      );
+  for (const device of users.flatMap((user) => user.devices)) await device.live?.dispose().catch(() => {});
+  await Promise.all(cluster?.instances.map((instance) => instance.stop()) ?? []);
+  await postgres.close();
+  await build.remove();
+  report(figures, users.length);
+  if (failure || problems.length > 0) {
+    const user = failure?.user;
+    const file = resolve('test/soak/failures', `seed-${SEED}.json`);
+    await mkdir(resolve('test/soak/failures'), { recursive: true });
+    await writeFile(
+      file,
+      JSON.stringify(
+        { seed: SEED, violation: failure?.message, problems, steps: user?.trace ?? [] },
+        null,
+        2,
+      ),
+    );
+    console.error(`SOAK FAILED (seed ${SEED}): ${[failure?.message, ...problems].join('\n')}`);
+    if (user) console.error(`shortest failing sequence (that user's steps):\n${JSON.stringify(user.trace)}`);
+    console.error(`written to ${file}; replay: SOAK_REPLAY=${file} npm run test:soak`);
+    process.exit(1);
+  }
+  console.log('soak passed');
+}
+
+async function drive(
+  cluster: Cluster,
+  operations: Operations,
+  users: SoakUser[],
+  postgres: StoppablePostgres,
+  build: BuiltServer,
+  serverEnv: Record<string, string>,
+): Promise<void> {
+  const random = seededRandom(SEED);
+  const faultAt = Array.from({ length: FAULTS }, (_, index) =>
+    Math.floor(((index + 0.5 + (random() - 0.5) * 0.6) * STEPS) / FAULTS),
+  ).sort((a, b) => a - b);
+  const faultKinds = Array.from({ length: FAULTS }, (_, index) => FAULT_KINDS[(index + SEED) % 3]);
+  const deadline = Date.now() + SECONDS * 1000;
+  let issued = 0;
+  const faults: Promise<void>[] = [];
+  const worker = async (): Promise<void> => {
+    while (issued < STEPS && Date.now() < deadline && !cluster.stopped) {
+      const free = users.filter((user) => !user.busy);
+      if (free.length === 0) {
+        await sleep(5);
+        continue;
+      }
+      const user = free[Math.floor(random() * free.length)];
+      const step = chooseStep(random, user);
+      issued++;
+      if (faultAt[0] !== undefined && issued >= faultAt[0]) {
+        faultAt.shift();
+        faults.push(inject(faultKinds.shift()!, cluster, postgres, build, serverEnv, random));
+      }
+      const died = cluster.instances.findIndex(
+        (instance, index) => instance.exitCode !== null && !cluster.down.has(index),
+      );
+      if (died >= 0)
+        throw new Violation(
+          `instance ${died} exited by itself (${cluster.instances[died].exitCode}):\n${cluster.instances[died].recentOutput.slice(-3_000)}`,
+          user,
+        );
+      user.busy = true;
+      try {
+        await operations.run(user, step);
+      } finally {
+        user.busy = false;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(faults);
+  cluster.figures.faults.set('steps', issued);
+}
+
+async function inject(
+  kind: string,
+  cluster: Cluster,
+  postgres: StoppablePostgres,
+  build: BuiltServer,
+  serverEnv: Record<string, string>,
+  random: () => number,
+): Promise<void> {
+  while (cluster.faultUnderway) await sleep(100);
+  cluster.faultUnderway = true;
+  cluster.figures.faults.set(kind, (cluster.figures.faults.get(kind) ?? 0) + 1);
+  console.log(`fault: ${kind}`);
+  if (kind === 'postgres-restart') {
+    await postgres.stop(random() < 0.5 ? 'fast' : 'immediate');
+    await sleep(3_000);
+    await postgres.restart();
+  } else if (kind === 'instance-kill') {
+    const victim = random() < 0.5 ? 0 : 1;
+    cluster.down.add(victim);
+    await cluster.instances[victim].kill();
+    cluster.instances[victim] = await ServerProcess.spawn(build, serverEnv);
+    cluster.down.delete(victim);
+  } else {
+    await postgres.terminateBackends('live');
+  }
+  // Recovered when both instances say so; the grace lets answers in flight land.
+  for (const instance of cluster.instances)
+    while (
+      !(await fetch(`${instance.url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await sleep(100);
+  await sleep(2_000);
+  cluster.faultUnderway = false;
+}
+
+function report(figures: Figures, users: number): void {
+  const seconds = (Date.now() - figures.started) / 1000;
+  const sorted = [...figures.latencies].sort((a, b) => a - b);
+  const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+  const devices = users;
+  console.log(
+    JSON.stringify(
+      {
+        seed: SEED,
+        steps: figures.faults.get('steps'),
+        users,
+        clients: `${devices} users, up to 6 devices each, 2 instances`,
+        faults: Object.fromEntries([...figures.faults].filter(([kind]) => kind !== 'steps')),
+        seconds: Math.round(seconds),
+        requestsPerSecond: Math.round(figures.requests / seconds),
+        errorsByCode: Object.fromEntries(figures.errors),
+        unavailableOutsideFaults: figures.unavailableOutsideFaults,
+        transportSamples: figures.transportSamples,
+        p99LatencyMsOutsideFaults: Math.round(p99),
+        endedSessionRequestsAnswered: figures.endedAnswered,
+        longestEndToSocketCloseMs: figures.longestCloseMs,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+await main();
