@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * and know none; features may use shared rooms and the features below them;
  * only the composition root (src/*.ts, src/cli/) wires everything together.
  */
-const FEATURES = ['users', 'sessions', 'security-log', 'auth', 'rate-limit', 'live'];
+const FEATURES = ['users', 'sessions', 'security-log', 'mail', 'auth', 'rate-limit', 'live'];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 

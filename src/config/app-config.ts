@@ -28,7 +28,8 @@ import {
   WholeDays,
 } from './env-values.js';
 import { type HttpSettings, httpSettingsOf } from './http-settings.js';
-import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
+import { type LiveSettings, liveSettingsOf } from './live-settings.js';
+import { MailEnvironmentVariables, type MailSettings, mailSettingsOf } from './mail-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -38,6 +39,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'DATABASE_MIGRATION_URL',
   'DATABASE_LISTEN_URL',
+  'SMTP_URL',
 ]);
 
 const DATABASE_POOLERS = ['none', 'transaction'] as const;
@@ -52,7 +54,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
  */
-class EnvironmentVariables extends LiveEnvironmentVariables {
+class EnvironmentVariables extends MailEnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -212,6 +214,8 @@ export interface AppConfig extends HttpSettings {
   readonly shutdownTimeoutSeconds: number;
   /** Limits of the WebSocket endpoint (LIVE_*). */
   readonly live: LiveSettings;
+  /** Outgoing mail (SMTP_URL, MAIL_FROM, EMAIL_*_TTL_SECONDS). */
+  readonly mail: MailSettings;
 }
 
 export { ConfigValidationError };
@@ -238,6 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const http = httpSettingsOf(variables, variables.NODE_ENV === 'production');
   if ('problems' in http) throw new ConfigValidationError(http.problems);
+  const mail = mailSettingsOf(variables, variables.NODE_ENV === 'production');
+  if ('problems' in mail) throw new ConfigValidationError(mail.problems);
   return {
     environment: variables.NODE_ENV,
     isProduction: variables.NODE_ENV === 'production',
@@ -270,5 +276,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutSeconds: variables.SHUTDOWN_TIMEOUT_SECONDS,
     ...http,
     live: liveSettingsOf(variables),
+    mail,
   };
 }

@@ -6,6 +6,7 @@ import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
 import type { AuthenticatedSession, StoredSession } from './session.types.js';
 import { active, STORED_COLUMNS } from './session-sql.js';
+import type { SignInMethod } from './sign-in-method.js';
 
 /** A session row with its user's columns, as the authentication statement returns it. */
 interface AuthenticationRow extends AuthenticatedSession {
@@ -22,6 +23,7 @@ interface NewSession {
   /** Idle lifetime of the new session (already capped at `maxLifetimeSeconds`). */
   readonly lifetimeSeconds: number;
   readonly maxLifetimeSeconds: number;
+  readonly signInMethod: SignInMethod;
 }
 
 interface ActivityWrite {
@@ -37,8 +39,8 @@ interface ActivityWrite {
 // absolute_expires_at.
 const INSERT = sql<StoredSession>(
   'sessions_insert',
-  `INSERT INTO sessions AS s (user_id, secret_hash, ip_address, user_agent, expires_at, absolute_expires_at)
-   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6))
+  `INSERT INTO sessions AS s (user_id, secret_hash, ip_address, user_agent, expires_at, absolute_expires_at, sign_in_method)
+   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6), $7)
    RETURNING ${STORED_COLUMNS}`,
 );
 
@@ -115,6 +117,8 @@ const END_ALL_EXCEPT = sql(
   `DELETE FROM sessions s WHERE s.user_id = $1 AND s.id <> $2 AND ${active('s')}`,
 );
 
+const END_ALL = sql('sessions_end_all', `DELETE FROM sessions s WHERE s.user_id = $1 AND ${active('s')}`);
+
 // SKIP LOCKED hands concurrent cleaners (other instances) rows the others are
 // not deleting; LIMIT keeps each statement's locks and duration small.
 // `= ANY(ARRAY(…))` makes the batch's ids one array, found again by primary
@@ -150,10 +154,11 @@ export class SessionsRepository {
   constructor(private readonly sql: SqlRunner) {}
 
   async insert(session: NewSession, transaction: Transaction): Promise<StoredSession> {
-    const { userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds } = session;
+    const { userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds, signInMethod } =
+      session;
     const [row] = await this.sql.rows(
       INSERT,
-      [userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds],
+      [userId, secretHash, ipAddress, userAgent, lifetimeSeconds, maxLifetimeSeconds, signInMethod],
       transaction,
     );
     return row;
@@ -207,6 +212,11 @@ export class SessionsRepository {
   /** Ends every active session of the user but `keepSessionId`, in one statement; how many. */
   endAllExcept(userId: string, keepSessionId: string, transaction?: Transaction): Promise<number> {
     return this.sql.count(END_ALL_EXCEPT, [userId, keepSessionId], transaction);
+  }
+
+  /** Ends every active session of the user; how many. */
+  endAll(userId: string, transaction: Transaction): Promise<number> {
+    return this.sql.count(END_ALL, [userId], transaction);
   }
 
   /** Deletes up to `batchSize` expired sessions of any user; how many. */

@@ -20,6 +20,7 @@ import {
   sessionSecretMatches,
 } from './session-token.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { SignInMethod } from './sign-in-method.js';
 
 const MAX_USER_AGENT_LENGTH = 512;
 const CLEANUP_BATCH_SIZE = 1000;
@@ -49,7 +50,12 @@ export class SessionsService {
    * end, in the same transaction (as Google and GitHub do), so one account
    * cannot grow its device list, and every read of it, without bound.
    */
-  async issue(user: UserAccount, client: ClientInfo, transaction: Transaction): Promise<IssuedSession> {
+  async issue(
+    user: UserAccount,
+    client: ClientInfo,
+    transaction: Transaction,
+    signInMethod = SignInMethod.PASSWORD,
+  ): Promise<IssuedSession> {
     const { secret, hash } = createSessionSecret();
     const { sessionTtlSeconds: ttl, sessionMaxLifetimeSeconds: maxLifetime } = this.config;
     const session = await this.sessions.insert(
@@ -60,6 +66,7 @@ export class SessionsService {
         userAgent: truncateUserAgent(client.userAgent),
         lifetimeSeconds: Math.min(ttl, maxLifetime),
         maxLifetimeSeconds: maxLifetime,
+        signInMethod,
       },
       transaction,
     );
@@ -187,6 +194,13 @@ export class SessionsService {
       return ended;
     };
     return transaction ? work(transaction) : this.unitOfWork.run(work);
+  }
+
+  /** Ends every active session of the user in `transaction`, announced as one event; how many. */
+  async endAll(userId: string, reason: SessionEndReason, transaction: Transaction): Promise<number> {
+    const ended = await this.sessions.endAll(userId, transaction);
+    if (ended > 0) await this.events.publish({ kind: 'ended', userId, reason, all: true }, transaction);
+    return ended;
   }
 
   /**

@@ -3,6 +3,7 @@ import { registerEnumType } from '@nestjs/graphql';
 /** How a session was signed in; stored in `sessions.sign_in_method`. */
 export enum SignInMethod {
   PASSWORD = 'password',
+  PASSWORD_RESET = 'password_reset',
 }
 
 registerEnumType(SignInMethod, { name: 'SignInMethod' });

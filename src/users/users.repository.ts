@@ -42,6 +42,13 @@ const LOCK_IF_PASSWORD_HASH = sql<{ id: string }>(
   'SELECT u.id FROM users u WHERE u.id = $1 AND u.password_hash = $2 FOR NO KEY UPDATE',
 );
 
+// After a reset from an emailed link: the new hash, whatever the old one was.
+const SET_PASSWORD_HASH = sql<UserAccount>(
+  'users_set_password_hash',
+  `UPDATE users u SET password_hash = $2, password_reset_required = false WHERE u.id = $1
+   RETURNING ${ACCOUNT_COLUMNS}`,
+);
+
 /** Every statement on `users`. Emails arrive normalised (the service's rule). */
 @Injectable()
 export class UsersRepository {
@@ -77,6 +84,16 @@ export class UsersRepository {
       if (sqlStateOf(error) === UNIQUE_VIOLATION) return null;
       throw error;
     }
+  }
+
+  /** Sets the password hash (and lifts a required reset); the account, or undefined when it is gone. */
+  async setPasswordHash(
+    userId: string,
+    newHash: string,
+    transaction: Transaction,
+  ): Promise<UserAccount | undefined> {
+    const [user] = await this.sql.rows(SET_PASSWORD_HASH, [userId, newHash], transaction);
+    return user;
   }
 
   /** Whether the hash was replaced (the stored one was still `expectedHash`). */

@@ -50,4 +50,16 @@ export class UsersService {
   ): Promise<boolean> {
     return this.users.replacePasswordHash(userId, expectedHash, newHash, transaction);
   }
+
+  /**
+   * Sets a new password hash unconditionally (a reset from an emailed link
+   * proves the mailbox, not the old password); the account. Its UPDATE waits
+   * for sign-ins holding the row (holdIfPasswordHashIs), so their sessions
+   * exist by then and the caller's ending of every session reaches them.
+   */
+  async setPasswordHash(userId: string, newHash: string, transaction: Transaction): Promise<UserAccount> {
+    const user = await this.users.setPasswordHash(userId, newHash, transaction);
+    if (!user) throw new Error(`User ${userId} vanished during a password reset`);
+    return user;
+  }
 }

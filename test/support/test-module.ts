@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createRootLogger } from '../../src/logging/logger.js';
 import { setStatementTimeout } from './pgbouncer.js';
+import { PRODUCTION_MAIL_ENV } from './production-mail-env.js';
 import { type RecordedStatement, recordStatements } from './statement-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -24,6 +25,7 @@ export function testConfig(env: NodeJS.ProcessEnv, database: TestDatabase): AppC
     ...(database.directUrl
       ? { DATABASE_POOLER: 'transaction', DATABASE_LISTEN_URL: database.directUrl }
       : {}),
+    ...(env.NODE_ENV === 'production' ? PRODUCTION_MAIL_ENV : {}),
     ...env,
     DATABASE_URL: database.url,
   });

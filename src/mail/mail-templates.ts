@@ -1,0 +1,40 @@
+import type { OutgoingMail } from './mail.types.js';
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** Plain text and the same words in HTML: no remote images, no tracking, one link. */
+function linkMail(
+  to: string,
+  subject: string,
+  lines: readonly string[],
+  action: string,
+  link: string,
+): OutgoingMail {
+  const text = `${lines.join('\n\n')}\n\n${action}: ${link}\n`;
+  const paragraphs = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('');
+  const html = `<!doctype html><html><body>${paragraphs}<p><a href="${escapeHtml(link)}">${escapeHtml(action)}</a></p></body></html>`;
+  return { to, subject, text, html, link };
+}
+
+export function passwordResetMail(to: string, link: string, ttlMinutes: number): OutgoingMail {
+  return linkMail(
+    to,
+    'Reset your password',
+    [
+      'Someone asked to reset the password of your account. If it was you, follow the link below.',
+      `The link works once, for ${ttlMinutes} minutes. If it was not you, ignore this mail: your password stays as it is.`,
+    ],
+    'Choose a new password',
+    link,
+  );
+}
