@@ -6,6 +6,8 @@ import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
+import { EmailVerificationResolver } from './email-verification.resolver.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordResetResolver } from './password-reset.resolver.js';
 import { PasswordResetService } from './password-reset.service.js';
@@ -28,6 +30,8 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
     UserSecurityEventsResolver,
     PasswordHasher,
     PasswordResetService,
+    EmailVerificationService,
+    EmailVerificationResolver,
     PasswordResetResolver,
     RequestAuthenticator,
     SessionCookie,

@@ -13,6 +13,7 @@ import { UsersService } from '../users/users.service.js';
 import type { ChangePasswordInput } from './dto/change-password.input.js';
 import type { SignInInput } from './dto/sign-in.input.js';
 import type { SignUpInput } from './dto/sign-up.input.js';
+import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordHasher } from './password-hasher.js';
 
 export interface SignedIn extends IssuedSession {
@@ -28,6 +29,7 @@ export class AuthService {
     private readonly unitOfWork: UnitOfWork,
     private readonly stepUp: SessionStepUpService,
     private readonly securityLog: SecurityLogService,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
@@ -40,6 +42,7 @@ export class AuthService {
         { type: SecurityEventType.SIGNED_UP, userId: user.id, sessionId: issued.session.id, ...client },
         transaction,
       );
+      await this.verification.send(user, transaction);
       return { user, ...issued };
     });
   }

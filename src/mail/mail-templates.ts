@@ -38,3 +38,16 @@ export function passwordResetMail(to: string, link: string, ttlMinutes: number):
     link,
   );
 }
+
+export function verificationMail(to: string, link: string, ttlHours: number): OutgoingMail {
+  return linkMail(
+    to,
+    'Confirm your email address',
+    [
+      'Confirm that this address belongs to your account by following the link below.',
+      `The link works once, for ${ttlHours} hours. If you did not create an account, ignore this mail.`,
+    ],
+    'Confirm my address',
+    link,
+  );
+}

@@ -49,6 +49,17 @@ const SET_PASSWORD_HASH = sql<UserAccount>(
    RETURNING ${ACCOUNT_COLUMNS}`,
 );
 
+const MARK_EMAIL_VERIFIED = sql<UserAccount>(
+  'users_mark_email_verified',
+  `UPDATE users u SET email_verified_at = coalesce(u.email_verified_at, now()) WHERE u.id = $1
+   RETURNING ${ACCOUNT_COLUMNS}`,
+);
+
+const EMAIL_VERIFIED_OF = sql<{ verified: boolean }>(
+  'users_email_verified_of',
+  'SELECT u.email_verified_at IS NOT NULL AS verified FROM users u WHERE u.id = $1',
+);
+
 /** Every statement on `users`. Emails arrive normalised (the service's rule). */
 @Injectable()
 export class UsersRepository {
@@ -94,6 +105,16 @@ export class UsersRepository {
   ): Promise<UserAccount | undefined> {
     const [user] = await this.sql.rows(SET_PASSWORD_HASH, [userId, newHash], transaction);
     return user;
+  }
+
+  async markEmailVerified(userId: string, transaction: Transaction): Promise<UserAccount | undefined> {
+    const [user] = await this.sql.rows(MARK_EMAIL_VERIFIED, [userId], transaction);
+    return user;
+  }
+
+  async emailVerified(userId: string): Promise<boolean> {
+    const [row] = await this.sql.rows(EMAIL_VERIFIED_OF, [userId]);
+    return row?.verified ?? false;
   }
 
   /** Whether the hash was replaced (the stored one was still `expectedHash`). */

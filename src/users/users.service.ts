@@ -62,4 +62,15 @@ export class UsersService {
     if (!user) throw new Error(`User ${userId} vanished during a password reset`);
     return user;
   }
+
+  /** Records that the address was confirmed (the first time counts); the account. */
+  async markEmailVerified(userId: string, transaction: Transaction): Promise<UserAccount> {
+    const user = await this.users.markEmailVerified(userId, transaction);
+    if (!user) throw new Error(`User ${userId} vanished during an email verification`);
+    return user;
+  }
+
+  emailVerified(userId: string): Promise<boolean> {
+    return this.users.emailVerified(userId);
+  }
 }

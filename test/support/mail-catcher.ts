@@ -69,17 +69,19 @@ export class MailCatcher {
     this.refusing = false;
   }
 
-  /** Mail received so far for `address`. */
-  to(address: string): CaughtMail[] {
-    return this.received.filter((mail) => mail.to === address);
+  /** Mail received so far for `address` (with this subject, when given). */
+  to(address: string, subject?: string): CaughtMail[] {
+    return this.received.filter(
+      (mail) => mail.to === address && (subject === undefined || mail.subject === subject),
+    );
   }
 
-  /** Waits until `address` has received `count` mails (the test's timeout bounds it). */
-  async waitFor(address: string, count = 1): Promise<CaughtMail[]> {
-    while (this.to(address).length < count) {
+  /** Waits until `address` has received `count` such mails (the test's timeout bounds it). */
+  async waitFor(address: string, count = 1, subject?: string): Promise<CaughtMail[]> {
+    while (this.to(address, subject).length < count) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-    return this.to(address);
+    return this.to(address, subject);
   }
 
   close(): Promise<void> {

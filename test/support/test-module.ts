@@ -25,6 +25,8 @@ export function testConfig(env: NodeJS.ProcessEnv, database: TestDatabase): AppC
     ...(database.directUrl
       ? { DATABASE_POOLER: 'transaction', DATABASE_LISTEN_URL: database.directUrl }
       : {}),
+    // Mail is delivered when a test runs MailDeliveryJob itself (or sets its own interval).
+    MAIL_DELIVERY_INTERVAL_MS: '3600000',
     ...(env.NODE_ENV === 'production' ? PRODUCTION_MAIL_ENV : {}),
     ...env,
     DATABASE_URL: database.url,
