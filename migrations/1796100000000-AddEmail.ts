@@ -27,6 +27,15 @@ export class AddEmail1796100000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "IDX_email_tokens_user_id_purpose" ON "email_tokens" ("user_id", "purpose")`,
     );
+    // The devices an account has signed up or in from (src/auth/device.ts says what a device is).
+    await queryRunner.query(`
+      CREATE TABLE "known_devices" (
+        "user_id" uuid NOT NULL,
+        "device_key" character varying(200) NOT NULL,
+        "first_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "PK_known_devices" PRIMARY KEY ("user_id", "device_key"),
+        CONSTRAINT "FK_known_devices_user_id" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
+      )`);
     // The outbox: written in the transaction of what causes the mail, sent by the delivery job.
     await queryRunner.query(`
       CREATE TABLE "mail_outbox" (
@@ -51,6 +60,7 @@ export class AddEmail1796100000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE "mail_outbox"`);
+    await queryRunner.query(`DROP TABLE "known_devices"`);
     await queryRunner.query(`DROP TABLE "email_tokens"`);
     await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "password_reset_required"`);
     await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "email_verified_at"`);

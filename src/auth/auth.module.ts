@@ -8,6 +8,8 @@ import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
 import { EmailVerificationResolver } from './email-verification.resolver.js';
 import { EmailVerificationService } from './email-verification.service.js';
+import { KnownDevicesRepository } from './known-devices.repository.js';
+import { NewDeviceAlertService } from './new-device-alert.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordResetResolver } from './password-reset.resolver.js';
 import { PasswordResetService } from './password-reset.service.js';
@@ -15,6 +17,7 @@ import { ReauthenticationService } from './reauthentication.service.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionCookie } from './session-cookie.js';
 import { StepUpResolver } from './step-up.resolver.js';
+import { UnrecognizedSignInService } from './unrecognized-sign-in.service.js';
 import { UserSecurityEventsResolver } from './user-security-events.resolver.js';
 import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
 
@@ -32,6 +35,9 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
     PasswordResetService,
     EmailVerificationService,
     EmailVerificationResolver,
+    KnownDevicesRepository,
+    NewDeviceAlertService,
+    UnrecognizedSignInService,
     PasswordResetResolver,
     RequestAuthenticator,
     SessionCookie,

@@ -9,6 +9,7 @@ import type { UserEntity } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import type { EmailVerificationService } from './email-verification.service.js';
+import type { NewDeviceAlertService } from './new-device-alert.service.js';
 import { PasswordHasher } from './password-hasher.js';
 
 describe('AuthService.signIn', () => {
@@ -29,6 +30,7 @@ describe('AuthService.signIn', () => {
       {} as SessionStepUpService,
       securityLog as unknown as SecurityLogService,
       {} as EmailVerificationService,
+      {} as NewDeviceAlertService,
     );
     return { auth, verify, sessions, securityLog };
   }

@@ -7,12 +7,14 @@ import { clientInfoOf } from './client-info.js';
 import { AuthPayload } from './dto/auth.payload.js';
 import { RequestPasswordResetInput, ResetPasswordInput } from './dto/password-reset.inputs.js';
 import { PasswordResetService } from './password-reset.service.js';
+import { UnrecognizedSignInService } from './unrecognized-sign-in.service.js';
 
 @Resolver()
 export class PasswordResetResolver {
   constructor(
     private readonly resets: PasswordResetService,
     private readonly auth: AuthResolver,
+    private readonly unrecognized: UnrecognizedSignInService,
   ) {}
 
   @Mutation(() => Boolean, {
@@ -40,5 +42,18 @@ export class PasswordResetResolver {
   ): Promise<AuthPayload> {
     const signedIn = await this.resets.reset(input.token, input.newPassword, clientInfoOf(context.req));
     return this.auth.startSession(context, signedIn);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "From the new-sign-in email's 'This wasn't me' link: ends every session of the account, invalidates its password and emails a reset link. Needs no session.",
+  })
+  @RateLimited(() => null)
+  async reportUnrecognizedSignIn(
+    @Args('token') token: string,
+    @Context() { req }: GraphqlContext,
+  ): Promise<boolean> {
+    await this.unrecognized.report(token, clientInfoOf(req));
+    return true;
   }
 }

@@ -51,3 +51,24 @@ export function verificationMail(to: string, link: string, ttlHours: number): Ou
     link,
   );
 }
+
+export interface SignInFacts {
+  readonly device: string;
+  /** The approximate place: the address it came from. */
+  readonly ipAddress: string;
+  readonly time: string;
+}
+
+export function newSignInMail(to: string, link: string, facts: SignInFacts): OutgoingMail {
+  return linkMail(
+    to,
+    'New sign-in to your account',
+    [
+      `Your account was signed in from a device it had not used before: ${facts.device}, from ${facts.ipAddress}, at ${facts.time}.`,
+      'If it was you, there is nothing to do.',
+      "If it wasn't you, follow the link below: every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
+    ],
+    "This wasn't me",
+    link,
+  );
+}

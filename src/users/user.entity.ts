@@ -17,6 +17,10 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash!: string;
 
+  /** Set by "This wasn't me": the right password then answers PASSWORD_RESET_REQUIRED. The hash stays. */
+  @Column({ name: 'password_reset_required', type: 'boolean', default: false })
+  passwordResetRequired!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -73,4 +73,11 @@ export class UsersService {
   emailVerified(userId: string): Promise<boolean> {
     return this.users.emailVerified(userId);
   }
+
+  /** Invalidates the password without forgetting it (see UserEntity.passwordResetRequired); the account. */
+  async requirePasswordReset(userId: string, transaction: Transaction): Promise<UserAccount> {
+    const user = await this.users.requirePasswordReset(userId, transaction);
+    if (!user) throw new Error(`User ${userId} vanished during a sign-in report`);
+    return user;
+  }
 }
