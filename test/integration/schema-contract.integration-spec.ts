@@ -17,7 +17,12 @@ import { useTestModule } from '../support/test-module.js';
 // A copy of the team's contract (../shared/contract/) is kept in the
 // repository so that CI on a bare clone checks against it too: the base
 // schema, and one file per capability this release builds (each extends it).
-const CONTRACT_FILES = ['schema.graphql', 'step-up-and-security-log.graphql', 'live-updates.graphql'];
+const CONTRACT_FILES = [
+  'schema.graphql',
+  'step-up-and-security-log.graphql',
+  'live-updates.graphql',
+  'email.graphql',
+];
 const CONTRACT_DIR = resolve('contract');
 const SHARED_CONTRACT_DIR = resolve('../shared/contract');
 
