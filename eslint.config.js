@@ -50,7 +50,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['sessions', 'security-log', 'auth', 'rate-limit', 'live'],
+              ['sessions', 'security-log', 'mail', 'auth', 'rate-limit', 'live'],
               'users/ is the bottom feature: it imports no other feature.',
             ),
             {
@@ -70,7 +70,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['security-log', 'auth', 'rate-limit', 'live'],
+              ['security-log', 'mail', 'auth', 'rate-limit', 'live'],
               'sessions/ never imports security-log/, auth/, rate-limit/ or live/: they build on it, not the other way round.',
             ),
             {
