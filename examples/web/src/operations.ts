@@ -19,6 +19,7 @@ export const ACCOUNT_FIELDS = graphql(`
   fragment AccountFields on User {
     id
     email
+    emailVerified
     activeSessionCount
     sessions {
       ...SessionFields
