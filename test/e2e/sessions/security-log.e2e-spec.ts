@@ -121,7 +121,7 @@ describe('the security log', () => {
     expect(byType('SIGN_IN_FAILED')[0]).toMatchObject({ sessionId: null, actorSessionId: null });
     expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: page.edges.at(-1)!.cursor });
     // The stored rows agree: nothing more was written than the log shows.
-    expect(await securityEventRowsOf(app, alice.id)).toHaveLength(11);
+    expect(await securityEventRowsOf(app, alice.id)).toHaveLength(13);
   });
 
   it('records nothing, on any account, for a sign-in with an unknown email', async () => {
