@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * and know none; features may use shared rooms and the features below them;
  * only the composition root (src/*.ts, src/cli/) wires everything together.
  */
-const FEATURES = ['users', 'sessions', 'security-log', 'auth', 'rate-limit', 'live', 'identity'];
+const FEATURES = ['users', 'sessions', 'security-log', 'mail', 'auth', 'rate-limit', 'live', 'identity'];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 
@@ -50,7 +50,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['sessions', 'security-log', 'auth', 'rate-limit', 'live', 'identity'],
+              ['sessions', 'security-log', 'mail', 'auth', 'rate-limit', 'live', 'identity'],
               'users/ is the bottom feature: it imports no other feature.',
             ),
             {
@@ -70,7 +70,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['security-log', 'auth', 'rate-limit', 'live', 'identity'],
+              ['security-log', 'mail', 'auth', 'rate-limit', 'live', 'identity'],
               'sessions/ never imports security-log/, auth/, rate-limit/ or live/: they build on it, not the other way round.',
             ),
             {

@@ -3,6 +3,7 @@ import { AddSessionAbsoluteExpiry1795810083971 } from './1795810083971-AddSessio
 import { CreateRateLimitCounters1795812145606 } from './1795812145606-CreateRateLimitCounters.js';
 import { NormalizeStoredEmails1795973069813 } from './1795973069813-NormalizeStoredEmails.js';
 import { AddStepUpAndSecurityEvents1796000000000 } from './1796000000000-AddStepUpAndSecurityEvents.js';
+import { AddEmail1796100000000 } from './1796100000000-AddEmail.js';
 import { AddUserIdentities1796200000000 } from './1796200000000-AddUserIdentities.js';
 
 /**
@@ -15,5 +16,6 @@ export const MIGRATIONS = [
   CreateRateLimitCounters1795812145606,
   NormalizeStoredEmails1795973069813,
   AddStepUpAndSecurityEvents1796000000000,
+  AddEmail1796100000000,
   AddUserIdentities1796200000000,
 ];

@@ -1,21 +1,29 @@
 import { Module } from '@nestjs/common';
 
+import { MailModule } from '../mail/mail.module.js';
 import { SecurityLogModule } from '../security-log/security-log.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
+import { EmailVerificationResolver } from './email-verification.resolver.js';
+import { EmailVerificationService } from './email-verification.service.js';
+import { KnownDevicesRepository } from './known-devices.repository.js';
+import { NewDeviceAlertService } from './new-device-alert.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PasswordResetResolver } from './password-reset.resolver.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { ReauthenticationService } from './reauthentication.service.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionCookie } from './session-cookie.js';
 import { StepUpResolver } from './step-up.resolver.js';
+import { UnrecognizedSignInService } from './unrecognized-sign-in.service.js';
 import { UserSecurityEventsResolver } from './user-security-events.resolver.js';
 import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
 
 /** Sign-up, sign-in and the sessions they create, as the GraphQL API sees them. */
 @Module({
-  imports: [UsersModule, SessionsModule, SecurityLogModule],
+  imports: [UsersModule, SessionsModule, SecurityLogModule, MailModule],
   providers: [
     AuthService,
     AuthResolver,
@@ -24,6 +32,13 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
     StepUpResolver,
     UserSecurityEventsResolver,
     PasswordHasher,
+    PasswordResetService,
+    EmailVerificationService,
+    EmailVerificationResolver,
+    KnownDevicesRepository,
+    NewDeviceAlertService,
+    UnrecognizedSignInService,
+    PasswordResetResolver,
     RequestAuthenticator,
     SessionCookie,
   ],

@@ -120,7 +120,7 @@ export class AuthResolver {
   }
 
   /** The new session becomes the request's own: cookie set, and fields below count it. */
-  private startSession({ req, res }: GraphqlContext, { user, session, token }: SignedIn): AuthPayload {
+  startSession({ req, res }: GraphqlContext, { user, session, token }: SignedIn): AuthPayload {
     this.cookie.set(res, token, session.expiresAt);
     this.authenticator.replace(req, { user, session });
     return { user: toUserModel(user), session: toSessionModel(session, session.id), token };

@@ -8,6 +8,8 @@ import type { SessionsService } from '../sessions/sessions.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
+import type { EmailVerificationService } from './email-verification.service.js';
+import type { NewDeviceAlertService } from './new-device-alert.service.js';
 import { PasswordHasher } from './password-hasher.js';
 
 describe('AuthService.signIn', () => {
@@ -27,6 +29,8 @@ describe('AuthService.signIn', () => {
       {} as UnitOfWork,
       {} as SessionStepUpService,
       securityLog as unknown as SecurityLogService,
+      {} as EmailVerificationService,
+      {} as NewDeviceAlertService,
     );
     return { auth, verify, sessions, securityLog };
   }

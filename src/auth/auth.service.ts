@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
-import { InputValidationError, InvalidCredentialsError, NotFoundError } from '../common/errors.js';
+import {
+  InputValidationError,
+  InvalidCredentialsError,
+  NotFoundError,
+  PasswordResetRequiredError,
+} from '../common/errors.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
@@ -13,6 +18,8 @@ import { UsersService } from '../users/users.service.js';
 import type { ChangePasswordInput } from './dto/change-password.input.js';
 import type { SignInInput } from './dto/sign-in.input.js';
 import type { SignUpInput } from './dto/sign-up.input.js';
+import { EmailVerificationService } from './email-verification.service.js';
+import { NewDeviceAlertService } from './new-device-alert.service.js';
 import { PasswordHasher } from './password-hasher.js';
 
 export interface SignedIn extends IssuedSession {
@@ -28,6 +35,8 @@ export class AuthService {
     private readonly unitOfWork: UnitOfWork,
     private readonly stepUp: SessionStepUpService,
     private readonly securityLog: SecurityLogService,
+    private readonly verification: EmailVerificationService,
+    private readonly deviceAlerts: NewDeviceAlertService,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
@@ -40,6 +49,8 @@ export class AuthService {
         { type: SecurityEventType.SIGNED_UP, userId: user.id, sessionId: issued.session.id, ...client },
         transaction,
       );
+      await this.verification.send(user, transaction);
+      await this.deviceAlerts.rememberSignUp(user, client, transaction);
       return { user, ...issued };
     });
   }
@@ -59,6 +70,8 @@ export class AuthService {
       await this.securityLog.recordFailedSignIn(input.email, client);
       throw new InvalidCredentialsError();
     }
+    // Only after a right password: a wrong one must not learn that the account was locked down.
+    if (user.passwordResetRequired) throw new PasswordResetRequiredError();
     // The password was checked against the hash read above, tens of
     // milliseconds ago; a change of password may have committed since. The
     // session is made only while that hash is still the account's, under a lock
@@ -70,6 +83,7 @@ export class AuthService {
         { type: SecurityEventType.SIGNED_IN, userId: user.id, sessionId: issued.session.id, ...client },
         transaction,
       );
+      await this.deviceAlerts.onSignIn(user, issued.session.id, client, transaction);
       return { user: toUserAccount(user), ...issued };
     });
     if (!signedIn) throw new InvalidCredentialsError();

@@ -12,6 +12,7 @@ export const DOMAIN_ERROR_CODES = [
   'SERVICE_UNAVAILABLE',
   'BAD_REQUEST',
   'REAUTHENTICATION_REQUIRED',
+  'PASSWORD_RESET_REQUIRED',
 ] as const;
 type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
@@ -122,5 +123,13 @@ export class ReauthenticationRequiredError extends DomainError {
 
   override get details(): Record<string, unknown> {
     return { methods: this.methods, maxAgeSeconds: this.maxAgeSeconds };
+  }
+}
+
+/** The right password of an account whose password was invalidated ("This wasn't me"): only a reset sets a new one. */
+export class PasswordResetRequiredError extends DomainError {
+  readonly code = 'PASSWORD_RESET_REQUIRED';
+  constructor() {
+    super('This password must be reset: use the link emailed to you, or "Forgot password?".');
   }
 }

@@ -17,6 +17,14 @@ const NO_PROVIDERS = {
   discoveryRetryDelayMs: 5000,
 };
 
+// Production refuses to start without a mail server and the app's address for its links.
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SMTP_URL: 'smtp://smtp.example.com',
+  MAIL_FROM: 'a@example.com',
+  PUBLIC_APP_URL: 'https://app.example.com',
+};
+
 describe('loadConfig', () => {
   it('defaults to development on port 3000 with 30-day idle and 90-day absolute sessions, an embedded database in .data and no trusted proxy', () => {
     expect(loadConfig({})).toEqual({
@@ -65,6 +73,15 @@ describe('loadConfig', () => {
         listenerHeartbeatSeconds: 10,
       },
       oidc: { ...NO_PROVIDERS, publicApiOrigin: null },
+      mail: {
+        smtpUrl: null,
+        from: 'Sessions <no-reply@localhost>',
+        resetTokenTtlSeconds: 3600,
+        verificationTokenTtlSeconds: 86_400,
+        alertTokenTtlSeconds: 604_800,
+        deliveryIntervalMs: 1000,
+        maxAttempts: 10,
+      },
     });
   });
 
@@ -111,6 +128,13 @@ describe('loadConfig', () => {
         LIVE_PING_INTERVAL_SECONDS: '5',
         LIVE_LISTENER_HEARTBEAT_SECONDS: '3',
         LOG_LEVEL: 'debug',
+        SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+        MAIL_FROM: 'Acme <no-reply@example.com>',
+        EMAIL_TOKEN_TTL_SECONDS: '600',
+        EMAIL_VERIFICATION_TOKEN_TTL_SECONDS: '7200',
+        EMAIL_ALERT_TOKEN_TTL_SECONDS: '86400',
+        MAIL_DELIVERY_INTERVAL_MS: '500',
+        MAIL_MAX_ATTEMPTS: '3',
       }),
     ).toEqual({
       environment: 'production',
@@ -158,17 +182,26 @@ describe('loadConfig', () => {
         listenerHeartbeatSeconds: 3,
       },
       oidc: { ...NO_PROVIDERS, publicApiOrigin: 'https://api.example.com' },
+      mail: {
+        smtpUrl: 'smtps://mailer:pw@smtp.example.com:465',
+        from: 'Acme <no-reply@example.com>',
+        resetTokenTtlSeconds: 600,
+        verificationTokenTtlSeconds: 7200,
+        alertTokenTtlSeconds: 86_400,
+        deliveryIntervalMs: 500,
+        maxAttempts: 3,
+      },
     });
   });
 
   it('logs warnings and errors only in tests, unless LOG_LEVEL says otherwise', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
     expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info' }).logLevel).toBe('info');
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' }).logLevel).toBe('info');
+    expect(loadConfig({ ...PRODUCTION, DATABASE_URL: 'postgres://db/app' }).logLevel).toBe('info');
   });
 
   it('turns introspection and GraphiQL off in production unless they are asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toMatchObject({
+    expect(loadConfig({ ...PRODUCTION, DATABASE_URL: 'postgres://db/app' })).toMatchObject({
       graphqlIntrospection: false,
       graphqlIde: false,
     });
@@ -176,6 +209,13 @@ describe('loadConfig', () => {
       graphqlIntrospection: true,
       graphqlIde: false,
     });
+  });
+
+  it('refuses to start in production without SMTP_URL, and with SMTP_URL but no MAIL_FROM', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toThrow(
+      /SMTP_URL is required in production/,
+    );
+    expect(() => loadConfig({ SMTP_URL: 'smtp://127.0.0.1:25' })).toThrow(/MAIL_FROM is required/);
   });
 
   it('refuses to start in production without DATABASE_URL, saying why', () => {
@@ -347,7 +387,9 @@ describe('loadConfig', () => {
 });
 
 describe('PUBLIC_APP_URL', () => {
-  it('has no default in production, where a link to a developer machine would reach users', () => {
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' }).publicAppUrl).toBeNull();
+  it('has no default in production, where a link to a developer machine would reach users: start is refused', () => {
+    expect(() =>
+      loadConfig({ ...PRODUCTION, PUBLIC_APP_URL: '', DATABASE_URL: 'postgres://db/app' }),
+    ).toThrow(/PUBLIC_APP_URL is required in production/);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 
 import { ConfigValidationError } from './config-validation.error.js';
+import { DatabaseTimingEnvironmentVariables } from './database-timing-settings.js';
 import {
   DAY_IN_SECONDS,
   DurationInSeconds,
@@ -29,7 +30,8 @@ import {
 } from './env-values.js';
 import { type HttpSettings, httpSettingsOf } from './http-settings.js';
 import { type LiveSettings, liveSettingsOf } from './live-settings.js';
-import { OidcEnvironmentVariables, type OidcSettings, oidcSettingsOf } from './oidc-settings.js';
+import { type MailSettings, mailSettingsOf } from './mail-settings.js';
+import { type OidcSettings, oidcSettingsOf } from './oidc-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -41,6 +43,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_LISTEN_URL',
   'OIDC_PROVIDERS',
   'OIDC_STATE_SECRET',
+  'SMTP_URL',
 ]);
 
 const DATABASE_POOLERS = ['none', 'transaction'] as const;
@@ -55,7 +58,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
  */
-class EnvironmentVariables extends OidcEnvironmentVariables {
+class EnvironmentVariables extends DatabaseTimingEnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -144,21 +147,6 @@ class EnvironmentVariables extends OidcEnvironmentVariables {
   @PositiveInteger('RATE_LIMIT_PER_IP_AND_ACCOUNT', '')
   RATE_LIMIT_PER_IP_AND_ACCOUNT = 10;
 
-  @PositiveInteger('DATABASE_CONNECT_TIMEOUT_MS', ' number of milliseconds')
-  DATABASE_CONNECT_TIMEOUT_MS = 5_000;
-
-  @PositiveInteger('DATABASE_STATEMENT_TIMEOUT_MS', ' number of milliseconds')
-  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
-
-  /** Tries after a failed first connection at start, before giving up; 0: give up at once. */
-  @Transform(toInteger)
-  @IsInt({ message: 'DATABASE_CONNECT_RETRIES must be a whole number, 0 or more' })
-  @Min(0, { message: 'DATABASE_CONNECT_RETRIES must be a whole number, 0 or more' })
-  DATABASE_CONNECT_RETRIES = 9;
-
-  @PositiveInteger('DATABASE_CONNECT_RETRY_DELAY_MS', ' number of milliseconds')
-  DATABASE_CONNECT_RETRY_DELAY_MS = 3_000;
-
   /** Log bytes held for a stdout that is not being read; past it, lines are dropped and counted. */
   @PositiveInteger('LOG_BUFFER_BYTES', ' number of bytes')
   LOG_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -217,6 +205,8 @@ export interface AppConfig extends HttpSettings {
   readonly live: LiveSettings;
   /** Sign-in through OpenID Connect providers (OIDC_*); no providers: none offered. */
   readonly oidc: OidcSettings;
+  /** Outgoing mail (SMTP_URL, MAIL_FROM, EMAIL_*_TTL_SECONDS). */
+  readonly mail: MailSettings;
 }
 
 export { ConfigValidationError };
@@ -245,9 +235,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ('problems' in http) throw new ConfigValidationError(http.problems);
   const oidc = oidcSettingsOf(variables, variables.NODE_ENV === 'production');
   if ('problems' in oidc) throw new ConfigValidationError(oidc.problems);
-  if (oidc.providers.length > 0 && http.publicAppUrl === null) {
-    throw new ConfigValidationError(['PUBLIC_APP_URL is required when OIDC_PROVIDERS is set']);
+  // Production always mails (SMTP_URL is required there), and every mail links to the app.
+  if (http.publicAppUrl === null) {
+    throw new ConfigValidationError([
+      'PUBLIC_APP_URL is required in production: emailed links and sign-in redirects point there',
+    ]);
   }
+  const mail = mailSettingsOf(variables, variables.NODE_ENV === 'production');
+  if ('problems' in mail) throw new ConfigValidationError(mail.problems);
   return {
     environment: variables.NODE_ENV,
     isProduction: variables.NODE_ENV === 'production',
@@ -281,5 +276,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...http,
     live: liveSettingsOf(variables),
     oidc,
+    mail,
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { LiveEnvironmentVariables } from './live-settings.js';
+import { MailEnvironmentVariables } from './mail-settings.js';
 
 /** One OpenID Connect provider of OIDC_PROVIDERS. */
 export interface OidcProviderSettings {
@@ -33,7 +33,7 @@ const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
  * The identity providers' environment variables. OIDC_PROVIDERS is JSON, read
  * by oidcSettingsOf(), which names each bad entry without echoing a secret.
  */
-export class OidcEnvironmentVariables extends LiveEnvironmentVariables {
+export class OidcEnvironmentVariables extends MailEnvironmentVariables {
   /** `[{ "id", "name", "issuer", "clientId", "clientSecret", "scopes"? }]`. */
   OIDC_PROVIDERS?: string;
 

@@ -57,7 +57,7 @@ export class LiveConnections {
     }
     for (const sessionId of event.sessionIds ?? []) this.endSession(sessionId, event.reason);
     const toCheck =
-      event.keptSessionId === undefined
+      event.keptSessionId === undefined && !event.all
         ? []
         : this.ofUser(event.userId).filter((c) => c.sessionId !== event.keptSessionId && !c.isEnding);
     this.accountChanged(event.userId);

@@ -11,6 +11,8 @@ export enum SessionEndReason {
   SIGNED_OUT_BY_OTHER_SESSION = 'SIGNED_OUT_BY_OTHER_SESSION',
   PASSWORD_CHANGED = 'PASSWORD_CHANGED',
   EXPIRED = 'EXPIRED',
+  PASSWORD_RESET = 'PASSWORD_RESET',
+  UNRECOGNIZED_SIGN_IN_REPORTED = 'UNRECOGNIZED_SIGN_IN_REPORTED',
 }
 
 /** The PostgreSQL channel every instance LISTENs on (src/live/). */
@@ -32,6 +34,8 @@ export type SessionEvent =
       readonly sessionIds?: readonly string[];
       /** … or every session of the user but this one (signOutOtherSessions, changePassword). */
       readonly keptSessionId?: string;
+      /** … or every session of the user (resetPassword). */
+      readonly all?: true;
     };
 
 const NOTIFY = sql('session_events_notify', `SELECT pg_notify('${SESSION_EVENTS_CHANNEL}', $1)`);

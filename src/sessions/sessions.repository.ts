@@ -119,6 +119,8 @@ const END_ALL_EXCEPT = sql(
   `DELETE FROM sessions s WHERE s.user_id = $1 AND s.id <> $2 AND ${active('s')}`,
 );
 
+const END_ALL = sql('sessions_end_all', `DELETE FROM sessions s WHERE s.user_id = $1 AND ${active('s')}`);
+
 // SKIP LOCKED hands concurrent cleaners (other instances) rows the others are
 // not deleting; LIMIT keeps each statement's locks and duration small.
 // `= ANY(ARRAY(…))` makes the batch's ids one array, found again by primary
@@ -220,6 +222,11 @@ export class SessionsRepository {
   /** Ends every active session of the user but `keepSessionId`, in one statement; how many. */
   endAllExcept(userId: string, keepSessionId: string, transaction?: Transaction): Promise<number> {
     return this.sql.count(END_ALL_EXCEPT, [userId, keepSessionId], transaction);
+  }
+
+  /** Ends every active session of the user; how many. */
+  endAll(userId: string, transaction: Transaction): Promise<number> {
+    return this.sql.count(END_ALL, [userId], transaction);
   }
 
   /** Deletes up to `batchSize` expired sessions of any user; how many. */

@@ -199,6 +199,13 @@ export class SessionsService {
     return transaction ? work(transaction) : this.unitOfWork.run(work);
   }
 
+  /** Ends every active session of the user in `transaction`, announced as one event; how many. */
+  async endAll(userId: string, reason: SessionEndReason, transaction: Transaction): Promise<number> {
+    const ended = await this.sessions.endAll(userId, transaction);
+    if (ended > 0) await this.events.publish({ kind: 'ended', userId, reason, all: true }, transaction);
+    return ended;
+  }
+
   /**
    * Deletes expired sessions of every user, in batches so that no statement
    * holds many row locks or runs long, and returns how many it deleted.

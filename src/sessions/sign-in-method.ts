@@ -4,6 +4,7 @@ import { registerEnumType } from '@nestjs/graphql';
 export enum SignInMethod {
   PASSWORD = 'password',
   OIDC = 'oidc',
+  PASSWORD_RESET = 'password_reset',
 }
 
 registerEnumType(SignInMethod, { name: 'SignInMethod' });

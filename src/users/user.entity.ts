@@ -18,6 +18,14 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash!: string | null;
 
+  /** When the address was confirmed through the emailed link; null until then. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt!: Date | null;
+
+  /** Set by "This wasn't me": the right password then answers PASSWORD_RESET_REQUIRED. The hash stays. */
+  @Column({ name: 'password_reset_required', type: 'boolean', default: false })
+  passwordResetRequired!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -13,7 +13,8 @@ const ACCOUNT_COLUMNS = 'u.id, u.email, u.created_at AS "createdAt"';
 
 const FIND_BY_EMAIL = sql<UserEntity>(
   'users_find_by_email',
-  `SELECT ${ACCOUNT_COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE u.email = $1`,
+  `SELECT ${ACCOUNT_COLUMNS}, u.password_hash AS "passwordHash", u.password_reset_required AS "passwordResetRequired"
+     FROM users u WHERE u.email = $1`,
 );
 
 const PASSWORD_HASH_OF = sql<{ passwordHash: string }>(
@@ -39,7 +40,32 @@ const REPLACE_PASSWORD_HASH = sql(
 // re-checked hash no longer matches, so no session is made from it.
 const LOCK_IF_PASSWORD_HASH = sql<{ id: string }>(
   'users_lock_if_password_hash',
-  'SELECT u.id FROM users u WHERE u.id = $1 AND u.password_hash = $2 FOR NO KEY UPDATE',
+  `SELECT u.id FROM users u WHERE u.id = $1 AND u.password_hash = $2 AND NOT u.password_reset_required
+      FOR NO KEY UPDATE`,
+);
+
+// After a reset from an emailed link: the new hash, whatever the old one was.
+const SET_PASSWORD_HASH = sql<UserAccount>(
+  'users_set_password_hash',
+  `UPDATE users u SET password_hash = $2, password_reset_required = false WHERE u.id = $1
+   RETURNING ${ACCOUNT_COLUMNS}`,
+);
+
+const MARK_EMAIL_VERIFIED = sql<UserAccount>(
+  'users_mark_email_verified',
+  `UPDATE users u SET email_verified_at = coalesce(u.email_verified_at, now()) WHERE u.id = $1
+   RETURNING ${ACCOUNT_COLUMNS}`,
+);
+
+// "This wasn't me": the hash stays, so a right password can still be told from a wrong one.
+const REQUIRE_PASSWORD_RESET = sql<UserAccount>(
+  'users_require_password_reset',
+  `UPDATE users u SET password_reset_required = true WHERE u.id = $1 RETURNING ${ACCOUNT_COLUMNS}`,
+);
+
+const EMAIL_VERIFIED_OF = sql<{ verified: boolean }>(
+  'users_email_verified_of',
+  'SELECT u.email_verified_at IS NOT NULL AS verified FROM users u WHERE u.id = $1',
 );
 
 // Serialises changes to an account's ways of signing in (unlinking an identity).
@@ -89,6 +115,31 @@ export class UsersRepository {
       if (sqlStateOf(error) === UNIQUE_VIOLATION) return null;
       throw error;
     }
+  }
+
+  /** Sets the password hash (and lifts a required reset); the account, or undefined when it is gone. */
+  async setPasswordHash(
+    userId: string,
+    newHash: string,
+    transaction: Transaction,
+  ): Promise<UserAccount | undefined> {
+    const [user] = await this.sql.rows(SET_PASSWORD_HASH, [userId, newHash], transaction);
+    return user;
+  }
+
+  async markEmailVerified(userId: string, transaction: Transaction): Promise<UserAccount | undefined> {
+    const [user] = await this.sql.rows(MARK_EMAIL_VERIFIED, [userId], transaction);
+    return user;
+  }
+
+  async requirePasswordReset(userId: string, transaction: Transaction): Promise<UserAccount | undefined> {
+    const [user] = await this.sql.rows(REQUIRE_PASSWORD_RESET, [userId], transaction);
+    return user;
+  }
+
+  async emailVerified(userId: string): Promise<boolean> {
+    const [row] = await this.sql.rows(EMAIL_VERIFIED_OF, [userId]);
+    return row?.verified ?? false;
   }
 
   /** Whether the hash was replaced (the stored one was still `expectedHash`). */

@@ -56,4 +56,34 @@ export class UsersService {
   ): Promise<boolean> {
     return this.users.replacePasswordHash(userId, expectedHash, newHash, transaction);
   }
+
+  /**
+   * Sets a new password hash unconditionally (a reset from an emailed link
+   * proves the mailbox, not the old password); the account. Its UPDATE waits
+   * for sign-ins holding the row (holdIfPasswordHashIs), so their sessions
+   * exist by then and the caller's ending of every session reaches them.
+   */
+  async setPasswordHash(userId: string, newHash: string, transaction: Transaction): Promise<UserAccount> {
+    const user = await this.users.setPasswordHash(userId, newHash, transaction);
+    if (!user) throw new Error(`User ${userId} vanished during a password reset`);
+    return user;
+  }
+
+  /** Records that the address was confirmed (the first time counts); the account. */
+  async markEmailVerified(userId: string, transaction: Transaction): Promise<UserAccount> {
+    const user = await this.users.markEmailVerified(userId, transaction);
+    if (!user) throw new Error(`User ${userId} vanished during an email verification`);
+    return user;
+  }
+
+  emailVerified(userId: string): Promise<boolean> {
+    return this.users.emailVerified(userId);
+  }
+
+  /** Invalidates the password without forgetting it (see UserEntity.passwordResetRequired); the account. */
+  async requirePasswordReset(userId: string, transaction: Transaction): Promise<UserAccount> {
+    const user = await this.users.requirePasswordReset(userId, transaction);
+    if (!user) throw new Error(`User ${userId} vanished during a sign-in report`);
+    return user;
+  }
 }

@@ -21,6 +21,7 @@ const CONTRACT_FILES = [
   'schema.graphql',
   'step-up-and-security-log.graphql',
   'live-updates.graphql',
+  'email.graphql',
   'identity-providers.graphql',
 ];
 const CONTRACT_DIR = resolve('contract');

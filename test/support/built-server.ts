@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
+import { PRODUCTION_MAIL_ENV } from './production-mail-env.js';
+
 /**
  * The server as `npm run start:prod` runs it: compiled by tsc into a directory
  * of this test file's own, then spawned as `node <dir>/src/main.js`, so tests
@@ -27,7 +29,7 @@ export class BuiltServer {
   /** stdout and stderr are pipes the caller reads, or not. */
   spawn(env: Record<string, string>): ChildProcess {
     return spawn(process.execPath, [resolve(this.dir, 'src/main.js')], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...(env.NODE_ENV === 'production' ? PRODUCTION_MAIL_ENV : {}), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }

@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createRootLogger } from '../../src/logging/logger.js';
 import { setStatementTimeout } from './pgbouncer.js';
+import { PRODUCTION_MAIL_ENV } from './production-mail-env.js';
 import { type RecordedStatement, recordStatements } from './statement-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -24,6 +25,9 @@ export function testConfig(env: NodeJS.ProcessEnv, database: TestDatabase): AppC
     ...(database.directUrl
       ? { DATABASE_POOLER: 'transaction', DATABASE_LISTEN_URL: database.directUrl }
       : {}),
+    // Mail is delivered when a test runs MailDeliveryJob itself (or sets its own interval).
+    MAIL_DELIVERY_INTERVAL_MS: '3600000',
+    ...(env.NODE_ENV === 'production' ? PRODUCTION_MAIL_ENV : {}),
     ...env,
     DATABASE_URL: database.url,
   });

@@ -1,4 +1,6 @@
 import { useQuery } from '@apollo/client/react';
+import { useEffect, useState } from 'react';
+import { LinkActionPage, ResetPasswordPage } from './EmailLinkPages';
 import { LinkedIdentities } from './LinkedIdentities';
 import { LiveUpdates } from './LiveUpdates';
 import { ME } from './operations';
@@ -7,8 +9,33 @@ import { SecurityActivity } from './SecurityActivity';
 import { SecurityPage } from './SecurityPage';
 import { SignInForm } from './SignInForm';
 
+/** The pages an emailed link opens; anything else is the account page. */
+function usePath(): string {
+  const [path, setPath] = useState(window.location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  return path;
+}
+
 export function App() {
   const { data, loading, error } = useQuery(ME);
+  const path = usePath();
+
+  if (path === '/reset-password' || path === '/verify-email' || path === '/not-me') {
+    return (
+      <main className="page">
+        <h1>Account security</h1>
+        {path === '/reset-password' ? (
+          <ResetPasswordPage />
+        ) : (
+          <LinkActionPage kind={path === '/verify-email' ? 'verify' : 'not-me'} />
+        )}
+      </main>
+    );
+  }
 
   return (
     <main className="page">

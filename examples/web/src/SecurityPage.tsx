@@ -36,7 +36,12 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
       <section className="card">
         <div className="row">
           <p>
-            Signed in as <strong>{account.email}</strong>
+            Signed in as <strong>{account.email}</strong>{' '}
+            <span data-testid="email-verified" className="muted">
+              {account.emailVerified
+                ? '(address verified)'
+                : '(address not verified yet: see the link we emailed)'}
+            </span>
           </p>
           <button type="button" disabled={signingOut.loading} onClick={() => void run(() => signOut())}>
             Sign out

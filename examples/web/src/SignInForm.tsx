@@ -1,6 +1,7 @@
 import { useMutation, useReactiveVar } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { sessionEndedElsewhere } from './apollo';
+import { ForgotPasswordForm } from './EmailLinkPages';
 import { describeError } from './errors';
 import { endedRemotely } from './live';
 import { ME, SIGN_IN, SIGN_UP } from './operations';
@@ -24,6 +25,7 @@ export function SignInForm() {
     update: (cache, { data }) => data && cache.writeQuery({ query: ME, data: { me: data.signUp.user } }),
   });
   const busy = signingIn.loading || signingUp.loading;
+  const [forgot, setForgot] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -37,6 +39,8 @@ export function SignInForm() {
       setProblem(describeError(error));
     }
   }
+
+  if (forgot) return <ForgotPasswordForm onDone={() => setForgot(false)} />;
 
   return (
     <form className="card" onSubmit={(event) => void submit(event)} aria-label={title(mode)}>
@@ -84,6 +88,11 @@ export function SignInForm() {
       <button type="submit" className="primary" disabled={busy}>
         {title(mode)}
       </button>
+      {mode === 'sign-in' && (
+        <button type="button" className="link" onClick={() => setForgot(true)}>
+          Forgot password?
+        </button>
+      )}
       <ProviderButtons />
       <p className="muted">
         {mode === 'sign-in' ? 'No account yet? ' : 'Already have an account? '}

@@ -21,6 +21,7 @@ export const ACCOUNT_FIELDS = graphql(`
   fragment AccountFields on User {
     id
     email
+    emailVerified
     activeSessionCount
     hasPassword
     identities {

@@ -9,6 +9,7 @@ import { expect } from '@jest/globals';
 import pg from 'pg';
 
 import { uniqueEmail } from '../../support/factories.js';
+import { PRODUCTION_MAIL_ENV } from '../../support/production-mail-env.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 const SIGN_UP = 'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token user { email } } }';
@@ -73,7 +74,13 @@ describe('SIGTERM', () => {
 
   it('stops accepting, finishes the requests in flight with their writes, closes idle connections, and exits 0', async () => {
     server = spawn(process.execPath, [resolve(buildDir, 'src/main.js')], {
-      env: { ...process.env, NODE_ENV: 'production', PORT: '0', DATABASE_URL: database.url },
+      env: {
+        ...process.env,
+        ...PRODUCTION_MAIL_ENV,
+        NODE_ENV: 'production',
+        PORT: '0',
+        DATABASE_URL: database.url,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const url = await readyUrl(server);

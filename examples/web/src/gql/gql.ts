@@ -14,8 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n": typeof types.ReportUnrecognizedSignInDocument,
     "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n": typeof types.SessionFieldsFragmentDoc,
-    "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.AccountFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.AccountFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignUpDocument,
@@ -31,8 +35,12 @@ type Documents = {
     "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SecurityActivityDocument,
 };
 const documents: Documents = {
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n": types.VerifyEmailDocument,
+    "\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n": types.ReportUnrecognizedSignInDocument,
     "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n": types.SessionFieldsFragmentDoc,
-    "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.AccountFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.AccountFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": types.MeDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignUpDocument,
@@ -65,11 +73,27 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n"): (typeof documents)["\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  fragment AccountFields on User {\n    id\n    email\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

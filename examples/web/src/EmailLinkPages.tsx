@@ -1,0 +1,151 @@
+import { useMutation } from '@apollo/client/react';
+import { type FormEvent, useState } from 'react';
+import {
+  REPORT_UNRECOGNIZED_SIGN_IN,
+  REQUEST_PASSWORD_RESET,
+  RESET_PASSWORD,
+  VERIFY_EMAIL,
+} from './email-operations';
+import { describeError } from './errors';
+import { ME } from './operations';
+
+/** The secret of the link that opened this page; it never leaves the page but to the API. */
+function linkToken(): string {
+  return new URLSearchParams(window.location.search).get('token') ?? '';
+}
+
+function goHome(): void {
+  window.history.replaceState(null, '', '/');
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+/** "Forgot password?": the answer is the same whether or not the address has an account. */
+export function ForgotPasswordForm({ onDone }: { onDone: () => void }) {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState(false);
+  const [request, { loading }] = useMutation(REQUEST_PASSWORD_RESET);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    await request({ variables: { input: { email } } });
+    setSent(true);
+  }
+
+  return (
+    <form className="card" aria-label="Reset password" onSubmit={(event) => void submit(event)}>
+      <h2>Forgot password?</h2>
+      {sent ? (
+        <p role="status">If an account uses {email}, a reset link is on its way.</p>
+      ) : (
+        <>
+          <label>
+            Email
+            <input
+              type="email"
+              name="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </label>
+          <button type="submit" className="primary" disabled={loading}>
+            Email me a reset link
+          </button>
+        </>
+      )}
+      <button type="button" className="link" onClick={onDone}>
+        Back to sign in
+      </button>
+    </form>
+  );
+}
+
+export function ResetPasswordPage() {
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [reset, { loading }] = useMutation(RESET_PASSWORD, {
+    update: (cache, { data }) =>
+      data && cache.writeQuery({ query: ME, data: { me: data.resetPassword.user } }),
+  });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      await reset({ variables: { input: { token: linkToken(), newPassword: password } } });
+      goHome();
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  }
+
+  return (
+    <form className="card" aria-label="Choose a new password" onSubmit={(event) => void submit(event)}>
+      <h2>Choose a new password</h2>
+      <p className="muted">Every device signed in to your account will be signed out.</p>
+      <label>
+        New password
+        <input
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </label>
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={loading}>
+        Set password and sign in
+      </button>
+    </form>
+  );
+}
+
+/** /verify-email and /not-me: one button that spends the link, then what happened. */
+export function LinkActionPage({ kind }: { kind: 'verify' | 'not-me' }) {
+  const [verify, verifying] = useMutation(VERIFY_EMAIL);
+  const [report, reporting] = useMutation(REPORT_UNRECOGNIZED_SIGN_IN);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const token = linkToken();
+
+  async function act() {
+    try {
+      if (kind === 'verify') await verify({ variables: { token } });
+      else await report({ variables: { token } });
+      setOutcome(
+        kind === 'verify'
+          ? 'Your address is confirmed.'
+          : 'Every session of your account has ended and your password no longer works. We have emailed you a link to choose a new one.',
+      );
+    } catch (error) {
+      setOutcome(describeError(error));
+    }
+  }
+
+  return (
+    <section className="card">
+      <h2>{kind === 'verify' ? 'Confirm your address' : "This wasn't me"}</h2>
+      {outcome ? (
+        <p role="status">{outcome}</p>
+      ) : (
+        <button
+          type="button"
+          className="primary"
+          disabled={verifying.loading || reporting.loading}
+          onClick={() => void act()}
+        >
+          {kind === 'verify' ? 'Confirm my address' : 'Sign everyone out and lock my password'}
+        </button>
+      )}
+      <button type="button" className="link" onClick={goHome}>
+        Go to my account
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { UnitOfWork } from '../database/transaction.js';
+import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
+import { EmailTokensService } from '../mail/email-tokens.service.js';
+import { passwordResetMail } from '../mail/mail-templates.js';
+import { Mailer } from '../mail/mailer.js';
+import { SecurityEventType } from '../security-log/security-event-type.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
+import type { ClientInfo } from '../sessions/session.types.js';
+import { SessionEndReason } from '../sessions/session-events.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { SignInMethod } from '../sessions/sign-in-method.js';
+import { UsersService } from '../users/users.service.js';
+import type { SignedIn } from './auth.service.js';
+import { PasswordHasher } from './password-hasher.js';
+
+/** A forgotten password: a link mailed to the address, and a new password set from it. */
+@Injectable()
+export class PasswordResetService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly passwords: PasswordHasher,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly tokens: EmailTokensService,
+    private readonly mailer: Mailer,
+    private readonly securityLog: SecurityLogService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Queues a reset link when the address has an account; nothing otherwise.
+   * The mail is only written to the outbox (no SMTP round trip here), so the
+   * answer, always the same, takes about as long either way.
+   */
+  async request(email: string, client: ClientInfo): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    if (!user || !this.config.publicAppUrl) return;
+    const base = this.config.publicAppUrl;
+    const ttlMinutes = Math.round(this.config.mail.resetTokenTtlSeconds / 60);
+    await this.unitOfWork.run(async (transaction) => {
+      const secret = await this.tokens.issue(user.id, EmailTokenPurpose.RESET, transaction);
+      const link = `${base}/reset-password?token=${secret}`;
+      await this.mailer.queue(passwordResetMail(user.email, link, ttlMinutes), transaction);
+      await this.securityLog.record(
+        { type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id, ...client },
+        transaction,
+      );
+    });
+  }
+
+  /**
+   * Sets the new password, ends every session of the account (each open
+   * socket hears PASSWORD_RESET), spends every other reset link and signs in
+   * a new session: all in one transaction, or none of it.
+   */
+  async reset(token: string, newPassword: string, client: ClientInfo): Promise<SignedIn> {
+    // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
+    const newHash = await this.passwords.hash(newPassword);
+    return this.unitOfWork.run(async (transaction) => {
+      const userId = await this.tokens.consume(token, EmailTokenPurpose.RESET, transaction);
+      // The UPDATE waits for sign-ins still holding the row with the old hash;
+      // their sessions then exist, and endAll below ends them too.
+      const user = await this.users.setPasswordHash(userId, newHash, transaction);
+      const ended = await this.sessions.endAll(userId, SessionEndReason.PASSWORD_RESET, transaction);
+      await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
+      const issued = await this.sessions.issue(user, client, transaction, {
+        method: SignInMethod.PASSWORD_RESET,
+        identityProvider: null,
+      });
+      await this.securityLog.record(
+        {
+          type: SecurityEventType.PASSWORD_RESET,
+          userId,
+          sessionId: issued.session.id,
+          actorSessionId: issued.session.id,
+          endedSessionCount: ended,
+          ...client,
+        },
+        transaction,
+      );
+      return { user, ...issued };
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { UnitOfWork } from '../database/transaction.js';
+import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
+import { EmailTokensService } from '../mail/email-tokens.service.js';
+import { passwordResetMail } from '../mail/mail-templates.js';
+import { Mailer } from '../mail/mailer.js';
+import { SecurityEventType } from '../security-log/security-event-type.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
+import type { ClientInfo } from '../sessions/session.types.js';
+import { SessionEndReason } from '../sessions/session-events.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { UsersService } from '../users/users.service.js';
+
+/**
+ * "This wasn't me": whoever is in the account is put out and kept out. Every
+ * session ends, the password stops working (the hash stays, so the right one
+ * answers PASSWORD_RESET_REQUIRED and a wrong one UNAUTHENTICATED), and the
+ * owner gets a reset link. One transaction; the link is single-use, so a
+ * second click changes nothing (BAD_USER_INPUT, like any spent link).
+ */
+@Injectable()
+export class UnrecognizedSignInService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly tokens: EmailTokensService,
+    private readonly mailer: Mailer,
+    private readonly securityLog: SecurityLogService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  report(token: string, client: ClientInfo): Promise<void> {
+    return this.unitOfWork.run(async (transaction) => {
+      const userId = await this.tokens.consume(token, EmailTokenPurpose.NOT_ME, transaction);
+      // The UPDATE waits for sign-ins holding the row; those that went first
+      // have their session by then, and endAll ends it; later ones see the marker.
+      const user = await this.users.requirePasswordReset(userId, transaction);
+      const ended = await this.sessions.endAll(
+        userId,
+        SessionEndReason.UNRECOGNIZED_SIGN_IN_REPORTED,
+        transaction,
+      );
+      await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
+      const base = this.config.publicAppUrl;
+      if (base) {
+        const secret = await this.tokens.issue(userId, EmailTokenPurpose.RESET, transaction);
+        const ttlMinutes = Math.round(this.config.mail.resetTokenTtlSeconds / 60);
+        const link = `${base}/reset-password?token=${secret}`;
+        await this.mailer.queue(passwordResetMail(user.email, link, ttlMinutes), transaction);
+      }
+      await this.securityLog.record(
+        {
+          type: SecurityEventType.UNRECOGNIZED_SIGN_IN_REPORTED,
+          userId,
+          endedSessionCount: ended,
+          ...client,
+        },
+        transaction,
+      );
+    });
+  }
+}

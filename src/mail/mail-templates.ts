@@ -1,0 +1,74 @@
+import type { OutgoingMail } from './mail.types.js';
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** Plain text and the same words in HTML: no remote images, no tracking, one link. */
+function linkMail(
+  to: string,
+  subject: string,
+  lines: readonly string[],
+  action: string,
+  link: string,
+): OutgoingMail {
+  const text = `${lines.join('\n\n')}\n\n${action}: ${link}\n`;
+  const paragraphs = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('');
+  const html = `<!doctype html><html><body>${paragraphs}<p><a href="${escapeHtml(link)}">${escapeHtml(action)}</a></p></body></html>`;
+  return { to, subject, text, html, link };
+}
+
+export function passwordResetMail(to: string, link: string, ttlMinutes: number): OutgoingMail {
+  return linkMail(
+    to,
+    'Reset your password',
+    [
+      'Someone asked to reset the password of your account. If it was you, follow the link below.',
+      `The link works once, for ${ttlMinutes} minutes. If it was not you, ignore this mail: your password stays as it is.`,
+    ],
+    'Choose a new password',
+    link,
+  );
+}
+
+export function verificationMail(to: string, link: string, ttlHours: number): OutgoingMail {
+  return linkMail(
+    to,
+    'Confirm your email address',
+    [
+      'Confirm that this address belongs to your account by following the link below.',
+      `The link works once, for ${ttlHours} hours. If you did not create an account, ignore this mail.`,
+    ],
+    'Confirm my address',
+    link,
+  );
+}
+
+export interface SignInFacts {
+  readonly device: string;
+  /** The approximate place: the address it came from. */
+  readonly ipAddress: string;
+  readonly time: string;
+}
+
+export function newSignInMail(to: string, link: string, facts: SignInFacts): OutgoingMail {
+  return linkMail(
+    to,
+    'New sign-in to your account',
+    [
+      `Your account was signed in from a device it had not used before: ${facts.device}, from ${facts.ipAddress}, at ${facts.time}.`,
+      'If it was you, there is nothing to do.',
+      "If it wasn't you, follow the link below: every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
+    ],
+    "This wasn't me",
+    link,
+  );
+}
