@@ -61,6 +61,11 @@ export class ServerProcess {
           // and measure the limiter, not Argon2. The caller's env still wins.
           RATE_LIMIT_PER_IP: '100000000',
           RATE_LIMIT_PER_IP_AND_ACCOUNT: '100000000',
+          // Production refuses to start without a mail server and the app's address. Nothing listens
+          // on this port: a mail the measured requests queue (a new-device alert) stays in the outbox.
+          SMTP_URL: 'smtp://127.0.0.1:9',
+          MAIL_FROM: 'Bench <bench@example.com>',
+          PUBLIC_APP_URL: 'https://app.example.com',
           ...process.env,
           ...options.env,
           NODE_ENV: 'production',
