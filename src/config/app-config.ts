@@ -231,21 +231,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     );
   }
-  const http = httpSettingsOf(variables, variables.NODE_ENV === 'production');
-  if ('problems' in http) throw new ConfigValidationError(http.problems);
-  const oidc = oidcSettingsOf(variables, variables.NODE_ENV === 'production');
-  if ('problems' in oidc) throw new ConfigValidationError(oidc.problems);
-  // Production always mails (SMTP_URL is required there), and every mail links to the app.
-  if (http.publicAppUrl === null) {
-    throw new ConfigValidationError([
-      'PUBLIC_APP_URL is required in production: emailed links and sign-in redirects point there',
-    ]);
-  }
-  const mail = mailSettingsOf(variables, variables.NODE_ENV === 'production');
-  if ('problems' in mail) throw new ConfigValidationError(mail.problems);
+  const isProduction = variables.NODE_ENV === 'production';
+  const http = httpSettingsOf(variables, isProduction);
+  const oidc = oidcSettingsOf(variables, isProduction);
+  const mail = mailSettingsOf(variables, isProduction);
+  // Every problem at once, so one restart fixes them all.
+  const problems = [http, oidc, mail].flatMap((settings) =>
+    'problems' in settings ? settings.problems : [],
+  );
+  if ('problems' in http || 'problems' in oidc || 'problems' in mail)
+    throw new ConfigValidationError(problems);
   return {
     environment: variables.NODE_ENV,
-    isProduction: variables.NODE_ENV === 'production',
+    isProduction,
     port: variables.PORT,
     databaseUrl: variables.DATABASE_URL,
     databasePooler: variables.DATABASE_POOLER,

@@ -62,8 +62,8 @@ export interface HttpSettings {
   readonly publicApiOrigin: string | null;
   /**
    * PUBLIC_APP_URL without a trailing slash; outside production the example
-   * client's development address when unset. Null only in production when unset:
-   * a feature that sends users to the app refuses to start without it.
+   * client's development address when unset. Production refuses to start
+   * without it, so null reaches no running app (the type keeps callers honest).
    */
   readonly publicAppUrl: string | null;
   /** Slow-client limits of the HTTP server (src/http/http-adapter.ts). */
@@ -78,14 +78,20 @@ export function httpSettingsOf(
   variables: HttpEnvironmentVariables,
   isProduction: boolean,
 ): HttpSettings | { problems: string[] } {
+  const problems: string[] = [];
   // Node refuses a server whose headers may take longer than the whole request.
   if (variables.HTTP_HEADERS_TIMEOUT_SECONDS > variables.HTTP_REQUEST_TIMEOUT_SECONDS) {
-    return {
-      problems: [
-        `HTTP_HEADERS_TIMEOUT_SECONDS (${variables.HTTP_HEADERS_TIMEOUT_SECONDS}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${variables.HTTP_REQUEST_TIMEOUT_SECONDS})`,
-      ],
-    };
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_SECONDS (${variables.HTTP_HEADERS_TIMEOUT_SECONDS}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${variables.HTTP_REQUEST_TIMEOUT_SECONDS})`,
+    );
   }
+  // Production always mails (SMTP_URL is required there), and every mail links to the app.
+  if (isProduction && variables.PUBLIC_APP_URL === undefined) {
+    problems.push(
+      'PUBLIC_APP_URL is required in production: emailed links and sign-in redirects point there',
+    );
+  }
+  if (problems.length > 0) return { problems };
   return {
     corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
