@@ -1,10 +1,11 @@
 import { useQuery } from '@apollo/client/react';
-import type { SecurityEventFieldsFragment } from './gql/graphql';
+import type { SecurityEventFieldsFragment, SecurityEventType } from './gql/graphql';
 import { SECURITY_ACTIVITY } from './operations';
 
 const PAGE_SIZE = 5;
 
-const WHAT: Record<string, string> = {
+// Typed by the schema's enum: a new event type fails the client's build until it has words here.
+const WHAT: Record<SecurityEventType, string> = {
   SIGNED_UP: 'Account created',
   SIGNED_IN: 'Signed in',
   SIGN_IN_FAILED: 'Failed sign-in attempt',
@@ -16,6 +17,11 @@ const WHAT: Record<string, string> = {
   REAUTHENTICATION_FAILED: 'Wrong password confirmation',
   IDENTITY_LINKED: 'Sign-in provider linked',
   IDENTITY_UNLINKED: 'Sign-in provider unlinked',
+  EMAIL_VERIFIED: 'Email address confirmed',
+  PASSWORD_RESET_REQUESTED: 'Password reset requested',
+  PASSWORD_RESET: 'Password reset',
+  NEW_DEVICE_ALERT_SENT: 'New sign-in alert emailed',
+  UNRECOGNIZED_SIGN_IN_REPORTED: '“This wasn’t me” reported',
 };
 
 /** "Recent security activity": the account's security log, newest first, a page at a time. */
