@@ -23,11 +23,11 @@ export class PasswordResetResolver {
   })
   // Per client network and per (network, address): byInputEmail.
   @RateLimited()
-  async requestPasswordReset(
+  requestPasswordReset(
     @Args('input') input: RequestPasswordResetInput,
     @Context() { req }: GraphqlContext,
-  ): Promise<boolean> {
-    await this.resets.request(input.email, clientInfoOf(req));
+  ): boolean {
+    this.resets.request(input.email, clientInfoOf(req));
     return true;
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -19,7 +19,11 @@ import { PasswordHasher } from './password-hasher.js';
 
 /** A forgotten password: a link mailed to the address, and a new password set from it. */
 @Injectable()
-export class PasswordResetService {
+export class PasswordResetService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(PasswordResetService.name);
+  /** Requests answered whose lookup and queueing have not finished yet. */
+  private readonly inFlight = new Set<Promise<void>>();
+
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
@@ -32,11 +36,32 @@ export class PasswordResetService {
   ) {}
 
   /**
-   * Queues a reset link when the address has an account; nothing otherwise.
-   * The mail is only written to the outbox (no SMTP round trip here), so the
-   * answer, always the same, takes about as long either way.
+   * Answers before the address is even looked up: the lookup and the queueing
+   * run once the answer is on its way, so the answer's time cannot tell
+   * whether the address has an account. The answer never promised a mail
+   * (it is the same for an unknown address), so a failure here, such as the
+   * database being away, is logged and the user asks again.
    */
-  async request(email: string, client: ClientInfo): Promise<void> {
+  request(email: string, client: ClientInfo): void {
+    const work: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.queueLink(email, client))
+      .catch((error: unknown) => this.logger.warn(`Could not queue a password reset link: ${String(error)}`))
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  /** Resolves once every request answered so far has queued its mail or given up (shutdown and tests wait for it). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  // Before the database closes (TypeORM closes it in onApplicationShutdown).
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.settled();
+  }
+
+  /** Queues a reset link when the address has an account; nothing otherwise. */
+  private async queueLink(email: string, client: ClientInfo): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || !this.config.publicAppUrl) return;
     const base = this.config.publicAppUrl;

@@ -1,3 +1,4 @@
+import { PasswordResetService } from '../../../src/auth/password-reset.service.js';
 import { MailDeliveryJob } from '../../../src/mail/mail-delivery.job.js';
 import { createUser, type TestUser } from '../../support/factories.js';
 import { MailCatcher } from '../../support/mail-catcher.js';
@@ -63,6 +64,7 @@ describe('email verification, with a real SMTP server', () => {
     await app.gql('mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) }', {
       input: { email: bob.email },
     });
+    await app.get(PasswordResetService).settled(); // the reset link is queued after the answer
     await app.get(MailDeliveryJob).run();
     const [reset] = await catcher.waitFor(bob.email, 1, 'Reset your password');
     const resetToken = new URL(reset.link ?? '').searchParams.get('token');

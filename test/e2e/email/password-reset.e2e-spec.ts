@@ -1,3 +1,6 @@
+import pg from 'pg';
+
+import { PasswordResetService } from '../../../src/auth/password-reset.service.js';
 import { MailDeliveryJob } from '../../../src/mail/mail-delivery.job.js';
 import { createUser, signIn, type TestUser, uniqueEmail, whoAmI } from '../../support/factories.js';
 import { MailCatcher } from '../../support/mail-catcher.js';
@@ -32,7 +35,11 @@ describe('password reset by email, with a real SMTP server', () => {
     await catcher?.close();
   });
 
-  const deliver = (): Promise<void> => app.get(MailDeliveryJob).run();
+  // Reset requests queue their mail after answering: wait for that, then deliver.
+  const deliver = async (): Promise<void> => {
+    await app.get(PasswordResetService).settled();
+    await app.get(MailDeliveryJob).run();
+  };
 
   async function requestReset(email: string): Promise<unknown> {
     const response = await app.gql(REQUEST, { input: { email } });
@@ -104,6 +111,30 @@ describe('password reset by email, with a real SMTP server', () => {
     await deliver();
     await catcher.waitFor(known.email, 1, SUBJECT);
     expect(catcher.to(unknown)).toEqual([]);
+    expect(await app.sql('SELECT 1 FROM mail_outbox WHERE recipient = $1', [unknown])).toEqual([]);
+  });
+
+  it('answers before looking the address up, so the time of the answer cannot tell either', async () => {
+    const known = await createUser(app);
+    const unknown = uniqueEmail();
+    // Nothing can read the users table until this transaction ends: an answer that waited for the
+    // account lookup (or for the mail it queues) could not arrive while it is held.
+    const holder = new pg.Client({ connectionString: app.database.directUrl ?? app.database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+      const answers = [await requestReset(known.email), await requestReset(unknown)];
+      expect(answers[0]).toEqual({ data: { requestPasswordReset: true }, errors: undefined });
+      expect(answers[1]).toEqual(answers[0]);
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+
+    // Once the table is free, the known address gets its link and the unknown one nothing.
+    await deliver();
+    await catcher.waitFor(known.email, 1, SUBJECT);
     expect(await app.sql('SELECT 1 FROM mail_outbox WHERE recipient = $1', [unknown])).toEqual([]);
   });
 

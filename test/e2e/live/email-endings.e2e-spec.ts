@@ -1,3 +1,4 @@
+import { PasswordResetService } from '../../../src/auth/password-reset.service.js';
 import { MailDeliveryJob } from '../../../src/mail/mail-delivery.job.js';
 import { createUser, signIn, type TestUser, USER_AGENTS } from '../../support/factories.js';
 import { closeAll, CURRENT_SESSION_ENDED, LiveClient, untilSubscribed } from '../../support/live-client.js';
@@ -38,6 +39,7 @@ describe('sockets of sessions ended from an emailed link', () => {
   });
 
   async function linkToken(user: TestUser, subject: string): Promise<string> {
+    await a.get(PasswordResetService).settled(); // a reset link is queued after the answer
     await a.get(MailDeliveryJob).run();
     const [mail] = await catcher.waitFor(user.email, 1, subject);
     return new URL(mail.link ?? '').searchParams.get('token') ?? '';
