@@ -10,6 +10,7 @@ import { Seeder, startBenchDatabase } from './support/database.js';
 import { renderLive } from './support/live-report.js';
 import { LoadSampler, machineInfo } from './support/machine.js';
 import { PASSWORD } from './support/scenarios.js';
+import { log, runScript } from './support/script.js';
 
 /**
  * `npm run bench:live`: section 8 of `npm run bench` alone (the live-updates
@@ -54,14 +55,4 @@ ${renderLive(live, ROUNDS)}`;
   }
 }
 
-function log(message: string): void {
-  process.stdout.write(`[bench] ${message}\n`);
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -14,6 +14,7 @@ import { startJwtApp, startRawServer } from './support/reference-servers.js';
 import type { BenchResults } from './support/report.js';
 import { interleaved, type RoundSettings, type Row } from './support/rounds.js';
 import { bearer, cookie, EXPECTED_BODY, PASSWORD, QUERIES } from './support/scenarios.js';
+import { log, runScript } from './support/script.js';
 import { ServerProcess } from './support/server-process.js';
 import { writeResults } from './support/write-results.js';
 
@@ -377,14 +378,4 @@ async function main(): Promise<void> {
   }
 }
 
-function log(message: string): void {
-  process.stdout.write(`[bench] ${message}\n`);
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runScript(main);
