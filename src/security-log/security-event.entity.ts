@@ -54,6 +54,8 @@ export class SecurityEventEntity {
   @Column({ name: 'ended_session_count', type: 'integer', nullable: true })
   endedSessionCount!: number | null;
 
-  @CreateDateColumn({ name: 'occurred_at', type: 'timestamptz' })
+  // The time of the insert, not of the transaction's start (now()): events
+  // written by one transaction keep the order they happened in.
+  @CreateDateColumn({ name: 'occurred_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
   occurredAt!: Date;
 }

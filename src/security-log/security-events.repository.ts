@@ -26,8 +26,8 @@ const INSERT_FOR_EMAIL = sql(
    SELECT $1, u.id, $3, $4 FROM users u WHERE u.email = $2`,
 );
 
-// Newest first; the id breaks ties between events of one transaction (one
-// now()). Served by (user_id, occurred_at DESC, id DESC), stopping at the limit.
+// Newest first. occurred_at is clock_timestamp(), so events of one
+// transaction differ too; the id only breaks exact-microsecond ties. Served by (user_id, occurred_at DESC, id DESC), stopping at the limit.
 const FIRST_PAGE = sql<StoredSecurityEvent>(
   'security_events_first_page',
   `SELECT ${COLUMNS} FROM security_events e

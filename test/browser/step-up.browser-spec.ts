@@ -169,9 +169,10 @@ describe('step-up and the security activity in a real browser', () => {
     await laptop.page.getByRole('button', { name: 'Show more' }).click();
     await events.nth(7).waitFor();
     expect((await events.allTextContents()).slice(5)).toEqual([
-      expect.stringMatching(/^Signed in(?!This device).*Firefox 133 on Windows/),
-      // Its first sign-in from that browser mailed the owner (issue 14), in the same transaction.
+      // Its first sign-in from that browser mailed the owner (issue 14), in the
+      // same transaction, just after: newest first, the alert is listed above.
       expect.stringMatching(/^New sign-in alert emailed(?!This device).*Firefox 133 on Windows/),
+      expect.stringMatching(/^Signed in(?!This device).*Firefox 133 on Windows/),
       expect.stringMatching(/^Account createdThis device.*Chrome 131 on macOS/),
     ]);
     expect(await laptop.page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
