@@ -8,14 +8,15 @@ import { UnitOfWork } from '../database/transaction.js';
 import { MailTransport } from './mail-transport.js';
 import { OutboxRepository } from './outbox.repository.js';
 
-const BATCH_SIZE = 10;
-
 /**
- * Delivers the outbox. Each batch is claimed FOR UPDATE SKIP LOCKED and kept
- * locked until its sends are marked, so instances never send one row at the
- * same time. Guarantee: at least once. A crash after the SMTP server accepted
- * a mail and before the mark commits sends it again on the next run, with the
- * same Message-ID (receivers can tell the copy); a failed send is retried with
+ * Delivers the outbox, one mail per transaction: the row is claimed FOR
+ * UPDATE SKIP LOCKED, sent, and marked, and the mark commits before the next
+ * mail is claimed. Instances never send one row at the same time.
+ * Guarantee: at least once. A crash (or a lost database connection) after
+ * the SMTP server accepted a mail and before its mark commits sends that one
+ * mail again on the next run, with the same Message-ID (receivers can tell
+ * the copy): at most one copy per instance per crash, where a batch held in
+ * one transaction would resend the whole batch. A failed send is retried with
  * doubling backoff up to MAIL_MAX_ATTEMPTS.
  */
 @Injectable()
@@ -37,23 +38,23 @@ export class MailDeliveryJob extends PeriodicJob {
   }
 
   protected async work(): Promise<void> {
-    while ((await this.deliverBatch()) === BATCH_SIZE);
+    while (await this.deliverOne());
   }
 
-  /** How many rows were claimed. */
-  private deliverBatch(): Promise<number> {
+  /** Whether a due mail was found (sent or not). */
+  private deliverOne(): Promise<boolean> {
     return this.unitOfWork.run(async (transaction) => {
-      const due = await this.outbox.claimDue(BATCH_SIZE, this.config.mail.maxAttempts, transaction);
-      for (const mail of due) {
-        try {
-          await this.transport.send(mail);
-          await this.outbox.markSent(mail.id, transaction);
-        } catch (error) {
-          this.logger.warn(`Mail ${mail.id} not delivered (attempt ${mail.attempts + 1}): ${String(error)}`);
-          await this.outbox.markFailed(mail.id, String(error), transaction);
-        }
+      const mail = await this.outbox.claimNextDue(this.config.mail.maxAttempts, transaction);
+      if (!mail) return false;
+      try {
+        await this.transport.send(mail);
+      } catch (error) {
+        this.logger.warn(`Mail ${mail.id} not delivered (attempt ${mail.attempts + 1}): ${String(error)}`);
+        await this.outbox.markFailed(mail.id, String(error), transaction);
+        return true;
       }
-      return due.length;
+      await this.outbox.markSent(mail.id, transaction);
+      return true;
     });
   }
 }

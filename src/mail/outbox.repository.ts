@@ -13,14 +13,14 @@ const ENQUEUE = sql(
 
 // SKIP LOCKED: a row another instance is sending is passed over, never sent
 // twice at once; the lock lasts until that instance's transaction ends.
-const CLAIM_DUE = sql<QueuedMail>(
-  'mail_outbox_claim_due',
+const CLAIM_NEXT_DUE = sql<QueuedMail>(
+  'mail_outbox_claim_next_due',
   `SELECT o.id, o.recipient, o.subject, o.text_body AS "text", o.html_body AS "html",
           o.message_id AS "messageId", o.attempts
      FROM mail_outbox o
-    WHERE o.sent_at IS NULL AND o.next_attempt_at <= now() AND o.attempts < $2
+    WHERE o.sent_at IS NULL AND o.next_attempt_at <= now() AND o.attempts < $1
     ORDER BY o.next_attempt_at
-    LIMIT $1
+    LIMIT 1
       FOR UPDATE SKIP LOCKED`,
 );
 
@@ -47,8 +47,9 @@ export class OutboxRepository {
     await this.sql.run(ENQUEUE, [mail.to, mail.subject, mail.text, mail.html, messageId], transaction);
   }
 
-  claimDue(limit: number, maxAttempts: number, transaction: Transaction): Promise<QueuedMail[]> {
-    return this.sql.rows(CLAIM_DUE, [limit, maxAttempts], transaction);
+  async claimNextDue(maxAttempts: number, transaction: Transaction): Promise<QueuedMail | undefined> {
+    const [mail] = await this.sql.rows(CLAIM_NEXT_DUE, [maxAttempts], transaction);
+    return mail;
   }
 
   async markSent(id: string, transaction: Transaction): Promise<void> {

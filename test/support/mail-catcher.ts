@@ -22,6 +22,7 @@ export class MailCatcher {
   readonly received: CaughtMail[] = [];
   private refusing = false;
   private waiters: Array<() => void> = [];
+  private hold?: { skip: number; reached: () => void; released: Promise<void> };
 
   private constructor(
     private readonly server: SMTPServer,
@@ -44,8 +45,9 @@ export class MailCatcher {
           return;
         }
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
             holder.catcher?.keep(mail);
+            await holder.catcher?.acceptance();
             callback();
           })
           .catch(callback);
@@ -59,6 +61,20 @@ export class MailCatcher {
   /** The env that points the app at this server. */
   get env(): Record<string, string> {
     return { SMTP_URL: `smtp://127.0.0.1:${this.port}`, MAIL_FROM: 'Sessions <no-reply@example.com>' };
+  }
+
+  /**
+   * The mail after the next `skip` ones is kept but not yet accepted: the
+   * sender waits for the SMTP answer until `release()`. `held` resolves once
+   * that mail is here. (A crash between acceptance and the sender's mark.)
+   */
+  holdAcceptance(skip = 0): { held: Promise<void>; release: () => void } {
+    let release = (): void => {};
+    let reached = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = new Promise<void>((resolve) => (reached = resolve));
+    this.hold = { skip, reached, released };
+    return { held, release };
   }
 
   refuse(): void {
@@ -86,6 +102,16 @@ export class MailCatcher {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Resolves when the mail just kept may be accepted. */
+  private async acceptance(): Promise<void> {
+    const hold = this.hold;
+    if (!hold) return;
+    if (hold.skip-- > 0) return;
+    this.hold = undefined;
+    hold.reached();
+    await hold.released;
   }
 
   private keep(mail: ParsedMail): void {

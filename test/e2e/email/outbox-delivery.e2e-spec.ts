@@ -48,6 +48,38 @@ describe('the outbox', () => {
     expect(catcher.to(rolledBack)).toEqual([]);
   });
 
+  it('sends again only the mail in flight when the connection dies between the SMTP acceptance and the mark', async () => {
+    const recipients = Array.from({ length: 4 }, () => uniqueEmail());
+    const unitOfWork = first.get(UnitOfWork);
+    await unitOfWork.run(async (transaction) => {
+      for (const to of recipients) await first.get(Mailer).queue(mailTo(to), transaction);
+    });
+    // The third mail is accepted only after its sender's database connection is gone.
+    const { held, release } = catcher.holdAcceptance(2);
+
+    const interrupted = first.get(MailDeliveryJob).run();
+    await held;
+    await first.sql(
+      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+        WHERE c.relname = 'mail_outbox' AND l.pid <> pg_backend_pid()`,
+    );
+    release();
+    await interrupted;
+    await first.get(MailDeliveryJob).run();
+
+    const copies = recipients.map((to) => catcher.to(to).length).sort();
+    // The two sent before it were marked in their own transactions: not sent again.
+    expect(copies).toEqual([1, 1, 1, 2]);
+    const twice = recipients.find((to) => catcher.to(to).length === 2)!;
+    const [original, copy] = catcher.to(twice);
+    expect(copy.messageId).toBe(original.messageId);
+    const unsent = await first.sql(
+      'SELECT 1 FROM mail_outbox WHERE recipient = ANY($1) AND sent_at IS NULL',
+      [recipients],
+    );
+    expect(unsent).toEqual([]);
+  });
+
   it('has two instances delivering at once send every mail exactly once, with its Message-ID', async () => {
     const recipients = Array.from({ length: 25 }, () => uniqueEmail());
     const unitOfWork = first.get(UnitOfWork);
