@@ -24,9 +24,12 @@ const CLAIM_NEXT_DUE = sql<QueuedMail>(
       FOR UPDATE SKIP LOCKED`,
 );
 
+// The bodies carry the links' single-use secrets, which email_tokens keeps
+// only as hashes: once the mail is out, the database holds nothing that opens them.
 const MARK_SENT = sql(
   'mail_outbox_mark_sent',
-  'UPDATE mail_outbox o SET sent_at = now(), attempts = attempts + 1 WHERE o.id = $1',
+  `UPDATE mail_outbox o SET sent_at = now(), attempts = attempts + 1, text_body = '', html_body = ''
+    WHERE o.id = $1`,
 );
 
 // Backoff doubles per attempt (2, 4, 8 … seconds), capped at an hour.
