@@ -12,7 +12,13 @@ interface AuthPayloadJson {
 
 /** The fields the soak reads from each operation's answer. */
 export interface Payloads {
-  me?: { id: string; email: string; activeSessionCount: number; sessions: { id: string }[] } | null;
+  me?: {
+    id: string;
+    email: string;
+    emailVerified: boolean;
+    activeSessionCount: number;
+    sessions: { id: string }[];
+  } | null;
   signUp?: AuthPayloadJson;
   signIn?: AuthPayloadJson;
   signOut?: boolean;
@@ -20,6 +26,11 @@ export interface Payloads {
   signOutOtherSessions?: { user: { id: string; activeSessionCount: number } };
   changePassword?: { user: { id: string } };
   reauthenticate?: { session: { id: string } };
+  requestPasswordReset?: boolean;
+  requestEmailVerification?: boolean;
+  resetPassword?: AuthPayloadJson;
+  verifyEmail?: { id: string; emailVerified: boolean };
+  reportUnrecognizedSignIn?: boolean;
 }
 
 export interface Answer {
@@ -38,7 +49,14 @@ export class Figures {
   endedAnswered = 0;
   readonly transportSamples: string[] = [];
   longestCloseMs = 0;
+  mailsReceived = 0;
+  /** Mails the SMTP server got more than once (same Message-ID): a crash between send and mark. */
+  mailCopies = 0;
+  /** Steps run, by operation (after the conversions chooseStep and run make). */
+  readonly operations = new Map<string, number>();
   readonly started = Date.now();
+  /** The time the concurrent steps ran (what requests per second is taken over). */
+  driveMs = 0;
 }
 
 /** The two instances, which one is down, and whether a fault is under way. */
@@ -58,10 +76,17 @@ export class Cluster {
     return this.down.has(preferred) ? 1 - preferred : preferred;
   }
 
-  async gql(instance: number, query: string, variables: object = {}, token?: string): Promise<Answer> {
+  async gql(
+    instance: number,
+    query: string,
+    variables: object = {},
+    token?: string,
+    userAgent?: string,
+  ): Promise<Answer> {
     const target = this.instances[this.route(instance)];
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
+    if (userAgent) headers['user-agent'] = userAgent;
     const duringFault = this.faultUnderway;
     const started = performance.now();
     this.figures.requests++;

@@ -43,11 +43,34 @@ export interface SoakUser {
    */
   uncertainChange?: { newPassword: string; ends: Device[] };
   readonly devices: Device[];
+  /**
+   * The user agents (indexes into AGENTS) the account has signed in from:
+   * 'maybe' after a sign-in whose answer was lost. A sign-in from one it has
+   * not used is a new device and mails an alert.
+   */
+  readonly agents: Map<number, 'known' | 'maybe'>;
+  /** Acknowledged new-device alerts since the last "This wasn't me" (which spends their links). */
+  alertsSinceReport: number;
+  emailVerified: boolean;
+  /** After "This wasn't me": the password answers PASSWORD_RESET_REQUIRED until a reset. */
+  mustReset: boolean;
+  /** Confirmation mails the account must have been sent: between low (acknowledged) and high (+ lost answers). */
+  readonly verificationMails: { low: number; high: number };
   readonly events: EventTally;
   /** The operations run for this user, in order: its part of a failing run, to replay. */
   readonly trace: string[];
   busy: boolean;
 }
+
+/** The browsers the soak's devices sign in with: each new one to an account is a new device. */
+export const AGENTS = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+] as const;
 
 export function aliveDevices(user: SoakUser): Device[] {
   return user.devices.filter((device) => device.state === 'alive');

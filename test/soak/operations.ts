@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Answer, Cluster } from './harness.js';
-import { aliveDevices, type Device, EventTally, type SoakUser } from './model.js';
+import type { Inbox } from './inbox.js';
+import { AGENTS, aliveDevices, type Device, EventTally, type SoakUser } from './model.js';
 import type { Step } from './steps.js';
 
 /** An invariant broken: carries the user whose trace reproduces it. */
@@ -12,11 +15,15 @@ export class Violation extends Error {
   }
 }
 
-const ME = `query { me { id email activeSessionCount sessions { id current }
+const ME = `query { me { id email emailVerified activeSessionCount sessions { id current }
   securityEvents(first: 3) { edges { node { type sessionId } } } } }`;
 const AUTH = 'user { id } session { id } token';
 /** Answers that say nothing about whether a change committed. */
 const UNKNOWN = new Set(['SERVICE_UNAVAILABLE', 'TRANSPORT', 'INTERNAL_SERVER_ERROR']);
+/** How long a mutation whose answer was lost is retried before the outage counts as a defect. */
+const RETRY_MS = 120_000;
+
+const REQUEST_RESET = 'mutation($i: RequestPasswordResetInput!) { requestPasswordReset(input: $i) }';
 
 /** Runs one step against the cluster, updates the model, and checks what must hold after it. */
 export class Operations {
@@ -29,6 +36,7 @@ export class Operations {
   constructor(
     private readonly cluster: Cluster,
     private readonly users: SoakUser[],
+    private readonly inbox: Inbox,
   ) {}
 
   async signUp(index: number): Promise<SoakUser> {
@@ -40,6 +48,8 @@ export class Operations {
       {
         i: { email, password },
       },
+      undefined,
+      AGENTS[0],
     );
     const payload = answer.data?.signUp;
     if (!payload) throw new Error(`sign-up failed: ${answer.code}`);
@@ -48,6 +58,11 @@ export class Operations {
       email,
       password,
       devices: [],
+      agents: new Map([[0, 'known']]),
+      alertsSinceReport: 0,
+      emailVerified: false,
+      mustReset: false,
+      verificationMails: { low: 1, high: 1 },
       events: new EventTally(),
       trace: [],
       busy: false,
@@ -58,9 +73,12 @@ export class Operations {
   }
 
   async run(user: SoakUser, given: Step): Promise<void> {
-    const needsPassword = ['changePassword', 'reauthenticate'].includes(given.op);
+    // A lost password change is settled (by a sign-in) before anything that needs to know the password.
+    const needsPassword = ['changePassword', 'reauthenticate', 'resetPassword', 'notMe'].includes(given.op);
     const step: Step = user.uncertainChange && needsPassword ? { ...given, op: 'signIn' } : given;
     user.trace.push(JSON.stringify(step));
+    const counts = this.cluster.figures.operations;
+    counts.set(step.op, (counts.get(step.op) ?? 0) + 1);
     const device = step.device === undefined ? undefined : user.devices[step.device];
     if (device?.state === 'alive' && !device.live) {
       if (device.closedWith === 4403)
@@ -74,8 +92,13 @@ export class Operations {
     const fail = (message: string): never => {
       throw new Violation(`${message} (step ${JSON.stringify(step)})`, user);
     };
-    const gql = (query: string, variables: object = {}, token = device?.token): Promise<Answer> =>
-      this.cluster.gql(device ? device.instance : step.instance, query, variables, token);
+    const gql = (
+      query: string,
+      variables: object = {},
+      token = device?.token,
+      userAgent?: string,
+    ): Promise<Answer> =>
+      this.cluster.gql(device ? device.instance : step.instance, query, variables, token, userAgent);
     switch (step.op) {
       case 'me': {
         const answer = await gql(ME);
@@ -83,6 +106,7 @@ export class Operations {
         const me = answer.data?.me;
         if (!me) return fail(`alive session ${device!.sessionId} refused (${answer.code})`);
         if (me.id !== user.id || me.email !== user.email) fail(`me answered another user ${me.id}`);
+        if (me.emailVerified !== user.emailVerified) fail(`emailVerified ${me.emailVerified}`);
         const listed = new Set<string>(me.sessions.map((s: { id: string }) => s.id));
         for (const id of listed) {
           const other = this.owner.get(id);
@@ -112,26 +136,32 @@ export class Operations {
         const wrong = step.op === 'signInWrong';
         const settling = !wrong ? user.uncertainChange : undefined;
         const password = wrong ? 'not the password at all' : (settling?.newPassword ?? user.password);
+        const agent = step.agent ?? 0;
         const answer = await gql(
           `mutation($i: SignInInput!) { signIn(input: $i) { ${AUTH} } }`,
           {
             i: { email: user.email, password },
           },
           undefined,
+          AGENTS[agent],
         );
         const payload = answer.data?.signIn;
-        if (UNKNOWN.has(answer.code ?? ''))
-          return this.unknownEvent(user, wrong ? 'SIGN_IN_FAILED' : 'SIGNED_IN');
+        if (UNKNOWN.has(answer.code ?? '')) {
+          if (wrong) return this.unknownEvent(user, 'SIGN_IN_FAILED');
+          this.signedInFrom(user, agent, false);
+          return this.unknownEvent(user, 'SIGNED_IN');
+        }
         if (wrong) {
           if (answer.code !== 'UNAUTHENTICATED') fail(`wrong password answered ${answer.code}`);
           return user.events.add('SIGN_IN_FAILED', true);
         }
         if (settling && !payload && answer.code !== 'UNAUTHENTICATED')
           fail(`sign-in answered ${answer.code}`);
-        if (settling) return this.settleChange(user, settling, payload, step.instance, fail);
+        if (settling) return this.settleChange(user, settling, payload, step, fail);
         if (!payload) return fail(`sign-in with the current password refused: ${answer.code}`);
         if (payload.user.id !== user.id) fail(`sign-in answered another user`);
         user.events.add('SIGNED_IN', true);
+        this.signedInFrom(user, agent, true);
         this.addDevice(user, payload.session.id, payload.token, step.instance);
         return;
       }
@@ -250,6 +280,145 @@ export class Operations {
           fail(`bad sign-up answered ${answer.code}`);
         return;
       }
+      case 'verifyEmail': {
+        const token = await this.inbox.newestToken(user.email, 'verification');
+        if (!token) return fail('the confirmation mail never arrived');
+        const { answer, lost } = await this.untilDefinite(() =>
+          gql('mutation($t: String!) { verifyEmail(token: $t) { id emailVerified } }', { t: token }, ''),
+        );
+        // Refused only because the lost attempt spent the link.
+        if (answer.code === 'BAD_USER_INPUT' && !lost) fail('a fresh confirmation link was refused');
+        const verified = answer.data?.verifyEmail;
+        if (!verified && answer.code !== 'BAD_USER_INPUT') fail(`verifyEmail answered ${answer.code}`);
+        if (verified && (verified.id !== user.id || !verified.emailVerified))
+          fail(`verifyEmail answered ${JSON.stringify(verified)}`);
+        user.emailVerified = true;
+        return user.events.add('EMAIL_VERIFIED', true);
+      }
+      case 'requestVerification': {
+        const answer = await gql('mutation { requestEmailVerification }');
+        const lost = UNKNOWN.has(answer.code ?? '');
+        if (!lost && answer.data?.requestEmailVerification !== true)
+          fail(`requestEmailVerification answered ${answer.code}`);
+        // A confirmed address is sent nothing.
+        if (user.emailVerified) return;
+        user.verificationMails.high++;
+        if (!lost) user.verificationMails.low++;
+        return;
+      }
+      case 'resetPassword': {
+        const before = await this.inbox.queued(user.email, 'reset');
+        if (before === undefined) return fail('the database stayed away for two minutes');
+        const answer = await gql(REQUEST_RESET, { i: { email: user.email } }, '');
+        if (!UNKNOWN.has(answer.code ?? '') && answer.data?.requestPasswordReset !== true)
+          fail(`requestPasswordReset answered ${answer.code}`);
+        const token = await this.inbox.newestToken(user.email, 'reset', before + 1);
+        // The lookup runs after the answer; an outage then queues nothing, and the user asks again.
+        if (!token) return this.unknownEvent(user, 'PASSWORD_RESET_REQUESTED');
+        user.events.add('PASSWORD_RESET_REQUESTED', true);
+        return this.completeReset(user, token, step.instance, fail);
+      }
+      case 'resetUnknown': {
+        const answer = await gql(REQUEST_RESET, { i: { email: `nobody-${++this.counter}@example.com` } }, '');
+        if (!UNKNOWN.has(answer.code ?? '') && answer.data?.requestPasswordReset !== true)
+          fail(`requestPasswordReset of an unknown address answered ${answer.code}`);
+        return;
+      }
+      case 'notMe':
+        return this.reportUnrecognizedSignIn(user, step, fail);
+    }
+  }
+
+  /** "This wasn't me" from the newest alert: everyone is put out, the password stops working, a reset link arrives. */
+  private async reportUnrecognizedSignIn(user: SoakUser, step: Step, fail: (message: string) => never) {
+    const token = await this.inbox.newestToken(user.email, 'alert');
+    if (!token) return fail('the new-device alert never arrived');
+    const resetsBefore = await this.inbox.queued(user.email, 'reset');
+    if (resetsBefore === undefined) return fail('the database stayed away for two minutes');
+    const others = user.devices.filter((d) => d.state !== 'ended');
+    const { answer, lost } = await this.untilDefinite(() =>
+      this.cluster.gql(step.instance, 'mutation($t: String!) { reportUnrecognizedSignIn(token: $t) }', {
+        t: token,
+      }),
+    );
+    if (answer.code === 'BAD_USER_INPUT' && !lost) fail(`a fresh "This wasn't me" link was refused`);
+    if (answer.data?.reportUnrecognizedSignIn !== true && answer.code !== 'BAD_USER_INPUT')
+      fail(`reportUnrecognizedSignIn answered ${answer.code}`);
+    user.events.add('UNRECOGNIZED_SIGN_IN_REPORTED', true);
+    user.alertsSinceReport = 0;
+    user.mustReset = true;
+    await this.ended(user, others, fail);
+    const retry = await this.cluster.gql(
+      step.instance,
+      `mutation($i: SignInInput!) { signIn(input: $i) { ${AUTH} } }`,
+      { i: { email: user.email, password: user.password } },
+      undefined,
+      AGENTS[0],
+    );
+    if (!UNKNOWN.has(retry.code ?? '') && retry.code !== 'PASSWORD_RESET_REQUIRED')
+      fail(`the right password after "This wasn't me" answered ${retry.code ?? 'a session'}`);
+    const resetToken = await this.inbox.newestToken(user.email, 'reset', resetsBefore + 1);
+    // Still locked: the next step of this user asks for a new link.
+    if (!resetToken) return;
+    return this.completeReset(user, resetToken, step.instance, fail);
+  }
+
+  /** A new password from a reset link: every session ends, one new one starts. */
+  private async completeReset(
+    user: SoakUser,
+    token: string,
+    instance: number,
+    fail: (message: string) => never,
+  ): Promise<void> {
+    const next = `soak password ${user.email} ${++this.counter}`;
+    const others = user.devices.filter((d) => d.state !== 'ended');
+    const { answer, lost } = await this.untilDefinite(() =>
+      this.cluster.gql(
+        instance,
+        `mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { ${AUTH} } }`,
+        { i: { token, newPassword: next } },
+      ),
+    );
+    if (answer.code === 'BAD_USER_INPUT' && !lost) fail('a fresh reset link was refused');
+    const payload = answer.data?.resetPassword;
+    if (!payload && answer.code !== 'BAD_USER_INPUT') fail(`resetPassword answered ${answer.code}`);
+    if (payload && payload.user.id !== user.id) fail('resetPassword answered another user');
+    user.password = next;
+    user.mustReset = false;
+    user.events.add('PASSWORD_RESET', true);
+    await this.ended(user, others, fail);
+    // After a lost answer that committed, its session exists but its token is gone with the answer.
+    if (payload) this.addDevice(user, payload.session.id, payload.token, instance);
+  }
+
+  /**
+   * Sends until an answer says what happened: each of these mutations spends
+   * a single-use link, so after a lost answer a repeat either does it or is
+   * refused because the lost one did.
+   */
+  private async untilDefinite(send: () => Promise<Answer>): Promise<{ answer: Answer; lost: boolean }> {
+    const deadline = Date.now() + RETRY_MS;
+    let lost = false;
+    for (;;) {
+      const answer = await send();
+      if (!UNKNOWN.has(answer.code ?? '') || Date.now() > deadline) return { answer, lost };
+      lost = true;
+      await sleep(250);
+    }
+  }
+
+  /** A sign-in from a browser the account has not used mails an alert, in its transaction. */
+  private signedInFrom(user: SoakUser, agent: number, certain: boolean): void {
+    const seen = user.agents.get(agent);
+    if (certain) {
+      if (seen === undefined) {
+        user.events.add('NEW_DEVICE_ALERT_SENT', true);
+        user.alertsSinceReport++;
+      } else if (seen === 'maybe') user.events.add('NEW_DEVICE_ALERT_SENT', false);
+      user.agents.set(agent, 'known');
+    } else if (seen !== 'known') {
+      user.events.add('NEW_DEVICE_ALERT_SENT', false);
+      user.agents.set(agent, 'maybe');
     }
   }
 
@@ -279,7 +448,7 @@ export class Operations {
     user: SoakUser,
     change: { newPassword: string; ends: Device[] },
     payload: { user: { id: string }; session: { id: string }; token: string } | undefined,
-    instance: number,
+    step: Step,
     fail: (message: string) => never,
   ): Promise<void> {
     user.uncertainChange = undefined;
@@ -291,10 +460,11 @@ export class Operations {
     if (payload.user.id !== user.id) fail('sign-in answered another user');
     user.password = change.newPassword;
     user.events.add('SIGNED_IN', true);
+    this.signedInFrom(user, step.agent ?? 0, true);
     user.events.unknown.set('PASSWORD_CHANGED', (user.events.unknown.get('PASSWORD_CHANGED') ?? 1) - 1);
     user.events.add('PASSWORD_CHANGED', true);
     await this.ended(user, change.ends, fail);
-    this.addDevice(user, payload.session.id, payload.token, instance);
+    this.addDevice(user, payload.session.id, payload.token, step.instance);
   }
 
   private unknownEnd(user: SoakUser, devices: Device[], type: string): void {

@@ -1,8 +1,10 @@
 /**
- * The soak (issue 17): many users with several devices each drive every
- * operation of the contract across two instances of the built server that
- * share one PostgreSQL, live subscriptions open, while faults strike at
- * random steps. Run: `npm run test:soak` (SOAK_STEPS, SOAK_SECONDS, SOAK_SEED,
+ * The soak (issue 17): many users with several devices each drive the
+ * contract's operations (sessions, step-up, email links) across two instances
+ * of the built server that share one PostgreSQL and one real SMTP server,
+ * live subscriptions open, while faults strike at random steps: PostgreSQL
+ * restarted, an instance killed, the LISTEN connection terminated, the SMTP
+ * server refusing mail. Run: `npm run test:soak` (SOAK_STEPS, SOAK_SECONDS, SOAK_SEED,
  * SOAK_USERS, SOAK_CONCURRENCY, SOAK_FAULTS; SOAK_REPLAY=<failure file> replays
  * one user's failing sequence alone).
  */
@@ -13,10 +15,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 import { BuiltServer } from '../support/built-server.js';
+import { MailCatcher } from '../support/mail-catcher.js';
 import { ServerProcess } from '../support/server-process.js';
 import { StoppablePostgres } from '../support/stoppable-postgres.js';
 import { FINAL_CHECKS } from './final-checks.js';
 import { Cluster, Figures } from './harness.js';
+import { Inbox } from './inbox.js';
 import type { SoakUser } from './model.js';
 import { Operations, Violation } from './operations.js';
 import { chooseStep, seededRandom, type Step } from './steps.js';
@@ -27,19 +31,26 @@ const STEPS = Number(env.SOAK_STEPS ?? 2_000);
 const SECONDS = Number(env.SOAK_SECONDS ?? 110);
 const USERS = Number(env.SOAK_USERS ?? 50);
 const CONCURRENCY = Number(env.SOAK_CONCURRENCY ?? 12);
-const FAULT_KINDS = ['postgres-restart', 'instance-kill', 'listener-terminate'] as const;
-const FAULTS = Number(env.SOAK_FAULTS ?? 3);
+const FAULT_KINDS = ['postgres-restart', 'instance-kill', 'listener-terminate', 'smtp-refusal'] as const;
+const FAULTS = Number(env.SOAK_FAULTS ?? FAULT_KINDS.length);
+/** How long the SMTP server refuses every mail during an smtp-refusal fault. */
+const SMTP_REFUSAL_MS = 8_000;
 
 async function main(): Promise<void> {
   const replay = env.SOAK_REPLAY
     ? (JSON.parse(await readFile(env.SOAK_REPLAY, 'utf8')) as { steps: string[] })
     : undefined;
   console.log(replay ? `replaying ${env.SOAK_REPLAY}` : `soak: seed ${SEED}, ${STEPS} steps, ${USERS} users`);
-  const [postgres, build] = await Promise.all([
+  const [postgres, build, catcher] = await Promise.all([
     StoppablePostgres.start(resolve('.data', `soak-${process.pid}`), 'soak'),
     BuiltServer.build('soak'),
+    MailCatcher.start(),
   ]);
+  const inbox = new Inbox(catcher, postgres.url);
   const serverEnv = {
+    ...catcher.env,
+    PUBLIC_APP_URL: 'https://app.example.com',
+    MAIL_DELIVERY_INTERVAL_MS: '100',
     DATABASE_URL: postgres.url,
     DATABASE_CONNECT_TIMEOUT_MS: '2000',
     RATE_LIMIT_PER_IP: '100000000',
@@ -56,13 +67,13 @@ async function main(): Promise<void> {
     const first = await ServerProcess.spawn(build, serverEnv);
     const second = await ServerProcess.spawn(build, serverEnv);
     cluster = new Cluster([first, second], figures);
-    const operations = new Operations(cluster, users);
+    const operations = new Operations(cluster, users, inbox);
     for (let index = 0; index < (replay ? 2 : USERS); index++) users.push(await operations.signUp(index));
     if (replay) {
       // The failing user's steps, in order, alone (the second user is the one revokeForeign aims at).
       for (const step of replay.steps) await operations.run(users[0], JSON.parse(step) as Step);
     } else {
-      await drive(cluster, operations, users, postgres, build, serverEnv);
+      await drive(cluster, operations, users, { postgres, build, serverEnv, catcher });
     }
     await operations.settle();
     for (const update of operations.foreignUpdates)
@@ -73,12 +84,16 @@ async function main(): Promise<void> {
     failure = error;
   }
   if (!failure) {
+    // Mail queued by the last steps (and retried after an SMTP refusal) is still on its way.
+    if (!(await inbox.drained(180_000))) problems.push('mail still undelivered three minutes after the run');
     const db = new pg.Client({ connectionString: postgres.url });
     await db.connect();
     for (const [name, check] of FINAL_CHECKS)
-      for (const problem of await check(db, users)) problems.push(`${name}: ${problem}`);
+      for (const problem of await check(db, users, catcher.received, figures))
+        problems.push(`${name}: ${problem}`);
     await db.end();
   }
+  figures.mailsReceived = catcher.received.length;
   for (const [index, instance] of (cluster?.instances ?? []).entries())
     if (instance.exitCode !== null)
       problems.push(
@@ -86,6 +101,8 @@ async function main(): Promise<void> {
       );
   for (const device of users.flatMap((user) => user.devices)) await device.live?.dispose().catch(() => {});
   await Promise.all(cluster?.instances.map((instance) => instance.stop()) ?? []);
+  await inbox.close();
+  await catcher.close();
   await postgres.close();
   await build.remove();
   report(figures, users.length);
@@ -109,19 +126,28 @@ async function main(): Promise<void> {
   console.log('soak passed');
 }
 
+/** What a fault acts on. */
+interface FaultTargets {
+  postgres: StoppablePostgres;
+  build: BuiltServer;
+  serverEnv: Record<string, string>;
+  catcher: MailCatcher;
+}
+
 async function drive(
   cluster: Cluster,
   operations: Operations,
   users: SoakUser[],
-  postgres: StoppablePostgres,
-  build: BuiltServer,
-  serverEnv: Record<string, string>,
+  targets: FaultTargets,
 ): Promise<void> {
   const random = seededRandom(SEED);
   const faultAt = Array.from({ length: FAULTS }, (_, index) =>
     Math.floor(((index + 0.5 + (random() - 0.5) * 0.6) * STEPS) / FAULTS),
   ).sort((a, b) => a - b);
-  const faultKinds = Array.from({ length: FAULTS }, (_, index) => FAULT_KINDS[(index + SEED) % 3]);
+  const faultKinds = Array.from(
+    { length: FAULTS },
+    (_, index) => FAULT_KINDS[(index + SEED) % FAULT_KINDS.length],
+  );
   const deadline = Date.now() + SECONDS * 1000;
   let issued = 0;
   const faults: Promise<void>[] = [];
@@ -137,7 +163,7 @@ async function drive(
       issued++;
       if (faultAt[0] !== undefined && issued >= faultAt[0]) {
         faultAt.shift();
-        faults.push(inject(faultKinds.shift()!, cluster, postgres, build, serverEnv, random));
+        faults.push(inject(faultKinds.shift()!, cluster, targets, random));
       }
       const died = cluster.instances.findIndex(
         (instance, index) => instance.exitCode !== null && !cluster.down.has(index),
@@ -155,7 +181,9 @@ async function drive(
       }
     }
   };
+  const started = Date.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  cluster.figures.driveMs = Date.now() - started;
   await Promise.all(faults);
   cluster.figures.faults.set('steps', issued);
 }
@@ -163,11 +191,19 @@ async function drive(
 async function inject(
   kind: string,
   cluster: Cluster,
-  postgres: StoppablePostgres,
-  build: BuiltServer,
-  serverEnv: Record<string, string>,
+  { postgres, build, serverEnv, catcher }: FaultTargets,
   random: () => number,
 ): Promise<void> {
+  if (kind === 'smtp-refusal') {
+    // Not an outage of the API: its answers must not change (no faultUnderway),
+    // the mail waits in the outbox and goes out after the refusal.
+    cluster.figures.faults.set(kind, (cluster.figures.faults.get(kind) ?? 0) + 1);
+    console.log(`fault: ${kind}`);
+    catcher.refuse();
+    await sleep(SMTP_REFUSAL_MS);
+    catcher.accept();
+    return;
+  }
   while (cluster.faultUnderway) await sleep(100);
   cluster.faultUnderway = true;
   cluster.figures.faults.set(kind, (cluster.figures.faults.get(kind) ?? 0) + 1);
@@ -212,7 +248,12 @@ function report(figures: Figures, users: number): void {
         clients: `${devices} users, up to 6 devices each, 2 instances`,
         faults: Object.fromEntries([...figures.faults].filter(([kind]) => kind !== 'steps')),
         seconds: Math.round(seconds),
-        requestsPerSecond: Math.round(figures.requests / seconds),
+        driveSeconds: Math.round(figures.driveMs / 1000),
+        // Every request, the checks' included, over the time the steps ran.
+        requestsPerSecond: Math.round(figures.requests / (figures.driveMs / 1000 || seconds)),
+        operations: Object.fromEntries([...figures.operations].sort(([a], [b]) => a.localeCompare(b))),
+        mailsReceived: figures.mailsReceived,
+        mailCopies: figures.mailCopies,
         errorsByCode: Object.fromEntries(figures.errors),
         unavailableOutsideFaults: figures.unavailableOutsideFaults,
         transportSamples: figures.transportSamples,

@@ -1,4 +1,4 @@
-import { aliveDevices, type SoakUser } from './model.js';
+import { AGENTS, aliveDevices, type SoakUser } from './model.js';
 
 /** One operation of one user, with every random choice already made (so a trace replays exactly). */
 export interface Step {
@@ -15,11 +15,18 @@ export interface Step {
     | 'changePasswordWrong'
     | 'reauthenticate'
     | 'reauthenticateWrong'
-    | 'signUpBad';
+    | 'signUpBad'
+    | 'verifyEmail'
+    | 'requestVerification'
+    | 'resetPassword'
+    | 'resetUnknown'
+    | 'notMe';
   /** Index into the user's devices of the one making the request. */
   device?: number;
   /** Index into the user's devices of the session acted on. */
   target?: number;
+  /** Index into AGENTS of the browser a sign-in comes from. */
+  agent?: number;
   /** changePassword's signOutOtherSessions. */
   signOutOthers?: boolean;
   instance: number;
@@ -53,6 +60,11 @@ const WEIGHTS: [Step['op'], number][] = [
   ['reauthenticate', 4],
   ['reauthenticateWrong', 2],
   ['signUpBad', 2],
+  ['verifyEmail', 2],
+  ['requestVerification', 1],
+  ['resetPassword', 1],
+  ['resetUnknown', 1],
+  ['notMe', 2],
 ];
 const TOTAL = WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);
 
@@ -60,7 +72,10 @@ export function chooseStep(random: Random, user: SoakUser): Step {
   const instance = random() < 0.5 ? 0 : 1;
   const alive = aliveDevices(user).map((device) => user.devices.indexOf(device));
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
-  if (alive.length === 0) return { op: 'signIn', instance };
+  const agent = Math.floor(random() * AGENTS.length);
+  // Locked out by "This wasn't me": the owner resets the password before anything else.
+  if (user.mustReset) return { op: 'resetPassword', instance };
+  if (alive.length === 0) return { op: 'signIn', agent, instance };
   // Keep a handful of devices per user: sign in when few, end sessions when many.
   let roll = random() * TOTAL;
   let op: Step['op'] = 'me';
@@ -71,6 +86,9 @@ export function chooseStep(random: Random, user: SoakUser): Step {
       break;
     }
   }
+  if (op === 'verifyEmail' && user.emailVerified) op = 'me';
+  // Only a user who was sent an alert since the last report holds a live "This wasn't me" link.
+  if (op === 'notMe' && user.alertsSinceReport === 0) op = 'signIn';
   if (op === 'signIn' && alive.length >= 6) op = 'signOut';
   if ((op === 'signOut' || op === 'revokeOwn') && alive.length <= 2) op = 'signIn';
   const device = pick(alive);
@@ -80,6 +98,7 @@ export function chooseStep(random: Random, user: SoakUser): Step {
     op,
     device,
     target: op === 'revokeOther' ? pick(others) : undefined,
+    agent: op === 'signIn' ? agent : undefined,
     signOutOthers: op === 'changePassword' ? random() < 0.8 : undefined,
     instance,
   };
