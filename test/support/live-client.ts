@@ -116,7 +116,11 @@ export const ACCOUNT_SESSIONS_CHANGED =
  * does not acknowledge a subscribe, and an event published before the server
  * registered the subscription would (rightly) not reach it.
  */
-export async function untilSubscribed(app: TestApp, sessionId: string, count = 1): Promise<void> {
+export async function untilSubscribed(
+  app: Pick<TestApp, 'get'>,
+  sessionId: string,
+  count = 1,
+): Promise<void> {
   const connections = app.get(LiveConnections);
   const running = (): number =>
     connections

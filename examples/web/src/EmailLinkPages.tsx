@@ -111,20 +111,23 @@ export function ResetPasswordPage() {
 export function LinkActionPage({ kind }: { kind: 'verify' | 'not-me' }) {
   const [verify, verifying] = useMutation(VERIFY_EMAIL);
   const [report, reporting] = useMutation(REPORT_UNRECOGNIZED_SIGN_IN);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ done: boolean; text: string } | null>(null);
   const token = linkToken();
 
   async function act() {
     try {
       if (kind === 'verify') await verify({ variables: { token } });
       else await report({ variables: { token } });
-      setOutcome(
-        kind === 'verify'
-          ? 'Your address is confirmed.'
-          : 'Every session of your account has ended and your password no longer works. We have emailed you a link to choose a new one.',
-      );
+      setOutcome({
+        done: true,
+        text:
+          kind === 'verify'
+            ? 'Your address is confirmed.'
+            : 'Every session of your account has ended and your password no longer works. We have emailed you a link to choose a new one.',
+      });
     } catch (error) {
-      setOutcome(describeError(error));
+      // A spent or expired link: said as a problem, not as a result.
+      setOutcome({ done: false, text: describeError(error) });
     }
   }
 
@@ -132,7 +135,9 @@ export function LinkActionPage({ kind }: { kind: 'verify' | 'not-me' }) {
     <section className="card">
       <h2>{kind === 'verify' ? 'Confirm your address' : "This wasn't me"}</h2>
       {outcome ? (
-        <p role="status">{outcome}</p>
+        <p role={outcome.done ? 'status' : 'alert'} className={outcome.done ? undefined : 'error'}>
+          {outcome.text}
+        </p>
       ) : (
         <button
           type="button"

@@ -18,6 +18,8 @@ export function LiveUpdates() {
       if (!reason) return;
       // SIGNED_OUT is this session's own sign-out (this tab or another of this browser): nothing to explain.
       if (reason === 'EXPIRED') endedRemotely('expired');
+      // "This wasn't me": the password no longer works, so "sign in again" alone would mislead.
+      else if (reason === 'UNRECOGNIZED_SIGN_IN_REPORTED') endedRemotely('reported');
       else if (reason !== 'SIGNED_OUT') endedRemotely('elsewhere');
       showSignedOut(client.cache);
     },

@@ -47,8 +47,9 @@ export function SignInForm() {
       <h2>{title(mode)}</h2>
       {remotely ? (
         <p role="status" className="notice">
-          {remotely === 'elsewhere' ? 'You were signed out from another device' : 'Your session expired'}.
-          Sign in again.
+          {remotely === 'reported'
+            ? 'A sign-in to your account was reported as not yours: every session has ended and your password must be reset. Use the link we emailed you.'
+            : `${remotely === 'elsewhere' ? 'You were signed out from another device' : 'Your session expired'}. Sign in again.`}
         </p>
       ) : (
         sessionEnded && (
