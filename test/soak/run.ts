@@ -23,6 +23,7 @@ import { Cluster, Figures } from './harness.js';
 import { Inbox } from './inbox.js';
 import type { SoakUser } from './model.js';
 import { Operations, Violation } from './operations.js';
+import { sameDefect, shrink } from './shrink.js';
 import { chooseStep, seededRandom, type Step } from './steps.js';
 
 const env = process.env;
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   let cluster: Cluster | undefined;
   const users: SoakUser[] = [];
   let failure: Violation | undefined;
+  let shortest: string[] | undefined;
   const problems: string[] = [];
   try {
     const first = await ServerProcess.spawn(build, serverEnv);
@@ -70,8 +72,7 @@ async function main(): Promise<void> {
     const operations = new Operations(cluster, users, inbox);
     for (let index = 0; index < (replay ? 2 : USERS); index++) users.push(await operations.signUp(index));
     if (replay) {
-      // The failing user's steps, in order, alone (the second user is the one revokeForeign aims at).
-      for (const step of replay.steps) await operations.run(users[0], JSON.parse(step) as Step);
+      shortest = await replayAndShrink(replay.steps, operations, users);
     } else {
       await drive(cluster, operations, users, { postgres, build, serverEnv, catcher });
     }
@@ -119,11 +120,51 @@ async function main(): Promise<void> {
       ),
     );
     console.error(`SOAK FAILED (seed ${SEED}): ${[failure?.message, ...problems].join('\n')}`);
-    if (user) console.error(`shortest failing sequence (that user's steps):\n${JSON.stringify(user.trace)}`);
-    console.error(`written to ${file}; replay: SOAK_REPLAY=${file} npm run test:soak`);
+    if (user) console.error(`the failing user's steps:\n${JSON.stringify(user.trace)}`);
+    console.error(`written to ${file}; replay and shrink: SOAK_REPLAY=${file} npm run test:soak`);
     process.exit(1);
   }
+  if (shortest) console.log(`the sequence no longer fails alone: ${shortest.length} steps replayed`);
   console.log('soak passed');
+}
+
+/**
+ * Replays a failing user's steps alone (a second user is there for
+ * revokeForeign to aim at). If they fail alone, shrinks them, each candidate
+ * replayed from a fresh pair of accounts, writes the shortest to
+ * `<replayed file>.shortest.json` and throws its violation; a failure that
+ * needs the concurrency or a fault does not reproduce alone. Returns the
+ * steps when they pass.
+ */
+async function replayAndShrink(
+  steps: string[],
+  operations: Operations,
+  users: SoakUser[],
+): Promise<string[]> {
+  let accounts = users.length;
+  const attempt = async (candidate: string[], pair: SoakUser[]): Promise<Violation | undefined> => {
+    try {
+      for (const step of candidate) await operations.run(pair[0], JSON.parse(step) as Step);
+    } catch (error) {
+      if (error instanceof Violation) return error;
+      // Any other error: a step that no longer fits its shortened sequence (a device it never made).
+    }
+    return undefined;
+  };
+  const failure = await attempt(steps, users);
+  if (!failure) return steps;
+  const fresh = async () => [await operations.signUp(accounts++), await operations.signUp(accounts++)];
+  const shortest = await shrink(steps, async (candidate) => {
+    const found = await attempt(candidate, await fresh());
+    return found !== undefined && sameDefect(found.message, failure.message);
+  });
+  const file = `${env.SOAK_REPLAY!.replace(/\.json$/, '')}.shortest.json`;
+  await writeFile(file, JSON.stringify({ violation: failure.message, steps: shortest }, null, 2));
+  console.error(
+    `shortest failing sequence (${shortest.length} of ${steps.length} steps), written to ${file}:`,
+  );
+  console.error(JSON.stringify(shortest));
+  throw failure;
 }
 
 /** What a fault acts on. */
