@@ -86,7 +86,13 @@ export class AuthService {
       await this.deviceAlerts.onSignIn(user, issued.session.id, client, transaction);
       return { user: toUserAccount(user), ...issued };
     });
-    if (!signedIn) throw new InvalidCredentialsError();
+    if (!signedIn) {
+      // The row changed between the check and the lock. If "This wasn't me"
+      // locked the account with this same password, say so, as a moment later.
+      const now = await this.users.findByEmail(input.email);
+      if (now?.passwordResetRequired && now.passwordHash === hash) throw new PasswordResetRequiredError();
+      throw new InvalidCredentialsError();
+    }
     return signedIn;
   }
 
