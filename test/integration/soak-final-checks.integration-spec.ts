@@ -5,7 +5,7 @@ import pg from 'pg';
 import { FINAL_CHECKS } from '../soak/final-checks.js';
 import { Figures } from '../soak/harness.js';
 import { SUBJECTS } from '../soak/inbox.js';
-import { EventTally, type SoakUser } from '../soak/model.js';
+import { signedUpUser, type SoakUser } from '../soak/model.js';
 import { signUpUser } from '../support/accounts.js';
 import type { CaughtMail } from '../support/mail-catcher.js';
 import { sessionIdOf } from '../support/session-rows.js';
@@ -25,21 +25,13 @@ describe("the soak's final checks", () => {
   /** A user as the soak's model knows it right after sign-up, and the confirmation mail it was sent. */
   async function signedUp(): Promise<SoakUser> {
     const account = await signUpUser(module);
-    const user: SoakUser = {
-      id: account.id,
-      email: account.email,
-      password: account.password,
-      devices: [{ sessionId: sessionIdOf(account.token), token: account.token, state: 'alive', instance: 0 }],
-      agents: new Map([[0, 'known']]),
-      alertsSinceReport: 0,
-      emailVerified: false,
-      mustReset: false,
-      verificationMails: { low: 1, high: 1 },
-      events: new EventTally(),
-      trace: [],
-      busy: false,
-    };
-    user.events.add('SIGNED_UP', true);
+    const user = signedUpUser(account.id, account.email, account.password);
+    user.devices.push({
+      sessionId: sessionIdOf(account.token),
+      token: account.token,
+      state: 'alive',
+      instance: 0,
+    });
     // Delivered, as the delivery job would: marked sent, and in the SMTP server's hands.
     await module.sql('UPDATE mail_outbox SET sent_at = now() WHERE recipient = $1', [user.email]);
     const sent = await module.sql<{ message_id: string }>(

@@ -38,10 +38,13 @@ export interface SoakUser {
   readonly email: string;
   password: string;
   /**
-   * A password change whose answer was lost: the password it set, and the
-   * sessions it would have ended; settled by the next sign-in.
+   * A password change whose answer was lost: the password it set, the
+   * sessions it would have ended, and which of those were alive before it
+   * (only they are alive again if it did not commit: one already unknown
+   * stays unknown, its own lost change may have ended it); settled by the
+   * next sign-in.
    */
-  uncertainChange?: { newPassword: string; ends: Device[] };
+  uncertainChange?: { newPassword: string; ends: Device[]; wereAlive: Device[] };
   readonly devices: Device[];
   /**
    * The user agents (indexes into AGENTS) the account has signed in from:
@@ -71,6 +74,26 @@ export const AGENTS = [
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
 ] as const;
+
+/** A user as the model knows it right after sign-up (with agent 0): its one session is added by the caller. */
+export function signedUpUser(id: string, email: string, password: string): SoakUser {
+  const user: SoakUser = {
+    id,
+    email,
+    password,
+    devices: [],
+    agents: new Map([[0, 'known']]),
+    alertsSinceReport: 0,
+    emailVerified: false,
+    mustReset: false,
+    verificationMails: { low: 1, high: 1 },
+    events: new EventTally(),
+    trace: [],
+    busy: false,
+  };
+  user.events.add('SIGNED_UP', true);
+  return user;
+}
 
 export function aliveDevices(user: SoakUser): Device[] {
   return user.devices.filter((device) => device.state === 'alive');

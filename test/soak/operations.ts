@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Answer, Cluster } from './harness.js';
 import type { Inbox } from './inbox.js';
-import { AGENTS, aliveDevices, type Device, EventTally, type SoakUser } from './model.js';
+import { AGENTS, aliveDevices, type Device, signedUpUser, type SoakUser } from './model.js';
 import type { Step } from './steps.js';
 
 /** An invariant broken: carries the user whose trace reproduces it. */
@@ -29,6 +29,8 @@ const REQUEST_RESET = 'mutation($i: RequestPasswordResetInput!) { requestPasswor
 export class Operations {
   private readonly owner = new Map<string, SoakUser>();
   private readonly pendingCloses: [SoakUser, Device][] = [];
+  /** Groups of lost changes whose devices another lost change may also have ended. */
+  private readonly overlapped = new Set<number>();
   private counter = 0;
   /** Live updates that named another user (checked at the end: they arrive outside any step). */
   readonly foreignUpdates: string[] = [];
@@ -53,21 +55,7 @@ export class Operations {
     );
     const payload = answer.data?.signUp;
     if (!payload) throw new Error(`sign-up failed: ${answer.code}`);
-    const user: SoakUser = {
-      id: payload.user.id,
-      email,
-      password,
-      devices: [],
-      agents: new Map([[0, 'known']]),
-      alertsSinceReport: 0,
-      emailVerified: false,
-      mustReset: false,
-      verificationMails: { low: 1, high: 1 },
-      events: new EventTally(),
-      trace: [],
-      busy: false,
-    };
-    user.events.add('SIGNED_UP', true);
+    const user = signedUpUser(payload.user.id, email, password);
     this.addDevice(user, payload.session.id, payload.token, index % 2);
     return user;
   }
@@ -117,7 +105,12 @@ export class Operations {
           if (d.state === 'unknown' && !user.uncertainChange) {
             const alive = listed.has(d.sessionId);
             const group = d.unknownGroup ?? -1;
-            if (groups.has(group) && groups.get(group) !== alive && group !== -1)
+            if (
+              groups.has(group) &&
+              groups.get(group) !== alive &&
+              group !== -1 &&
+              !this.overlapped.has(group)
+            )
               fail(`one lost change ended only some of its sessions (${d.sessionId})`);
             groups.set(group, alive);
             d.state = alive ? 'alive' : 'ended';
@@ -238,8 +231,11 @@ export class Operations {
         );
         if (UNKNOWN.has(answer.code ?? '')) {
           if (wrong) return;
-          user.uncertainChange = { newPassword: next, ends: (step.signOutOthers ?? true) ? others : [] };
-          for (const d of user.uncertainChange.ends) d.state = 'unknown';
+          const ends = (step.signOutOthers ?? true) ? others : [];
+          const wereAlive = ends.filter((d) => d.state === 'alive');
+          this.overlap(ends);
+          user.uncertainChange = { newPassword: next, ends, wereAlive };
+          for (const d of wereAlive) d.state = 'unknown';
           return this.unknownEvent(user, 'PASSWORD_CHANGED');
         }
         if (wrong) {
@@ -446,7 +442,7 @@ export class Operations {
    */
   private async settleChange(
     user: SoakUser,
-    change: { newPassword: string; ends: Device[] },
+    change: { newPassword: string; ends: Device[]; wereAlive: Device[] },
     payload: { user: { id: string }; session: { id: string }; token: string } | undefined,
     step: Step,
     fail: (message: string) => never,
@@ -454,7 +450,8 @@ export class Operations {
     user.uncertainChange = undefined;
     if (!payload) {
       user.events.add('SIGN_IN_FAILED', true);
-      for (const d of change.ends) if (d.state === 'unknown') d.state = 'alive';
+      // Not committed: what it made unknown is alive again; what was unknown before stays so.
+      for (const d of change.wereAlive) if (d.state === 'unknown') d.state = 'alive';
       return;
     }
     if (payload.user.id !== user.id) fail('sign-in answered another user');
@@ -469,11 +466,24 @@ export class Operations {
 
   private unknownEnd(user: SoakUser, devices: Device[], type: string): void {
     const group = ++this.counter;
-    for (const d of devices) {
+    this.overlap(devices, group);
+    for (const d of devices.filter((device) => device.state === 'alive')) {
       d.state = 'unknown';
       d.unknownGroup = group;
     }
     this.unknownEvent(user, type);
+  }
+
+  /**
+   * A lost change that may also end devices an earlier lost change left
+   * unknown: either may have ended them, so neither change's "all of its
+   * sessions or none" can be checked any more. Those devices keep their group.
+   */
+  private overlap(devices: Device[], group?: number): void {
+    const earlier = devices.filter((d) => d.state === 'unknown' && d.unknownGroup !== undefined);
+    if (earlier.length === 0) return;
+    for (const d of earlier) this.overlapped.add(d.unknownGroup!);
+    if (group !== undefined) this.overlapped.add(group);
   }
 
   private unknownEvent(user: SoakUser, type: string): void {
