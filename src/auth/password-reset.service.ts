@@ -3,6 +3,8 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { UnitOfWork } from '../database/transaction.js';
+import { SignInDoor } from '../doors/sign-in-door.js';
+import { EndingCause, SignOutDoor } from '../doors/sign-out-door.js';
 import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
 import { passwordResetMail } from '../mail/mail-templates.js';
@@ -10,9 +12,6 @@ import { Mailer } from '../mail/mailer.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { ClientInfo } from '../sessions/session.types.js';
-import { SessionEndReason } from '../sessions/session-events.js';
-import { SessionsService } from '../sessions/sessions.service.js';
-import { SignInMethod } from '../sessions/sign-in-method.js';
 import { UsersService } from '../users/users.service.js';
 import type { SignedIn } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -26,7 +25,8 @@ export class PasswordResetService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly signInDoor: SignInDoor,
+    private readonly signOutDoor: SignOutDoor,
     private readonly passwords: PasswordHasher,
     private readonly unitOfWork: UnitOfWork,
     private readonly tokens: EmailTokensService,
@@ -90,23 +90,15 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       // The UPDATE waits for sign-ins still holding the row with the old hash;
       // their sessions then exist, and endAll below ends them too.
       const user = await this.users.setPasswordHash(userId, newHash, transaction);
-      const ended = await this.sessions.endAll(userId, SessionEndReason.PASSWORD_RESET, transaction);
-      await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
-      const issued = await this.sessions.issue(user, client, transaction, {
-        method: SignInMethod.PASSWORD_RESET,
-        identityProvider: null,
-      });
-      await this.securityLog.record(
-        {
-          type: SecurityEventType.PASSWORD_RESET,
-          userId,
-          sessionId: issued.session.id,
-          actorSessionId: issued.session.id,
-          endedSessionCount: ended,
-          ...client,
-        },
+      const ended = await this.signOutDoor.end(
+        userId,
+        EndingCause.PASSWORD_RESET,
+        { sessionId: null, client },
         transaction,
       );
+      await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
+      const proof = { kind: 'password-reset', endedSessionCount: ended } as const;
+      const issued = await this.signInDoor.enter(user, proof, client, transaction);
       return { user, ...issued };
     });
   }
