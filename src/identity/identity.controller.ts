@@ -62,6 +62,7 @@ export class IdentityController {
       const { proven, state } = await this.flow.complete(id, request, reply);
       returnTo = state.returnTo;
       const client = clientInfoOf(request);
+      await this.requireStartingBrowser(request, state.link ?? state.reauthenticate);
       if (state.link) {
         // The proof is checked again, in the link's transaction: minutes may have passed at the provider.
         await this.identities.link(state.link.userId, state.link.sessionId, proven, client);
@@ -85,6 +86,18 @@ export class IdentityController {
     const session = await this.signedInSession(request);
     await this.identities.requireLinkProof(session.userId, session.sessionId);
     return session;
+  }
+
+  /**
+   * A link or step-up finishes only in the browser that started it: the one
+   * still signed in with the session named in the state. A state planted in
+   * another browser (a victim's) would otherwise attach the victim's identity
+   * to the planter's account.
+   */
+  private async requireStartingBrowser(request: FastifyRequest, started: SessionRef | null): Promise<void> {
+    if (!started) return;
+    const auth = await this.authenticator.authenticate(request);
+    if (auth?.session.id !== started.sessionId) throw new IdentityRefusedError('sign_in_failed');
   }
 
   private async signedInSession(request: FastifyRequest): Promise<SessionRef> {
