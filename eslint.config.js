@@ -246,6 +246,23 @@ export default tseslint.config(
   },
   ...boundaries,
   {
+    // Guards do not run on field resolvers unless asked: a `User` field goes
+    // through @OwnUserField, so only the user themself can read it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ClassDeclaration:has(Decorator > CallExpression[callee.name='Resolver'] > ArrowFunctionExpression > Identifier[name='User']) MethodDefinition > Decorator > CallExpression[callee.name='ResolveField']",
+          message:
+            'A field of User is declared with @OwnUserField (src/auth/decorators/own-user-field.decorator.ts): only the user themself may read it.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
