@@ -15,7 +15,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   const limits = graphqlLimits({
     hideFieldSuggestions: !config.graphqlIntrospection,
     // What each list field returns at most: a user's active sessions are capped at
-    // sign-in; a page of security events at its `first` bound.
+    // sign-in; a page of security events at its `first` bound. The cost rule prices
+    // none above PRICED_LIST_SIZE_MAX, so raising the cap never refuses the device list.
     listSizes: new Map([
       ['User.sessions', config.sessionsPerUserMax],
       ['SecurityEventConnection.edges', 100],
