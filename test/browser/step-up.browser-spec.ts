@@ -114,7 +114,7 @@ describe('step-up and the security activity in a real browser', () => {
     const fresh = recordOperations(laptop.page);
     await signOutOthers(laptop.page, 1);
     await laptop.page.getByText('This is your only session').waitFor();
-    expect(fresh).toEqual(['SignOutOtherSessions']);
+    expect(mutations(fresh)).toEqual(['SignOutOtherSessions']);
     expect(await laptop.page.getByRole('dialog').count()).toBe(0);
     expect(await sessionCountOf(ada.email)).toBe(1);
 
@@ -145,7 +145,7 @@ describe('step-up and the security activity in a real browser', () => {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await laptop.page.getByText('This is your only session').waitFor();
     expect(await laptop.page.getByRole('dialog').count()).toBe(0);
-    expect(stale).toEqual([
+    expect(mutations(stale)).toEqual([
       'SignOutOtherSessions',
       'Reauthenticate',
       'Reauthenticate',
@@ -181,3 +181,8 @@ describe('step-up and the security activity in a real browser', () => {
     for (const { context } of [laptop, other]) await context.close();
   });
 });
+
+/** The operations a page sent, less the activity list's reads (it reloads after every change). */
+function mutations(operations: readonly string[]): string[] {
+  return operations.filter((operation) => operation !== 'SecurityActivity');
+}

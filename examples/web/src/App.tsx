@@ -53,6 +53,7 @@ export function App() {
           <LinkedIdentities account={data.me} />
           <SecurityActivity
             currentSessionId={data.me.sessions.find((session) => session.current)?.id ?? null}
+            accountState={accountState(data.me)}
           />
           <PasswordPrompt />
         </>
@@ -61,4 +62,21 @@ export function App() {
       )}
     </main>
   );
+}
+
+/**
+ * What changes on the page when the account changes (an action here, or a
+ * change pushed live): the activity list reloads when it does, instead of
+ * keeping its old rows until a reload.
+ */
+function accountState(account: {
+  sessions: ReadonlyArray<{ id: string }>;
+  identities: ReadonlyArray<{ id: string }>;
+  emailVerified: boolean;
+}): string {
+  return [
+    account.sessions.map((session) => session.id).join(','),
+    account.identities.map((identity) => identity.id).join(','),
+    account.emailVerified,
+  ].join('|');
 }

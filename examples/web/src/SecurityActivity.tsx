@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client/react';
+import { useEffect, useRef } from 'react';
 import type { SecurityEventFieldsFragment, SecurityEventType } from './gql/graphql';
 import { SECURITY_ACTIVITY } from './operations';
 
@@ -25,12 +26,26 @@ const WHAT: Record<SecurityEventType, string> = {
 };
 
 /** "Recent security activity": the account's security log, newest first, a page at a time. */
-export function SecurityActivity({ currentSessionId }: { currentSessionId: string | null }) {
-  const { data, fetchMore, loading } = useQuery(SECURITY_ACTIVITY, {
+export function SecurityActivity({
+  currentSessionId,
+  accountState,
+}: {
+  currentSessionId: string | null;
+  /** Changes whenever the account does (sessions, linked identities, verification). */
+  accountState: string;
+}) {
+  const { data, fetchMore, loading, refetch } = useQuery(SECURITY_ACTIVITY, {
     variables: { first: PAGE_SIZE },
     // New events since the page was first shown (this device's own actions included).
     fetchPolicy: 'cache-and-network',
   });
+  // An action on the page, or a change pushed live, shows in the activity at once.
+  const shown = useRef(accountState);
+  useEffect(() => {
+    if (shown.current === accountState) return;
+    shown.current = accountState;
+    void refetch({ first: PAGE_SIZE, after: undefined });
+  }, [accountState, refetch]);
   const connection = data?.me?.securityEvents;
   if (!connection) return null;
 
