@@ -1,4 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
@@ -8,9 +8,9 @@ import {
   Matches,
   Validate,
   ValidateIf,
-  validateSync,
 } from 'class-validator';
 
+import { readSections } from './config-sections.js';
 import { ConfigValidationError } from './config-validation.error.js';
 import { DatabaseTimingEnvironmentVariables } from './database-timing-settings.js';
 import {
@@ -25,23 +25,13 @@ import {
   TrustProxyConstraint,
   WholeDays,
 } from './env-values.js';
-import { type HttpSettings, httpSettingsOf } from './http-settings.js';
-import { type LiveSettings, liveSettingsOf } from './live-settings.js';
-import { type MailSettings, mailSettingsOf } from './mail-settings.js';
-import { type OidcSettings, oidcSettingsOf } from './oidc-settings.js';
+import { HttpEnvironmentVariables, type HttpSettings, httpSettingsOf } from './http-settings.js';
+import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
+import { MailEnvironmentVariables, type MailSettings, mailSettingsOf } from './mail-settings.js';
+import { OidcEnvironmentVariables, type OidcSettings, oidcSettingsOf } from './oidc-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
-
-// Their values are never echoed in an error message: they may hold a password.
-const SECRET_VARIABLES: ReadonlySet<string> = new Set([
-  'DATABASE_URL',
-  'DATABASE_MIGRATION_URL',
-  'DATABASE_LISTEN_URL',
-  'OIDC_PROVIDERS',
-  'OIDC_STATE_SECRET',
-  'SMTP_URL',
-]);
 
 const DATABASE_POOLERS = ['none', 'transaction'] as const;
 /** `transaction`: DATABASE_URL is a transaction-mode pooler (PgBouncer), so no session state is relied on. */
@@ -55,7 +45,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * The environment variables the service reads, with their defaults.
  * Validated once at start; the rest of the code reads the typed `AppConfig`.
  */
-class EnvironmentVariables extends DatabaseTimingEnvironmentVariables {
+class EnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
@@ -210,30 +200,31 @@ export interface AppConfig extends HttpSettings {
 
 export { ConfigValidationError };
 
+/**
+ * The configuration's sections, each a class of its own (no chain of
+ * inheritance): the core below, then one per concern, all validated against
+ * the same environment and reported together.
+ */
+const SECTIONS = {
+  core: EnvironmentVariables,
+  database: DatabaseTimingEnvironmentVariables,
+  http: HttpEnvironmentVariables,
+  live: LiveEnvironmentVariables,
+  mail: MailEnvironmentVariables,
+  oidc: OidcEnvironmentVariables,
+};
+
 /** Reads and validates the environment, failing with every bad variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  // Unset and empty variables take their defaults, as they would in a shell script.
-  const defined = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const variables = plainToInstance(EnvironmentVariables, defined);
-  const errors = validateSync(variables, { whitelist: false });
-  if (errors.length > 0) {
-    throw new ConfigValidationError(
-      errors.flatMap((error) =>
-        // One line per distinct message: "abc" fails IsInt, Min and Max with the same words.
-        [...new Set(Object.values(error.constraints ?? {}))].map((message) =>
-          SECRET_VARIABLES.has(error.property)
-            ? message
-            : `${message} (got ${JSON.stringify(env[error.property] ?? error.value)})`,
-        ),
-      ),
-    );
-  }
+  const sections = readSections(env, SECTIONS);
+  const { core: variables, database } = sections;
   const isProduction = variables.NODE_ENV === 'production';
-  const http = httpSettingsOf(variables, isProduction);
-  const oidc = oidcSettingsOf(variables, isProduction);
-  const mail = mailSettingsOf(variables, isProduction);
+  const http = httpSettingsOf(sections.http, isProduction);
+  const oidc = oidcSettingsOf(
+    { ...sections.oidc, PUBLIC_API_URL: sections.http.PUBLIC_API_URL },
+    isProduction,
+  );
+  const mail = mailSettingsOf(sections.mail, isProduction);
   // Every problem at once, so one restart fixes them all.
   const problems = [http, oidc, mail].flatMap((settings) =>
     'problems' in settings ? settings.problems : [],
@@ -265,14 +256,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerIp: variables.RATE_LIMIT_PER_IP,
     rateLimitPerIpAndAccount: variables.RATE_LIMIT_PER_IP_AND_ACCOUNT,
     rateLimitWindowSeconds: variables.RATE_LIMIT_WINDOW_SECONDS,
-    databaseConnectTimeoutMs: variables.DATABASE_CONNECT_TIMEOUT_MS,
-    databaseStatementTimeoutMs: variables.DATABASE_STATEMENT_TIMEOUT_MS,
-    databaseConnectRetries: variables.DATABASE_CONNECT_RETRIES,
-    databaseConnectRetryDelayMs: variables.DATABASE_CONNECT_RETRY_DELAY_MS,
+    databaseConnectTimeoutMs: database.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStatementTimeoutMs: database.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseConnectRetries: database.DATABASE_CONNECT_RETRIES,
+    databaseConnectRetryDelayMs: database.DATABASE_CONNECT_RETRY_DELAY_MS,
     logBufferBytes: variables.LOG_BUFFER_BYTES,
     shutdownTimeoutSeconds: variables.SHUTDOWN_TIMEOUT_SECONDS,
     ...http,
-    live: liveSettingsOf(variables),
+    live: liveSettingsOf(sections.live),
     oidc,
     mail,
   };

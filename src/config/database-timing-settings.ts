@@ -2,14 +2,12 @@ import { Transform } from 'class-transformer';
 import { IsInt, Min } from 'class-validator';
 
 import { PositiveInteger, toInteger } from './env-values.js';
-import { OidcEnvironmentVariables } from './oidc-settings.js';
 
 /**
  * How long the service waits for PostgreSQL: to connect, for a statement, and
- * at start for a database that is not up yet. Part of the configuration class
- * chain (app-config.ts extends it), validated with the rest.
+ * at start for a database that is not up yet: one section of the configuration.
  */
-export class DatabaseTimingEnvironmentVariables extends OidcEnvironmentVariables {
+export class DatabaseTimingEnvironmentVariables {
   @PositiveInteger('DATABASE_CONNECT_TIMEOUT_MS', ' number of milliseconds')
   DATABASE_CONNECT_TIMEOUT_MS = 5_000;
 

@@ -1,5 +1,4 @@
 import { DurationInSeconds, PositiveInteger } from './env-values.js';
-import { HttpEnvironmentVariables } from './http-settings.js';
 
 /** The bounds of live updates (WebSocket on /graphql); see docs/live-updates.md. */
 export interface LiveSettings {
@@ -22,12 +21,8 @@ export interface LiveSettings {
   readonly listenerHeartbeatSeconds: number;
 }
 
-/**
- * The environment variables of live updates, with their defaults; the
- * configuration class extends it (and it the HTTP server's), so they are
- * validated with the rest.
- */
-export class LiveEnvironmentVariables extends HttpEnvironmentVariables {
+/** The environment variables of live updates, with their defaults: one section of the configuration. */
+export class LiveEnvironmentVariables {
   @PositiveInteger('LIVE_MAX_CONNECTIONS_PER_SESSION', '')
   LIVE_MAX_CONNECTIONS_PER_SESSION = 10;
 

@@ -1,7 +1,6 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
 
 import { DAY_IN_SECONDS, DurationInSeconds, PositiveInteger } from './env-values.js';
-import { LiveEnvironmentVariables } from './live-settings.js';
 
 /** Outgoing mail (docs/email.md): where it goes, from whom, and how long its links work. */
 export interface MailSettings {
@@ -20,7 +19,8 @@ export interface MailSettings {
 
 const DEV_FROM = 'Sessions <no-reply@localhost>';
 
-export class MailEnvironmentVariables extends LiveEnvironmentVariables {
+/** Outgoing mail's environment variables: one section of the configuration. */
+export class MailEnvironmentVariables {
   @IsOptional()
   @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;

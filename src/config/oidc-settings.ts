@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-import { MailEnvironmentVariables } from './mail-settings.js';
-
 /** One OpenID Connect provider of OIDC_PROVIDERS. */
 export interface OidcProviderSettings {
   /** Used in /auth/oidc/<id>: lower-case letters, digits and dashes. */
@@ -39,7 +37,7 @@ const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
  * The identity providers' environment variables. OIDC_PROVIDERS is JSON, read
  * by oidcSettingsOf(), which names each bad entry without echoing a secret.
  */
-export class OidcEnvironmentVariables extends MailEnvironmentVariables {
+export class OidcEnvironmentVariables {
   /** `[{ "id", "name", "issuer", "clientId", "clientSecret", "scopes"?, "trustEmailWithoutVerifiedClaim"? }]`. */
   OIDC_PROVIDERS?: string;
 
