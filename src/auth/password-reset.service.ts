@@ -65,11 +65,13 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     const user = await this.users.findByEmail(email);
     if (!user || !this.config.publicAppUrl) return;
     const base = this.config.publicAppUrl;
-    const ttlMinutes = Math.round(this.config.mail.resetTokenTtlSeconds / 60);
     await this.unitOfWork.run(async (transaction) => {
       const secret = await this.tokens.issue(user.id, EmailTokenPurpose.RESET, transaction);
       const link = `${base}/reset-password?token=${secret}`;
-      await this.mailer.queue(passwordResetMail(user.email, link, ttlMinutes), transaction);
+      await this.mailer.queue(
+        passwordResetMail(user.email, link, this.config.mail.resetTokenTtlSeconds),
+        transaction,
+      );
       await this.securityLog.record(
         { type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id, ...client },
         transaction,
