@@ -81,8 +81,9 @@ export class PasswordResetService implements BeforeApplicationShutdown {
 
   /**
    * Sets the new password, ends every session of the account (each open
-   * socket hears PASSWORD_RESET), spends every other reset link and signs in
-   * a new session: all in one transaction, or none of it.
+   * socket hears PASSWORD_RESET), spends every other reset link and every
+   * "This wasn't me" link, and signs in a new session: all in one
+   * transaction, or none of it.
    */
   async reset(token: string, newPassword: string, client: ClientInfo): Promise<SignedIn> {
     // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
@@ -94,6 +95,9 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       const user = await this.users.setPasswordHash(userId, newHash, transaction);
       const ended = await this.sessions.endAll(userId, SessionEndReason.PASSWORD_RESET, transaction);
       await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
+      // A "This wasn't me" link mailed before the reset would lock the recovered account again (it
+      // lives for days, and whoever read the owner's mail may hold it): the reset answers it.
+      await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
       const issued = await this.sessions.issue(user, client, transaction, {
         method: SignInMethod.PASSWORD_RESET,
         identityProvider: null,
