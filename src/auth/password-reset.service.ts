@@ -16,6 +16,7 @@ import { SignInMethod } from '../sessions/sign-in-method.js';
 import { UsersService } from '../users/users.service.js';
 import type { SignedIn } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { assertStrongPassword } from './password-strength.js';
 
 /** A forgotten password: a link mailed to the address, and a new password set from it. */
 @Injectable()
@@ -93,6 +94,9 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       // The UPDATE waits for sign-ins still holding the row with the old hash;
       // their sessions then exist, and endAll below ends them too.
       const user = await this.users.setPasswordHash(userId, newHash, transaction);
+      // Only the token names the account: a password built from its address is refused here, and
+      // the throw rolls back the new hash and the token's use with it.
+      assertStrongPassword(newPassword, user.email, 'newPassword');
       const ended = await this.sessions.endAll(userId, SessionEndReason.PASSWORD_RESET, transaction);
       await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
       // A "This wasn't me" link mailed before the reset would lock the recovered account again (it
