@@ -55,6 +55,9 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const { maxMessageBytes, pingIntervalSeconds } = this.config.live;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+    this.wss.on('headers', (headers, request) =>
+      headers.push(`X-Request-Id: ${this.gate.requestIdOf(request)}`),
+    );
     // The schema Nest built for Apollo (GraphQLModule's, hence not strict): one schema for both transports.
     const { schema } = this.moduleRef.get(GraphQLSchemaHost, { strict: false });
     const server = useServer(this.protocol.options(schema), this.wss, pingIntervalSeconds * 1000);
@@ -87,8 +90,11 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
       ? this.gate.refusalOf(request)
       : { status: 503 as const, message: 'Live updates are unavailable on this instance.' };
     const wss = this.wss;
+    const requestId = this.gate.requestIdOf(request);
     if (refusal || !wss) {
-      refuse(socket, refusal ?? { status: 503, message: 'Shutting down.' });
+      const answer = refusal ?? { status: 503 as const, message: 'Shutting down.' };
+      refuse(socket, answer, requestId);
+      this.logger.log(`WebSocket upgrade refused: ${answer.status} ${answer.message} (request ${requestId})`);
       return;
     }
     // Counted from now, before the handshake completes, so concurrent handshakes cannot overshoot the

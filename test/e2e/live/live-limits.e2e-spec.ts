@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import WebSocket from 'ws';
 
 import { LiveConnections } from '../../../src/live/live-connections.js';
@@ -90,7 +91,7 @@ describe('live connection limits', () => {
     expect(await third.failure()).toEqual([
       expect.objectContaining({
         message: 'Too many operations at once on this connection.',
-        extensions: { code: 'BAD_REQUEST' },
+        extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) },
       }),
     ]);
     expect(first.error).toBeUndefined();
