@@ -26,6 +26,7 @@ import { LiveConnections } from './live-connections.js';
 import type { LiveContext } from './live-context.js';
 import { standInRequest } from './live-context.js';
 import { LiveSessionWatch } from './live-session-watch.js';
+import { MessageGate } from './message-gate.js';
 import { SubscriptionDocuments } from './subscription-documents.js';
 import { UpgradeGate } from './upgrade-gate.js';
 
@@ -51,6 +52,7 @@ export class LiveProtocol {
     private readonly watch: LiveSessionWatch,
     private readonly accountExpiry: AccountExpiryWatch,
     private readonly gate: UpgradeGate,
+    private readonly messages: MessageGate,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     const limits = graphqlLimits({
@@ -129,6 +131,7 @@ export class LiveProtocol {
         userAgent: request.headers['user-agent'] ?? null,
       });
     }
+    this.messages.acknowledge(socket);
     return true;
   }
 
