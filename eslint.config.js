@@ -9,7 +9,17 @@ import tseslint from 'typescript-eslint';
  * and know none; features may use shared rooms and the features below them;
  * only the composition root (src/*.ts, src/cli/) wires everything together.
  */
-const FEATURES = ['users', 'sessions', 'security-log', 'mail', 'auth', 'rate-limit', 'live', 'identity'];
+const FEATURES = [
+  'users',
+  'sessions',
+  'security-log',
+  'mail',
+  'doors',
+  'auth',
+  'rate-limit',
+  'live',
+  'identity',
+];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 
@@ -50,7 +60,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['sessions', 'security-log', 'mail', 'auth', 'rate-limit', 'live', 'identity'],
+              ['sessions', 'security-log', 'mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
               'users/ is the bottom feature: it imports no other feature.',
             ),
             {
@@ -70,7 +80,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['security-log', 'mail', 'auth', 'rate-limit', 'live', 'identity'],
+              ['security-log', 'mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
               'sessions/ never imports security-log/, auth/, rate-limit/ or live/: they build on it, not the other way round.',
             ),
             {
@@ -90,8 +100,48 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
+              ['mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
+              'security-log/ never imports mail/, doors/, auth/, rate-limit/ or live/: they write the log.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/mail/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
+              ['security-log', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
+              'mail/ sends what the flows above it queue: it never imports them.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/doors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
               ['auth', 'rate-limit', 'live', 'identity'],
-              'security-log/ never imports auth/, rate-limit/ or live/: auth/ writes the log and serves it.',
+              'doors/ is what every way in and out goes through: the flows (auth/, identity/) import it, never the reverse.',
             ),
             {
               regex: COMPOSITION_ROOT,

@@ -6,6 +6,7 @@ import { AddStepUpAndSecurityEvents1796000000000 } from './1796000000000-AddStep
 import { AddEmail1796100000000 } from './1796100000000-AddEmail.js';
 import { AddUserIdentities1796200000000 } from './1796200000000-AddUserIdentities.js';
 import { OrderSecurityEventsByClock1796300000000 } from './1796300000000-OrderSecurityEventsByClock.js';
+import { AddSessionReauthenticatedAt1796400000000 } from './1796400000000-AddSessionReauthenticatedAt.js';
 import { AddMailOutboxExpiry1796450000000 } from './1796450000000-AddMailOutboxExpiry.js';
 
 /**
@@ -21,5 +22,6 @@ export const MIGRATIONS = [
   AddEmail1796100000000,
   AddUserIdentities1796200000000,
   OrderSecurityEventsByClock1796300000000,
+  AddSessionReauthenticatedAt1796400000000,
   AddMailOutboxExpiry1796450000000,
 ];

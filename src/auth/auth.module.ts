@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { DoorsModule } from '../doors/doors.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { SecurityLogModule } from '../security-log/security-log.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
@@ -8,8 +9,6 @@ import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
 import { EmailVerificationResolver } from './email-verification.resolver.js';
 import { EmailVerificationService } from './email-verification.service.js';
-import { KnownDevicesRepository } from './known-devices.repository.js';
-import { NewDeviceAlertService } from './new-device-alert.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordResetResolver } from './password-reset.resolver.js';
 import { PasswordResetService } from './password-reset.service.js';
@@ -23,7 +22,7 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
 
 /** Sign-up, sign-in and the sessions they create, as the GraphQL API sees them. */
 @Module({
-  imports: [UsersModule, SessionsModule, SecurityLogModule, MailModule],
+  imports: [UsersModule, SessionsModule, SecurityLogModule, MailModule, DoorsModule],
   providers: [
     AuthService,
     AuthResolver,
@@ -35,14 +34,12 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
     PasswordResetService,
     EmailVerificationService,
     EmailVerificationResolver,
-    KnownDevicesRepository,
-    NewDeviceAlertService,
     UnrecognizedSignInService,
     PasswordResetResolver,
     RequestAuthenticator,
     SessionCookie,
   ],
   // Live updates (src/live/) prove sessions the same way, and answer `User` fields through the same authenticator.
-  exports: [RequestAuthenticator, SessionCookie],
+  exports: [RequestAuthenticator, SessionCookie, PasswordHasher],
 })
 export class AuthModule {}

@@ -1,25 +1,19 @@
 import { Injectable } from '@nestjs/common';
 
-import {
-  InputValidationError,
-  InvalidCredentialsError,
-  NotFoundError,
-  PasswordResetRequiredError,
-} from '../common/errors.js';
+import { InputValidationError, InvalidCredentialsError, NotFoundError } from '../common/errors.js';
 import { UnitOfWork } from '../database/transaction.js';
+import { SignInDoor } from '../doors/sign-in-door.js';
+import { EndingCause, SignOutDoor } from '../doors/sign-out-door.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { AuthContext, ClientInfo, IssuedSession } from '../sessions/session.types.js';
-import { SessionEndReason } from '../sessions/session-events.js';
 import { SessionStepUpService } from '../sessions/session-step-up.service.js';
-import { SessionsService } from '../sessions/sessions.service.js';
 import { toUserAccount, type UserAccount } from '../users/user-account.js';
 import { UsersService } from '../users/users.service.js';
 import type { ChangePasswordInput } from './dto/change-password.input.js';
 import type { SignInInput } from './dto/sign-in.input.js';
 import type { SignUpInput } from './dto/sign-up.input.js';
 import { EmailVerificationService } from './email-verification.service.js';
-import { NewDeviceAlertService } from './new-device-alert.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { assertStrongPassword } from './password-strength.js';
 
@@ -31,13 +25,13 @@ export interface SignedIn extends IssuedSession {
 export class AuthService {
   constructor(
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
     private readonly passwords: PasswordHasher,
     private readonly unitOfWork: UnitOfWork,
     private readonly stepUp: SessionStepUpService,
     private readonly securityLog: SecurityLogService,
     private readonly verification: EmailVerificationService,
-    private readonly deviceAlerts: NewDeviceAlertService,
+    private readonly signInDoor: SignInDoor,
+    private readonly signOutDoor: SignOutDoor,
   ) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
@@ -45,13 +39,8 @@ export class AuthService {
     // One transaction: an account is never left without the session its sign-up promised.
     return this.unitOfWork.run(async (transaction) => {
       const user = await this.users.create(input.email, passwordHash, transaction);
-      const issued = await this.sessions.issue(user, client, transaction);
-      await this.securityLog.record(
-        { type: SecurityEventType.SIGNED_UP, userId: user.id, sessionId: issued.session.id, ...client },
-        transaction,
-      );
+      const issued = await this.signInDoor.enter(user, { kind: 'sign-up' }, client, transaction);
       await this.verification.send(user, transaction);
-      await this.deviceAlerts.rememberSignUp(user, client, transaction);
       return { user, ...issued };
     });
   }
@@ -71,46 +60,21 @@ export class AuthService {
       await this.securityLog.recordFailedSignIn(input.email, client);
       throw new InvalidCredentialsError();
     }
-    // Only after a right password: a wrong one must not learn that the account was locked down.
-    if (user.passwordResetRequired) throw new PasswordResetRequiredError();
-    // The password was checked against the hash read above, tens of
-    // milliseconds ago; a change of password may have committed since. The
-    // session is made only while that hash is still the account's, under a lock
-    // a concurrent change waits for: a changed password signs no one in.
-    const signedIn = await this.unitOfWork.run(async (transaction) => {
-      if (!(await this.users.holdIfPasswordHashIs(user.id, hash, transaction))) return null;
-      const issued = await this.sessions.issue(user, client, transaction);
-      await this.securityLog.record(
-        { type: SecurityEventType.SIGNED_IN, userId: user.id, sessionId: issued.session.id, ...client },
-        transaction,
-      );
-      await this.deviceAlerts.onSignIn(user, issued.session.id, client, transaction);
-      return { user: toUserAccount(user), ...issued };
+    // The door re-reads the hash under a lock (a change of password may have
+    // committed since it was checked) and the lockdown: only after a right
+    // password, so a wrong one never learns that the account was locked down.
+    const proof = { kind: 'password', verifiedHash: hash } as const;
+    return this.unitOfWork.run(async (transaction) => {
+      const account = toUserAccount(user);
+      const issued = await this.signInDoor.enter(account, proof, client, transaction);
+      return { user: account, ...issued };
     });
-    if (!signedIn) {
-      // The row changed between the check and the lock. If "This wasn't me"
-      // locked the account with this same password, say so, as a moment later.
-      const now = await this.users.findByEmail(input.email);
-      if (now?.passwordResetRequired && now.passwordHash === hash) throw new PasswordResetRequiredError();
-      throw new InvalidCredentialsError();
-    }
-    return signedIn;
   }
 
   async signOut({ user, session }: AuthContext, client: ClientInfo): Promise<void> {
-    await this.unitOfWork.run(async (transaction) => {
-      if (!(await this.sessions.end(user.id, session.id, SessionEndReason.SIGNED_OUT, transaction))) return;
-      await this.securityLog.record(
-        {
-          type: SecurityEventType.SIGNED_OUT,
-          userId: user.id,
-          sessionId: session.id,
-          actorSessionId: session.id,
-          ...client,
-        },
-        transaction,
-      );
-    });
+    await this.unitOfWork.run((transaction) =>
+      this.signOutDoor.end(user.id, EndingCause.SIGN_OUT, { sessionId: session.id, client }, transaction),
+    );
   }
 
   /**
@@ -125,22 +89,10 @@ export class AuthService {
     client: ClientInfo,
   ): Promise<string> {
     const targetId = sessionId.toLowerCase();
+    const actor = { sessionId: session.id, client };
     return this.unitOfWork.run(async (transaction) => {
-      const ended =
-        targetId === session.id
-          ? await this.sessions.end(user.id, session.id, SessionEndReason.SIGNED_OUT, transaction)
-          : await this.stepUp.endOther(user.id, session.id, targetId, transaction);
-      if (!ended) throw new NotFoundError('Session not found.');
-      await this.securityLog.record(
-        {
-          type: SecurityEventType.SESSION_REVOKED,
-          userId: user.id,
-          sessionId: targetId,
-          actorSessionId: session.id,
-          ...client,
-        },
-        transaction,
-      );
+      const ended = await this.signOutDoor.end(user.id, EndingCause.REVOKE, actor, transaction, targetId);
+      if (ended === 0) throw new NotFoundError('Session not found.');
       return targetId;
     });
   }
@@ -150,20 +102,10 @@ export class AuthService {
    * One statement for the sessions and one for the event, however many end.
    */
   signOutOtherSessions({ user, session }: AuthContext, client: ClientInfo): Promise<number> {
-    return this.unitOfWork.run(async (transaction) => {
-      const endedSessionCount = await this.stepUp.endAllExcept(user.id, session.id, transaction);
-      await this.securityLog.record(
-        {
-          type: SecurityEventType.OTHER_SESSIONS_SIGNED_OUT,
-          userId: user.id,
-          actorSessionId: session.id,
-          endedSessionCount,
-          ...client,
-        },
-        transaction,
-      );
-      return endedSessionCount;
-    });
+    const actor = { sessionId: session.id, client };
+    return this.unitOfWork.run((transaction) =>
+      this.signOutDoor.end(user.id, EndingCause.SIGN_OUT_OTHERS, actor, transaction),
+    );
   }
 
   /**
@@ -186,9 +128,10 @@ export class AuthService {
     // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
     const newHash = await this.passwords.hash(input.newPassword);
     const signOutOthers = input.signOutOtherSessions ?? true;
+    const actor = { sessionId: session.id, client };
     // One transaction: a new password with the old sessions still alive (or
     // sessions ended for a change that did not happen) is never visible.
-    const signedOutCount = await this.unitOfWork.run(async (transaction) => {
+    return this.unitOfWork.run(async (transaction) => {
       if (!(await this.users.replacePasswordHash(user.id, currentHash, newHash, transaction))) {
         // Changed by a concurrent request since we loaded it: the password given is no longer current.
         throw wrongCurrentPassword();
@@ -197,12 +140,7 @@ export class AuthService {
       // their sudo windows close. The requesting one just proved the current one.
       let ended = 0;
       if (signOutOthers)
-        ended = await this.sessions.endAllExcept(
-          user.id,
-          session.id,
-          SessionEndReason.PASSWORD_CHANGED,
-          transaction,
-        );
+        ended = await this.signOutDoor.end(user.id, EndingCause.PASSWORD_CHANGED, actor, transaction);
       else await this.stepUp.closeOtherWindows(user.id, session.id, transaction);
       await this.stepUp.markAuthenticated(user.id, session.id, transaction);
       await this.securityLog.record(
@@ -218,7 +156,6 @@ export class AuthService {
       );
       return ended;
     });
-    return signedOutCount;
   }
 }
 

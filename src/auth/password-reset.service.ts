@@ -3,6 +3,8 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { UnitOfWork } from '../database/transaction.js';
+import { SignInDoor } from '../doors/sign-in-door.js';
+import { EndingCause, SignOutDoor } from '../doors/sign-out-door.js';
 import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
 import { passwordResetMail } from '../mail/mail-templates.js';
@@ -10,9 +12,6 @@ import { Mailer } from '../mail/mailer.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { ClientInfo } from '../sessions/session.types.js';
-import { SessionEndReason } from '../sessions/session-events.js';
-import { SessionsService } from '../sessions/sessions.service.js';
-import { SignInMethod } from '../sessions/sign-in-method.js';
 import { UsersService } from '../users/users.service.js';
 import type { SignedIn } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -27,7 +26,8 @@ export class PasswordResetService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly signInDoor: SignInDoor,
+    private readonly signOutDoor: SignOutDoor,
     private readonly passwords: PasswordHasher,
     private readonly unitOfWork: UnitOfWork,
     private readonly tokens: EmailTokensService,
@@ -97,26 +97,18 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       // Only the token names the account: a password built from its address is refused here, and
       // the throw rolls back the new hash and the token's use with it.
       assertStrongPassword(newPassword, user.email, 'newPassword');
-      const ended = await this.sessions.endAll(userId, SessionEndReason.PASSWORD_RESET, transaction);
+      const ended = await this.signOutDoor.end(
+        userId,
+        EndingCause.PASSWORD_RESET,
+        { sessionId: null, client },
+        transaction,
+      );
       await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
       // A "This wasn't me" link mailed before the reset would lock the recovered account again (it
       // lives for days, and whoever read the owner's mail may hold it): the reset answers it.
       await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
-      const issued = await this.sessions.issue(user, client, transaction, {
-        method: SignInMethod.PASSWORD_RESET,
-        identityProvider: null,
-      });
-      await this.securityLog.record(
-        {
-          type: SecurityEventType.PASSWORD_RESET,
-          userId,
-          sessionId: issued.session.id,
-          actorSessionId: issued.session.id,
-          endedSessionCount: ended,
-          ...client,
-        },
-        transaction,
-      );
+      const proof = { kind: 'password-reset', endedSessionCount: ended } as const;
+      const issued = await this.signInDoor.enter(user, proof, client, transaction);
       return { user, ...issued };
     });
   }

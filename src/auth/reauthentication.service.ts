@@ -41,7 +41,8 @@ export class ReauthenticationService {
     }
     return this.unitOfWork.run(async (transaction) => {
       // As sign-in does: a password changed since the check above opens no window.
-      if (!(await this.users.holdIfPasswordHashIs(user.id, hash, transaction))) throw wrongPassword();
+      const held = await this.users.holdForSignIn(user.id, transaction);
+      if (held?.passwordHash !== hash || held.passwordResetRequired) throw wrongPassword();
       const renewed = await this.stepUp.markAuthenticated(user.id, session.id, transaction);
       if (!renewed) throw new NotAuthenticatedError();
       await this.securityLog.record({ type: SecurityEventType.REAUTHENTICATED, ...event }, transaction);

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { UnitOfWork } from '../database/transaction.js';
+import { type Transaction, UnitOfWork } from '../database/transaction.js';
+import { IdentitiesRepository } from '../doors/identities.repository.js';
+import { EndingCause, SignOutDoor } from '../doors/sign-out-door.js';
 import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
 import { passwordResetMail } from '../mail/mail-templates.js';
@@ -10,13 +12,11 @@ import { Mailer } from '../mail/mailer.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { ClientInfo } from '../sessions/session.types.js';
-import { SessionEndReason } from '../sessions/session-events.js';
-import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 
 /**
  * "This wasn't me": whoever is in the account is put out and kept out. Every
- * session ends, the password stops working (the hash stays, so the right one
+ * session ends, every linked identity is removed, the password stops working (the hash stays, so the right one
  * answers PASSWORD_RESET_REQUIRED and a wrong one UNAUTHENTICATED), and the
  * owner gets a reset link. One transaction; the link is single-use, so a
  * second click changes nothing (BAD_USER_INPUT, like any spent link).
@@ -25,7 +25,8 @@ import { UsersService } from '../users/users.service.js';
 export class UnrecognizedSignInService {
   constructor(
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly signOutDoor: SignOutDoor,
+    private readonly identities: IdentitiesRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly tokens: EmailTokensService,
     private readonly mailer: Mailer,
@@ -39,11 +40,13 @@ export class UnrecognizedSignInService {
       // The UPDATE waits for sign-ins holding the row; those that went first
       // have their session by then, and endAll ends it; later ones see the marker.
       const user = await this.users.requirePasswordReset(userId, transaction);
-      const ended = await this.sessions.endAll(
+      const ended = await this.signOutDoor.end(
         userId,
-        SessionEndReason.UNRECOGNIZED_SIGN_IN_REPORTED,
+        EndingCause.UNRECOGNIZED_SIGN_IN_REPORTED,
+        { sessionId: null, client },
         transaction,
       );
+      await this.removeLinkedIdentities(userId, client, transaction);
       await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
       const base = this.config.publicAppUrl;
       if (base) {
@@ -64,5 +67,18 @@ export class UnrecognizedSignInService {
         transaction,
       );
     });
+  }
+
+  /**
+   * Someone else was in the account: any identity linked to it may be theirs
+   * (a stolen session can link one), and would let them back in after the
+   * reset. All go; the owner links their own again once signed in, with a
+   * fresh proof. Each removal is in the security log.
+   */
+  private async removeLinkedIdentities(userId: string, client: ClientInfo, tx: Transaction): Promise<void> {
+    const removed = await this.identities.deleteAllOf(userId, tx);
+    for (let i = 0; i < removed.length; i++) {
+      await this.securityLog.record({ type: SecurityEventType.IDENTITY_UNLINKED, userId, ...client }, tx);
+    }
   }
 }

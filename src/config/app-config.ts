@@ -3,12 +3,9 @@ import {
   IsBoolean,
   IsDefined,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Matches,
-  Max,
-  Min,
   Validate,
   ValidateIf,
   validateSync,
@@ -21,9 +18,9 @@ import {
   DurationInSeconds,
   DurationInSecondsOrOff,
   parseTrustProxy,
+  PortNumber,
   PositiveInteger,
   toBoolean,
-  toInteger,
   type TrustProxy,
   TrustProxyConstraint,
   WholeDays,
@@ -62,10 +59,7 @@ class EnvironmentVariables extends DatabaseTimingEnvironmentVariables {
   @IsIn(NODE_ENVIRONMENTS, { message: `NODE_ENV must be one of ${NODE_ENVIRONMENTS.join(', ')}` })
   NODE_ENV: NodeEnvironment = 'development';
 
-  @Transform(toInteger)
-  @IsInt({ message: 'PORT must be an integer' })
-  @Min(0, { message: 'PORT must be between 0 and 65535' })
-  @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  @PortNumber('PORT')
   PORT = 3000;
 
   // The embedded PostgreSQL is a convenience for a clone and the tests; in
@@ -112,6 +106,9 @@ class EnvironmentVariables extends DatabaseTimingEnvironmentVariables {
 
   @DurationInSecondsOrOff('SUDO_MODE_SECONDS')
   SUDO_MODE_SECONDS = 600;
+
+  @DurationInSeconds('CREDENTIAL_CHANGE_MAX_AGE_SECONDS')
+  CREDENTIAL_CHANGE_MAX_AGE_SECONDS = 300;
 
   @WholeDays('SECURITY_EVENTS_RETENTION_DAYS')
   SECURITY_EVENTS_RETENTION_DAYS = 400;
@@ -174,6 +171,8 @@ export interface AppConfig extends HttpSettings {
   readonly sessionCleanupIntervalSeconds: number;
   /** The sudo window: ending other sessions needs a proof of identity younger than this; 0: never. */
   readonly sudoModeSeconds: number;
+  /** Adding a way in needs a reauthentication (not the sign-in itself) younger than this. */
+  readonly credentialChangeMaxAgeSeconds: number;
   readonly securityEventsRetentionDays: number;
   /** A sign-in beyond this many active sessions ends the user's least recently active ones. */
   readonly sessionsPerUserMax: number;
@@ -255,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTouchIntervalSeconds: variables.SESSION_TOUCH_INTERVAL_SECONDS,
     sessionCleanupIntervalSeconds: variables.SESSION_CLEANUP_INTERVAL_SECONDS,
     sudoModeSeconds: variables.SUDO_MODE_SECONDS,
+    credentialChangeMaxAgeSeconds: variables.CREDENTIAL_CHANGE_MAX_AGE_SECONDS,
     securityEventsRetentionDays: variables.SECURITY_EVENTS_RETENTION_DAYS,
     sessionsPerUserMax: variables.SESSIONS_PER_USER_MAX,
     trustProxy: variables.TRUST_PROXY,

@@ -61,6 +61,11 @@ function WholeNumber(message: string, min: number, max?: number): PropertyDecora
   };
 }
 
+/** A TCP port number (0: any free one). */
+export function PortNumber(name: string): PropertyDecorator {
+  return WholeNumber(`${name} must be between 0 and 65535`, 0, 65535);
+}
+
 /** A positive whole number (attempts, milliseconds …), each message naming the variable. */
 export function PositiveInteger(name: string, unit: string): PropertyDecorator {
   return WholeNumber(`${name} must be a positive integer${unit}`, 1);

@@ -25,7 +25,24 @@ describe('OIDC_PROVIDERS', () => {
       PUBLIC_API_URL: 'https://api.example.com',
       OIDC_PROVIDERS: JSON.stringify([provider]),
     });
-    expect(config.oidc.providers).toEqual([{ ...provider, scopes: ['openid', 'email', 'profile'] }]);
+    expect(config.oidc.providers).toEqual([
+      { ...provider, scopes: ['openid', 'email', 'profile'], trustEmailWithoutVerifiedClaim: false },
+    ]);
+  });
+
+  it("trusts a provider's email without an email_verified claim only when told to, by name", () => {
+    const trusted = { ...provider, trustEmailWithoutVerifiedClaim: true };
+    const config = loadConfig({
+      PUBLIC_API_URL: 'https://api.example.com',
+      OIDC_PROVIDERS: JSON.stringify([trusted]),
+    });
+    expect(config.oidc.providers[0].trustEmailWithoutVerifiedClaim).toBe(true);
+    expect(() =>
+      loadConfig({
+        PUBLIC_API_URL: 'https://api.example.com',
+        OIDC_PROVIDERS: JSON.stringify([{ ...provider, trustEmailWithoutVerifiedClaim: 'yes' }]),
+      }),
+    ).toThrow('trustEmailWithoutVerifiedClaim must be true or false');
   });
 
   it('names each bad entry, and never quotes a secret', () => {

@@ -13,6 +13,12 @@ export interface OidcProviderSettings {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly scopes: readonly string[];
+  /**
+   * Make accounts from this provider's email even when it sends no
+   * `email_verified` claim (set only for a provider known to verify every
+   * address). An explicit `email_verified: false` is refused whatever this says.
+   */
+  readonly trustEmailWithoutVerifiedClaim: boolean;
 }
 
 export interface OidcSettings {
@@ -34,7 +40,7 @@ const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
  * by oidcSettingsOf(), which names each bad entry without echoing a secret.
  */
 export class OidcEnvironmentVariables extends MailEnvironmentVariables {
-  /** `[{ "id", "name", "issuer", "clientId", "clientSecret", "scopes"? }]`. */
+  /** `[{ "id", "name", "issuer", "clientId", "clientSecret", "scopes"?, "trustEmailWithoutVerifiedClaim"? }]`. */
   OIDC_PROVIDERS?: string;
 
   /** At least 32 characters; required in production when providers are configured. */
@@ -105,7 +111,8 @@ function parseProviders(json: string | undefined, problems: string[]): OidcProvi
 /** The provider, or the one problem that names the entry (and never quotes its secret). */
 function providerOf(entry: unknown, label: string): OidcProviderSettings | string {
   if (typeof entry !== 'object' || entry === null) return `${label} must be an object`;
-  const { id, name, issuer, clientId, clientSecret, scopes } = entry as Record<string, unknown>;
+  const { id, name, issuer, clientId, clientSecret, scopes, trustEmailWithoutVerifiedClaim } =
+    entry as Record<string, unknown>;
   const named = typeof id === 'string' ? `${label} ("${id}")` : label;
   if (typeof id !== 'string' || !PROVIDER_ID.test(id)) {
     return `${named}: id must be lower-case letters, digits and dashes (at most 63)`;
@@ -123,7 +130,17 @@ function providerOf(entry: unknown, label: string): OidcProviderSettings | strin
   }
   const scopeList = scopes ?? DEFAULT_SCOPES;
   if (!scopeList.includes('openid')) return `${named}: scopes must include "openid"`;
-  return { id, name: name.trim(), issuer, clientId, clientSecret, scopes: scopeList };
+  const trust = trustEmailWithoutVerifiedClaim ?? false;
+  if (typeof trust !== 'boolean') return `${named}: trustEmailWithoutVerifiedClaim must be true or false`;
+  return {
+    id,
+    name: name.trim(),
+    issuer,
+    clientId,
+    clientSecret,
+    scopes: scopeList,
+    trustEmailWithoutVerifiedClaim: trust,
+  };
 }
 
 function isHttpsOrLocalUrl(value: string): boolean {

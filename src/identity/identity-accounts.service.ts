@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
 import { InputValidationError, NotFoundError } from '../common/errors.js';
-import type { AppConfig } from '../config/app-config.js';
-import { InjectConfig } from '../config/config.module.js';
 import { UnitOfWork } from '../database/transaction.js';
+import { IdentitiesRepository, type StoredIdentity } from '../doors/identities.repository.js';
+import { SignInMethodAlerts } from '../doors/sign-in-method-alerts.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { AuthContext, ClientInfo } from '../sessions/session.types.js';
 import { SessionStepUpService } from '../sessions/session-step-up.service.js';
-import { SessionsService } from '../sessions/sessions.service.js';
 import { UsersService } from '../users/users.service.js';
-import { IdentitiesRepository, type StoredIdentity } from './identities.repository.js';
+import { IdentityProviders } from './identity-providers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,11 +19,11 @@ export class IdentityAccountsService {
   constructor(
     private readonly identities: IdentitiesRepository,
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
     private readonly stepUp: SessionStepUpService,
     private readonly securityLog: SecurityLogService,
     private readonly unitOfWork: UnitOfWork,
-    @InjectConfig() private readonly config: AppConfig,
+    private readonly methodAlerts: SignInMethodAlerts,
+    private readonly providers: IdentityProviders,
   ) {}
 
   async hasPassword(userId: string): Promise<boolean> {
@@ -41,14 +40,19 @@ export class IdentityAccountsService {
    * way to sign in. Someone else's identity id answers as an unknown one.
    */
   async unlink({ user, session }: AuthContext, id: string, client: ClientInfo): Promise<void> {
-    await this.requireSudo(user.id, session.id);
-    if (!UUID.test(id)) throw new NotFoundError('Identity not found.');
+    if (!UUID.test(id)) {
+      await this.stepUp.requireSudo(user.id, session.id);
+      throw new NotFoundError('Identity not found.');
+    }
     await this.unitOfWork.run(async (transaction) => {
       // Two unlinks at once each see the other identity still there; the lock makes them take turns.
       await this.users.lock(user.id, transaction);
+      // Checked by the database's clock, in the transaction that removes.
+      await this.stepUp.requireSudo(user.id, session.id, transaction);
       if (!(await this.identities.exists(user.id, id, transaction)))
         throw new NotFoundError('Identity not found.');
-      if (!(await this.identities.deleteUnlessLast(user.id, id, transaction))) {
+      const provider = await this.identities.deleteUnlessLast(user.id, id, transaction);
+      if (!provider) {
         throw new InputValidationError(
           { id: ['This is the only way left to sign in to this account; link another provider first.'] },
           'This is the only way left to sign in to this account.',
@@ -64,15 +68,8 @@ export class IdentityAccountsService {
         },
         transaction,
       );
+      const method = `sign-in with ${this.providers.nameOf(provider)}`;
+      await this.methodAlerts.changed(user, 'removed', method, client, transaction);
     });
-  }
-
-  private async requireSudo(userId: string, sessionId: string): Promise<void> {
-    const window = this.config.sudoModeSeconds;
-    if (window === 0) return;
-    const current = (await this.sessions.listActive(userId)).find(({ id }) => id === sessionId);
-    if (!current || !this.stepUp.sudoExpiresAt(current.authenticatedAt)) {
-      throw await this.stepUp.reauthenticationRequired(userId);
-    }
   }
 }

@@ -51,6 +51,11 @@ export class IdentityProviders implements OnApplicationBootstrap, OnApplicationS
     return settings && this.known(settings);
   }
 
+  /** The name a person knows the provider by (its id when it is no longer configured). */
+  nameOf(id: string): string {
+    return this.find(id)?.settings.name ?? id;
+  }
+
   /** `ready` or `unreachable` per provider id, for /health/ready. */
   status(): Record<string, 'ready' | 'unreachable'> {
     return Object.fromEntries(

@@ -6,8 +6,6 @@ import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import { SessionCookie } from '../auth/session-cookie.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { SessionStepUpService } from '../sessions/session-step-up.service.js';
-import { SessionsService } from '../sessions/sessions.service.js';
 import { IdentityRefusedError } from './identity.types.js';
 import { IdentitySignInService } from './identity-sign-in.service.js';
 import { OidcFlow } from './oidc-flow.js';
@@ -29,8 +27,6 @@ export class IdentityController {
     private readonly identities: IdentitySignInService,
     private readonly authenticator: RequestAuthenticator,
     private readonly sessionCookie: SessionCookie,
-    private readonly sessions: SessionsService,
-    private readonly stepUp: SessionStepUpService,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     // Checked at start: OIDC_PROVIDERS needs PUBLIC_APP_URL (and outside production it has a default).
@@ -66,9 +62,9 @@ export class IdentityController {
       const { proven, state } = await this.flow.complete(id, request, reply);
       returnTo = state.returnTo;
       const client = clientInfoOf(request);
+      await this.requireStartingBrowser(request, state.link ?? state.reauthenticate);
       if (state.link) {
-        // The window is checked again: minutes may have passed at the provider.
-        await this.requireSudo(state.link.userId, state.link.sessionId);
+        // The proof is checked again, in the link's transaction: minutes may have passed at the provider.
         await this.identities.link(state.link.userId, state.link.sessionId, proven, client);
         return void reply.redirect(withParameter(returnTo, 'oidc_linked', id), 302);
       }
@@ -85,25 +81,29 @@ export class IdentityController {
     }
   }
 
-  /** The signed-in session that asks to link, if it is within its sudo window. */
+  /** The signed-in session that asks to link, if it gave a fresh proof of identity for it. */
   private async linkingSession(request: FastifyRequest): Promise<SessionRef> {
     const session = await this.signedInSession(request);
-    await this.requireSudo(session.userId, session.sessionId);
+    await this.identities.requireLinkProof(session.userId, session.sessionId);
     return session;
+  }
+
+  /**
+   * A link or step-up finishes only in the browser that started it: the one
+   * still signed in with the session named in the state. A state planted in
+   * another browser (a victim's) would otherwise attach the victim's identity
+   * to the planter's account.
+   */
+  private async requireStartingBrowser(request: FastifyRequest, started: SessionRef | null): Promise<void> {
+    if (!started) return;
+    const auth = await this.authenticator.authenticate(request);
+    if (auth?.session.id !== started.sessionId) throw new IdentityRefusedError('sign_in_failed');
   }
 
   private async signedInSession(request: FastifyRequest): Promise<SessionRef> {
     const auth = await this.authenticator.authenticate(request);
     if (!auth) throw new IdentityRefusedError('not_signed_in');
     return { userId: auth.user.id, sessionId: auth.session.id };
-  }
-
-  private async requireSudo(userId: string, sessionId: string): Promise<void> {
-    const session = (await this.sessions.listActive(userId)).find(({ id }) => id === sessionId);
-    if (!session) throw new IdentityRefusedError('not_signed_in');
-    if (this.config.sudoModeSeconds > 0 && !this.stepUp.sudoExpiresAt(session.authenticatedAt)) {
-      throw new IdentityRefusedError('reauthentication_required');
-    }
   }
 
   private refuse(reply: FastifyReply, returnTo: string, error: unknown): void {

@@ -2,8 +2,10 @@
 export interface ProvenIdentity {
   readonly providerId: string;
   readonly subject: string;
-  /** The `email` claim, if the provider sent one. */
+  /** The `email` claim, if the provider sent one (as sent: validated where an account is made). */
   readonly email: string | null;
+  /** The `email_verified` claim; `null` when the provider did not send one. */
+  readonly emailVerified: boolean | null;
 }
 
 /** Why a provider sign-in was refused: the code the browser is sent back to the app with. */
@@ -12,11 +14,15 @@ export type IdentityRefusal =
   | 'account_exists'
   /** The provider sent no email, and a new account needs one. */
   | 'email_required'
+  /** The provider's email is not a single valid address, or the provider does not vouch for it. */
+  | 'email_unverified'
+  /** "This wasn't me" locked the account: only a password reset from the emailed link opens it. */
+  | 'password_reset_required'
   /** The identity is already linked to another account. */
   | 'identity_in_use'
   /** A step-up signed in someone other than the account's own linked identity. */
   | 'identity_mismatch'
-  /** Linking needs a signed-in session within its sudo window. */
+  /** Linking needs a fresh proof of identity (reauthenticate) within CREDENTIAL_CHANGE_MAX_AGE_SECONDS. */
   | 'reauthentication_required'
   | 'not_signed_in'
   | 'unknown_provider'

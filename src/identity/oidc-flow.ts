@@ -104,8 +104,9 @@ export class OidcFlow {
           return;
         }
         emailOf(configuration, tokens.access_token, claims).then(
-          (email) => {
-            done(null, { providerId: id, subject: claims.sub, email } satisfies ProvenIdentity);
+          ({ email, emailVerified }) => {
+            const proven = { providerId: id, subject: claims.sub, email, emailVerified };
+            done(null, proven satisfies ProvenIdentity);
           },
           (error: unknown) => {
             done(error);
@@ -134,11 +135,20 @@ async function emailOf(
   configuration: client.Configuration,
   accessToken: string,
   claims: IDToken,
-): Promise<string | null> {
-  if (typeof claims.email === 'string') return claims.email;
-  if (!configuration.serverMetadata().userinfo_endpoint) return null;
+): Promise<Pick<ProvenIdentity, 'email' | 'emailVerified'>> {
+  if (typeof claims.email === 'string') return { email: claims.email, emailVerified: verifiedOf(claims) };
+  if (!configuration.serverMetadata().userinfo_endpoint) return { email: null, emailVerified: null };
   const userInfo = await client.fetchUserInfo(configuration, accessToken, claims.sub);
-  return typeof userInfo.email === 'string' ? userInfo.email : null;
+  if (typeof userInfo.email !== 'string') return { email: null, emailVerified: null };
+  return { email: userInfo.email, emailVerified: verifiedOf(userInfo) };
+}
+
+/** The `email_verified` claim: `null` when the provider did not send it (some send "true" as a string). */
+function verifiedOf(claims: Record<string, unknown>): boolean | null {
+  const claim = claims.email_verified;
+  if (typeof claim === 'boolean') return claim;
+  if (claim === 'true' || claim === 'false') return claim === 'true';
+  return null;
 }
 
 function describe(error: unknown): string {

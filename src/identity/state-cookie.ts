@@ -20,8 +20,12 @@ export interface SessionRef {
   readonly sessionId: string;
 }
 
-const COOKIE = 'oidc_state';
-const PATH = '/auth/oidc/';
+// In production the `__Host-` prefix: browsers accept it only from this host,
+// Secure, with Path=/ and no Domain, so a sibling subdomain cannot plant its own
+// (signed, valid) state in a victim's browser to finish the attacker's sign-in there.
+const PRODUCTION_COOKIE = '__Host-oidc_state';
+const DEVELOPMENT_COOKIE = 'oidc_state';
+const DEVELOPMENT_PATH = '/auth/oidc/';
 // Long enough to type a password at the provider, short enough that a
 // forgotten tab's state is useless soon after.
 const LIFETIME_SECONDS = 600;
@@ -46,13 +50,13 @@ export class StateCookie {
   write(reply: FastifyReply, state: SignInState): void {
     const payload = JSON.stringify({ ...state, expiresAt: Date.now() + LIFETIME_SECONDS * 1000 });
     const value = this.signer.sign(Buffer.from(payload).toString('base64url'));
-    void reply.setCookie(COOKIE, value, { ...this.options, maxAge: LIFETIME_SECONDS });
+    void reply.setCookie(this.name, value, { ...this.options, maxAge: LIFETIME_SECONDS });
   }
 
   /** The state, once: the cookie is cleared whatever it held. `null` when missing, tampered or expired. */
   take(request: FastifyRequest, reply: FastifyReply): SignInState | null {
-    const raw = request.cookies[COOKIE];
-    void reply.clearCookie(COOKIE, this.options);
+    const raw = request.cookies[this.name];
+    void reply.clearCookie(this.name, this.options);
     if (!raw) return null;
     const unsigned = this.signer.unsign(raw);
     if (!unsigned.valid || unsigned.value === null) return null;
@@ -66,7 +70,12 @@ export class StateCookie {
     }
   }
 
+  private get name(): string {
+    return this.secure ? PRODUCTION_COOKIE : DEVELOPMENT_COOKIE;
+  }
+
   private get options() {
-    return { httpOnly: true, sameSite: 'lax' as const, path: PATH, secure: this.secure };
+    const path = this.secure ? '/' : DEVELOPMENT_PATH;
+    return { httpOnly: true, sameSite: 'lax' as const, path, secure: this.secure };
   }
 }

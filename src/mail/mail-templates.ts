@@ -80,3 +80,25 @@ export function newSignInMail(to: string, link: string, facts: SignInFacts): Out
     facts.linkTtlSeconds,
   );
 }
+
+export interface SignInMethodChange extends SignInFacts {
+  readonly change: 'added' | 'removed';
+  /** e.g. "sign-in with Google". */
+  readonly method: string;
+}
+
+export function signInMethodChangedMail(to: string, link: string, facts: SignInMethodChange): OutgoingMail {
+  const added = facts.change === 'added';
+  return linkMail(
+    to,
+    added ? 'A way to sign in was added to your account' : 'A way to sign in was removed from your account',
+    [
+      `${added ? 'Added' : 'Removed'}: ${facts.method}, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}.`,
+      'If it was you, there is nothing to do.',
+      "If it wasn't you, follow the link below: every session of your account ends, every linked sign-in is removed, your password stops working, and we mail you a link to choose a new one.",
+    ],
+    "This wasn't me",
+    link,
+    facts.linkTtlSeconds,
+  );
+}

@@ -12,7 +12,7 @@ export const active = (alias: string): string => `${alias}.expires_at > now()`;
 export const STORED_COLUMNS = `s.id, s.user_id AS "userId", s.created_at AS "createdAt",
   s.last_active_at AS "lastActiveAt", s.expires_at AS "expiresAt",
   s.absolute_expires_at AS "absoluteExpiresAt", s.ip_address AS "ipAddress", s.user_agent AS "userAgent",
-  s.authenticated_at AS "authenticatedAt", s.sign_in_method AS "signInMethod",
+  s.authenticated_at AS "authenticatedAt", s.reauthenticated_at AS "reauthenticatedAt", s.sign_in_method AS "signInMethod",
   s.identity_provider AS "identityProvider"`;
 
 /**
@@ -22,3 +22,10 @@ export const STORED_COLUMNS = `s.id, s.user_id AS "userId", s.created_at AS "cre
  */
 export const withinSudoWindow = (alias: string, windowParam: string): string =>
   `(${windowParam}::int = 0 OR ${alias}.authenticated_at > now() - make_interval(secs => ${windowParam}::int))`;
+
+/**
+ * Whether session `alias` gave a proof of identity after its sign-in within
+ * the last `maxAgeParam` seconds: what adding a way to sign in needs.
+ */
+export const withinCredentialChangeWindow = (alias: string, maxAgeParam: string): string =>
+  `(${alias}.reauthenticated_at > now() - make_interval(secs => ${maxAgeParam}::int))`;

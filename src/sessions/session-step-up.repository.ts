@@ -4,7 +4,7 @@ import { SqlRunner } from '../database/sql-runner.js';
 import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
 import type { StoredSession } from './session.types.js';
-import { active, STORED_COLUMNS, withinSudoWindow } from './session-sql.js';
+import { active, STORED_COLUMNS, withinCredentialChangeWindow, withinSudoWindow } from './session-sql.js';
 
 /** What a gated end of sessions did: whether the acting session was in its window, and how many ended. */
 export interface GatedEnd {
@@ -37,9 +37,26 @@ const END_ONE_IF_IN_WINDOW = sql<GatedEnd>(
    SELECT EXISTS (SELECT 1 FROM actor) AS allowed, (SELECT count(*) FROM gone)::int AS ended`,
 );
 
+/** How fresh a session's proofs of identity are, by the database's clock. */
+export interface Freshness {
+  /** Within its sudo window (SUDO_MODE_SECONDS since sign-in or a later proof). */
+  readonly sudo: boolean;
+  /** A proof given after sign-in, within CREDENTIAL_CHANGE_MAX_AGE_SECONDS. */
+  readonly credentialChange: boolean;
+}
+
+// $3 the sudo window, $4 the credential-change age (s). No row: the session has ended.
+const FRESHNESS = sql<Freshness>(
+  'sessions_freshness',
+  `SELECT ${withinSudoWindow('a', '$3')} AS sudo,
+          coalesce(${withinCredentialChangeWindow('a', '$4')}, false) AS "credentialChange"
+     FROM sessions a WHERE a.id = $2 AND a.user_id = $1 AND ${active('a')}`,
+);
+
+// A proof given now: it opens the sudo window and counts for adding a way to sign in.
 const MARK_AUTHENTICATED = sql<StoredSession>(
   'sessions_mark_authenticated',
-  `UPDATE sessions s SET authenticated_at = now()
+  `UPDATE sessions s SET authenticated_at = now(), reauthenticated_at = now()
     WHERE s.id = $2 AND s.user_id = $1 AND ${active('s')}
    RETURNING ${STORED_COLUMNS}`,
 );
@@ -86,6 +103,21 @@ export class SessionStepUpRepository {
     const [row] = await this.sql.rows(
       END_ONE_IF_IN_WINDOW,
       [userId, actorId, windowSeconds, targetId],
+      transaction,
+    );
+    return row;
+  }
+
+  /** How fresh the active session's proofs are; `undefined` when it has ended. */
+  async freshness(
+    userId: string,
+    sessionId: string,
+    windows: { sudoSeconds: number; credentialChangeSeconds: number },
+    transaction?: Transaction,
+  ): Promise<Freshness | undefined> {
+    const [row] = await this.sql.rows(
+      FRESHNESS,
+      [userId, sessionId, windows.sudoSeconds, windows.credentialChangeSeconds],
       transaction,
     );
     return row;

@@ -6,7 +6,6 @@ import { InjectConfig } from '../config/config.module.js';
 import type { Transaction } from '../database/transaction.js';
 import { UsersService } from '../users/users.service.js';
 import type { StoredSession } from './session.types.js';
-import { SessionEndReason, SessionEvents } from './session-events.js';
 import { SessionStepUpRepository } from './session-step-up.repository.js';
 import { isSessionId } from './session-token.js';
 
@@ -18,14 +17,12 @@ const NO_SESSION = '00000000-0000-0000-0000-000000000000';
  * Step-up ("sudo mode"): a session may end other sessions only within
  * SUDO_MODE_SECONDS of its last proof of identity (sign-in, sign-up,
  * reauthenticate, changePassword). Outside it, REAUTHENTICATION_REQUIRED and
- * nothing changes. What it ends is announced (SessionEvents) in the same
- * transaction, like every other ending.
+ * nothing changes. The sign-out door (src/doors/) announces what it ends.
  */
 @Injectable()
 export class SessionStepUpService {
   constructor(
     private readonly sessions: SessionStepUpRepository,
-    private readonly events: SessionEvents,
     private readonly users: UsersService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -42,7 +39,42 @@ export class SessionStepUpService {
     );
   }
 
-  /** When the window of a session authenticated at `authenticatedAt` closes; `null` once it has (or when off). */
+  /**
+   * The one check of the sudo window for a gated action that is not itself an
+   * ending of sessions (those check it in their DELETE): linking and unlinking
+   * identities. By the database's clock, like the endings. Throws
+   * REAUTHENTICATION_REQUIRED outside the window, or when the session has ended.
+   */
+  async requireSudo(userId: string, sessionId: string, transaction?: Transaction): Promise<void> {
+    const fresh = await this.freshness(userId, sessionId, transaction);
+    if (!fresh?.sudo) throw await this.reauthenticationRequired(userId);
+  }
+
+  /**
+   * Adding a way to sign in needs a proof of identity given for it: a
+   * reauthentication (password, a linked provider) within
+   * CREDENTIAL_CHANGE_MAX_AGE_SECONDS. The sign-in's own freshness does not
+   * count, so a stolen cookie cannot plant a way back in.
+   */
+  async requireCredentialChangeProof(
+    userId: string,
+    sessionId: string,
+    transaction?: Transaction,
+  ): Promise<void> {
+    const fresh = await this.freshness(userId, sessionId, transaction);
+    if (!fresh?.credentialChange) throw await this.reauthenticationRequired(userId);
+  }
+
+  private freshness(userId: string, sessionId: string, transaction?: Transaction) {
+    if (!isSessionId(sessionId)) return Promise.resolve(undefined);
+    const windows = {
+      sudoSeconds: this.config.sudoModeSeconds,
+      credentialChangeSeconds: this.config.credentialChangeMaxAgeSeconds,
+    };
+    return this.sessions.freshness(userId, sessionId, windows, transaction);
+  }
+
+  /** When the window of a session authenticated at `authenticatedAt` closes, for display; `null` once it has (or when off). */
   sudoExpiresAt(authenticatedAt: Date, now = Date.now()): Date | null {
     if (this.config.sudoModeSeconds === 0) return null;
     const expiresAt = authenticatedAt.getTime() + this.config.sudoModeSeconds * 1000;
@@ -51,21 +83,13 @@ export class SessionStepUpService {
 
   /** Ends every other active session of the user, if `actorId` is in its window; how many. */
   async endAllExcept(userId: string, actorId: string, transaction: Transaction): Promise<number> {
-    const window = this.config.sudoModeSeconds;
     const { allowed, ended } = await this.sessions.endAllExceptIfInWindow(
       userId,
       actorId,
-      window,
+      this.config.sudoModeSeconds,
       transaction,
     );
     if (!allowed) throw await this.reauthenticationRequired(userId);
-    if (ended > 0) {
-      const event = { kind: 'ended' as const, userId, keptSessionId: actorId };
-      await this.events.publish(
-        { ...event, reason: SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION },
-        transaction,
-      );
-    }
     return ended;
   }
 
@@ -76,22 +100,16 @@ export class SessionStepUpService {
     targetId: string,
     transaction: Transaction,
   ): Promise<boolean> {
-    const window = this.config.sudoModeSeconds;
     const target = isSessionId(targetId) ? targetId.toLowerCase() : NO_SESSION;
     const { allowed, ended } = await this.sessions.endOneIfInWindow(
       userId,
       actorId,
       target,
-      window,
+      this.config.sudoModeSeconds,
       transaction,
     );
     if (!allowed) throw await this.reauthenticationRequired(userId);
-    if (ended === 0) return false;
-    await this.events.publish(
-      { kind: 'ended', userId, reason: SessionEndReason.REVOKED, sessionIds: [target] },
-      transaction,
-    );
-    return true;
+    return ended > 0;
   }
 
   /** The session proved its user's identity just now; `undefined` when it has ended. */

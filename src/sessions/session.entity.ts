@@ -68,6 +68,15 @@ export class SessionEntity {
   @Column({ name: 'authenticated_at', type: 'timestamptz', default: () => 'now()' })
   authenticatedAt!: Date;
 
+  /**
+   * The last proof of identity given after sign-in (reauthenticate,
+   * changePassword); `null` until one is. Adding a way to sign in needs it
+   * within CREDENTIAL_CHANGE_MAX_AGE_SECONDS: the sign-in's own freshness
+   * does not count, so a stolen cookie cannot plant a way back in.
+   */
+  @Column({ name: 'reauthenticated_at', type: 'timestamptz', nullable: true })
+  reauthenticatedAt!: Date | null;
+
   @Column({ name: 'sign_in_method', type: 'varchar', length: 16, default: 'password' })
   signInMethod!: SignInMethod;
 

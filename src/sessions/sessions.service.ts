@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { type Transaction, UnitOfWork } from '../database/transaction.js';
+import type { Transaction } from '../database/transaction.js';
 import type { UserAccount } from '../users/user-account.js';
 import type {
   AuthContext,
@@ -12,7 +12,6 @@ import type {
   SignInOrigin,
   StoredSession,
 } from './session.types.js';
-import { SessionEndReason, SessionEvents } from './session-events.js';
 import {
   createSessionSecret,
   formatSessionToken,
@@ -34,23 +33,20 @@ function truncateUserAgent(userAgent: string | null): string | null {
 /**
  * The rules of sessions: issuing, proving a token, when activity is written
  * and how far a session renews. Every statement is SessionsRepository's.
- * Every start and end is announced (SessionEvents) in the transaction that
- * makes it, so the live connections of every instance hear of it.
+ * Starts and ends are written here and announced by the doors (src/doors/),
+ * in the transaction that makes them.
  */
 @Injectable()
 export class SessionsService {
   constructor(
     private readonly sessions: SessionsRepository,
-    private readonly events: SessionEvents,
-    private readonly unitOfWork: UnitOfWork,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /**
-   * Starts a session for `user` in `transaction`. A user keeps at most
-   * SESSIONS_PER_USER_MAX active sessions: beyond it the least recently active
-   * end, in the same transaction (as Google and GitHub do), so one account
-   * cannot grow its device list, and every read of it, without bound.
+   * Inserts a session row for `user` in `transaction`. Only the sign-in door
+   * (src/doors/sign-in-door.ts) calls this: it owns the rules every new
+   * session gets (lockdown, the per-user cap, the event, the alert, the notice).
    */
   async issue(
     user: UserAccount,
@@ -73,20 +69,16 @@ export class SessionsService {
       },
       transaction,
     );
-    const ended = await this.sessions.endAllButMostRecent(
-      user.id,
-      session.id,
-      this.config.sessionsPerUserMax,
-      transaction,
-    );
-    // A session pushed out by a newer one of the same user was ended by that
-    // user's action elsewhere: to its device, a revocation.
-    if (ended.length > 0) {
-      const reason = SessionEndReason.REVOKED;
-      await this.events.publish({ kind: 'ended', userId: user.id, reason, sessionIds: ended }, transaction);
-    }
-    await this.events.publish({ kind: 'started', userId: user.id }, transaction);
     return { session, token: formatSessionToken(session.id, secret) };
+  }
+
+  /**
+   * Ends the user's active sessions beyond SESSIONS_PER_USER_MAX, the least
+   * recently active first, never `newestId`; their ids. A user's device list,
+   * and every read of it, stays bounded (as Google and GitHub do).
+   */
+  endBeyondLimit(userId: string, newestId: string, transaction: Transaction): Promise<string[]> {
+    return this.sessions.endAllButMostRecent(userId, newestId, this.config.sessionsPerUserMax, transaction);
   }
 
   /** The session and user a token proves; `null` for any token that proves nothing. */
@@ -156,54 +148,25 @@ export class SessionsService {
     return this.sessions.listActive(userId);
   }
 
-  /**
-   * Ends one session of this user; `false` when the user has no such active
-   * session. Inside `transaction` when given; announced in it either way.
-   */
-  async end(
-    userId: string,
-    sessionId: string,
-    reason: SessionEndReason,
-    transaction?: Transaction,
-  ): Promise<boolean> {
+  // The endings below are statements only: the sign-out door (src/doors/sign-out-door.ts)
+  // calls them and writes what every ending gets (the notice, the security event).
+
+  /** Ends one active session of this user; `false` when there was none (or the id is malformed). */
+  async end(userId: string, sessionId: string, transaction: Transaction): Promise<boolean> {
     // Client-supplied ids reach here (revokeSession): a malformed one would
     // make PostgreSQL's uuid cast fail with a 500 instead of "not found".
     if (!isSessionId(sessionId)) return false;
-    const id = sessionId.toLowerCase();
-    const work = async (tx: Transaction): Promise<boolean> => {
-      if (!(await this.sessions.endOne(userId, id, tx))) return false;
-      await this.events.publish({ kind: 'ended', userId, reason, sessionIds: [id] }, tx);
-      return true;
-    };
-    return transaction ? work(transaction) : this.unitOfWork.run(work);
+    return this.sessions.endOne(userId, sessionId.toLowerCase(), transaction);
   }
 
-  /**
-   * Ends every active session of the user except `keepSessionId`, in one
-   * statement, and says how many it ended; inside `transaction` when given.
-   * One notification however many ended: it names the session kept.
-   */
-  async endAllExcept(
-    userId: string,
-    keepSessionId: string,
-    reason: SessionEndReason,
-    transaction?: Transaction,
-  ): Promise<number> {
-    const work = async (tx: Transaction): Promise<number> => {
-      const ended = await this.sessions.endAllExcept(userId, keepSessionId, tx);
-      if (ended > 0) {
-        await this.events.publish({ kind: 'ended', userId, reason, keptSessionId: keepSessionId }, tx);
-      }
-      return ended;
-    };
-    return transaction ? work(transaction) : this.unitOfWork.run(work);
+  /** Ends every active session of the user except `keepSessionId`, in one statement; how many. */
+  endAllExcept(userId: string, keepSessionId: string, transaction: Transaction): Promise<number> {
+    return this.sessions.endAllExcept(userId, keepSessionId, transaction);
   }
 
-  /** Ends every active session of the user in `transaction`, announced as one event; how many. */
-  async endAll(userId: string, reason: SessionEndReason, transaction: Transaction): Promise<number> {
-    const ended = await this.sessions.endAll(userId, transaction);
-    if (ended > 0) await this.events.publish({ kind: 'ended', userId, reason, all: true }, transaction);
-    return ended;
+  /** Ends every active session of the user; how many. */
+  endAll(userId: string, transaction: Transaction): Promise<number> {
+    return this.sessions.endAll(userId, transaction);
   }
 
   /**

@@ -34,16 +34,6 @@ const REPLACE_PASSWORD_HASH = sql(
   'UPDATE users u SET password_hash = $3 WHERE u.id = $1 AND u.password_hash = $2',
 );
 
-// A sign-in holds this lock from its password check's last word to its
-// session's insert: a concurrent credential change (an UPDATE of this row)
-// waits for the session to exist, and so ends it; or it went first, and the
-// re-checked hash no longer matches, so no session is made from it.
-const LOCK_IF_PASSWORD_HASH = sql<{ id: string }>(
-  'users_lock_if_password_hash',
-  `SELECT u.id FROM users u WHERE u.id = $1 AND u.password_hash = $2 AND NOT u.password_reset_required
-      FOR NO KEY UPDATE`,
-);
-
 // After a reset from an emailed link: the new hash, whatever the old one was.
 const SET_PASSWORD_HASH = sql<UserAccount>(
   'users_set_password_hash',
@@ -69,7 +59,26 @@ const EMAIL_VERIFIED_OF = sql<{ verified: boolean }>(
 );
 
 // Serialises changes to an account's ways of signing in (unlinking an identity).
-const LOCK = sql<{ id: string }>('users_lock', 'SELECT u.id FROM users u WHERE u.id = $1 FOR NO KEY UPDATE');
+const LOCK = sql<UserAccount>(
+  'users_lock',
+  `SELECT ${ACCOUNT_COLUMNS} FROM users u WHERE u.id = $1 FOR NO KEY UPDATE`,
+);
+
+// The sign-in door (src/doors/) holds this lock from its password check's last
+// word to its session's insert: a concurrent credential change or lockdown (an
+// UPDATE of this row) waits for the session to exist, and so ends it; or it
+// went first, and the door sees the new hash or the lockdown here.
+const HOLD_FOR_SIGN_IN = sql<SignInHold>(
+  'users_hold_for_sign_in',
+  `SELECT u.password_hash AS "passwordHash", u.password_reset_required AS "passwordResetRequired"
+     FROM users u WHERE u.id = $1 FOR NO KEY UPDATE`,
+);
+
+/** What the sign-in door reads of an account it holds. */
+export interface SignInHold {
+  readonly passwordHash: string | null;
+  readonly passwordResetRequired: boolean;
+}
 
 /** Every statement on `users`. Emails arrive normalised (the service's rule). */
 @Injectable()
@@ -87,17 +96,16 @@ export class UsersRepository {
     return row?.passwordHash ?? null;
   }
 
-  /**
-   * Locks the user's row until `transaction` ends if its password hash is still
-   * `passwordHash`; whether it was.
-   */
-  async lockIfPasswordHash(userId: string, passwordHash: string, transaction: Transaction): Promise<boolean> {
-    return (await this.sql.rows(LOCK_IF_PASSWORD_HASH, [userId, passwordHash], transaction)).length > 0;
+  /** Locks the user's row until `transaction` ends; its password and lockdown, or `undefined`. */
+  async holdForSignIn(userId: string, transaction: Transaction): Promise<SignInHold | undefined> {
+    const [row] = await this.sql.rows(HOLD_FOR_SIGN_IN, [userId], transaction);
+    return row;
   }
 
-  /** Locks the user's row until `transaction` ends; whether the user exists. */
-  async lock(userId: string, transaction: Transaction): Promise<boolean> {
-    return (await this.sql.rows(LOCK, [userId], transaction)).length > 0;
+  /** Locks the user's row until `transaction` ends; the account, or `undefined` when there is none. */
+  async lock(userId: string, transaction: Transaction): Promise<UserAccount | undefined> {
+    const [account] = await this.sql.rows(LOCK, [userId], transaction);
+    return account;
   }
 
   /** The new user, or `null` when the email is taken. */

@@ -5,7 +5,7 @@ import type { Transaction } from '../database/transaction.js';
 import { normalizeEmail } from './normalize-email.js';
 import type { UserEntity } from './user.entity.js';
 import type { UserAccount } from './user-account.js';
-import { UsersRepository } from './users.repository.js';
+import { type SignInHold, UsersRepository } from './users.repository.js';
 
 /** Accounts: one normalised form of an email, and password hashes replaced only knowingly. */
 @Injectable()
@@ -29,18 +29,18 @@ export class UsersService {
     return user;
   }
 
-  /** Holds the user's row until `transaction` ends; whether the user exists. */
-  lock(userId: string, transaction: Transaction): Promise<boolean> {
+  /** Holds the user's row until `transaction` ends; the account, or `undefined` when there is none. */
+  lock(userId: string, transaction: Transaction): Promise<UserAccount | undefined> {
     return this.users.lock(userId, transaction);
   }
 
   /**
-   * Holds the user still, until `transaction` ends, if `verifiedHash` (the hash
-   * a password was just checked against) is still the account's: whatever is
-   * done in the transaction is done on the strength of the current password.
+   * Holds the user still until `transaction` ends and says what a sign-in
+   * must know: the current password hash (a password checked against an older
+   * one signs no one in) and whether "This wasn't me" locked the account.
    */
-  holdIfPasswordHashIs(userId: string, verifiedHash: string, transaction: Transaction): Promise<boolean> {
-    return this.users.lockIfPasswordHash(userId, verifiedHash, transaction);
+  holdForSignIn(userId: string, transaction: Transaction): Promise<SignInHold | undefined> {
+    return this.users.holdForSignIn(userId, transaction);
   }
 
   /**

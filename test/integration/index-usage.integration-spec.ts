@@ -1,6 +1,6 @@
+import { UnitOfWork } from '../../src/database/transaction.js';
 import { encodeCursor } from '../../src/security-log/security-event-cursor.js';
 import { SecurityLogService } from '../../src/security-log/security-log.service.js';
-import { SessionEndReason } from '../../src/sessions/session-events.js';
 import { SessionsService } from '../../src/sessions/sessions.service.js';
 import { authenticate, signUpUser } from '../support/accounts.js';
 import { addSessions } from '../support/factories.js';
@@ -101,11 +101,9 @@ describe('statements on a large sessions table', () => {
     });
     const signOutOthers = await plansDuring(async () => {
       expect(
-        await sessions.endAllExcept(
-          alice.id,
-          context!.session.id,
-          SessionEndReason.SIGNED_OUT_BY_OTHER_SESSION,
-        ),
+        await module
+          .get(UnitOfWork)
+          .run((transaction) => sessions.endAllExcept(alice.id, context!.session.id, transaction)),
       ).toBe(5);
     });
 

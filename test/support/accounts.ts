@@ -1,7 +1,9 @@
 import { AuthService } from '../../src/auth/auth.service.js';
 import { UnitOfWork } from '../../src/database/transaction.js';
+import { SignInDoor } from '../../src/doors/sign-in-door.js';
 import type { AuthContext, ClientInfo } from '../../src/sessions/session.types.js';
 import { SessionsService } from '../../src/sessions/sessions.service.js';
+import { UsersService } from '../../src/users/users.service.js';
 import { type TestUser, uniqueEmail } from './factories.js';
 import type { TestModule } from './test-module.js';
 
@@ -25,18 +27,19 @@ export async function signUpUser(
   return { id: user.id, email: user.email, password, token };
 }
 
-/** Another session ("device") for an existing user, issued as sign-in would once the password matched. */
+/** Another session ("device") for an existing user, through the sign-in door as a password sign-in once the password matched. */
 export async function issueSession(
   module: TestModule,
   user: Pick<TestUser, 'id' | 'email'>,
   client: ClientInfo = LOOPBACK,
 ): Promise<{ token: string; sessionId: string }> {
+  const verifiedHash = await module.get(UsersService).passwordHashOf(user.id);
+  if (verifiedHash === null) throw new Error(`issueSession: ${user.email} has no password`);
+  const account = { id: user.id, email: user.email, createdAt: new Date() };
   const { session, token } = await module
     .get(UnitOfWork)
     .run((transaction) =>
-      module
-        .get(SessionsService)
-        .issue({ id: user.id, email: user.email, createdAt: new Date() }, client, transaction),
+      module.get(SignInDoor).enter(account, { kind: 'password', verifiedHash }, client, transaction),
     );
   return { token, sessionId: session.id };
 }

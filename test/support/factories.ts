@@ -63,6 +63,23 @@ export async function signIn(
   return { token: response.data.signIn.token, sessionId: response.data.signIn.session.id };
 }
 
+/**
+ * The password confirmed again on this session (`reauthenticate`): the proof
+ * of identity that opens the sudo window and that adding a way to sign in needs.
+ */
+export async function reauthenticate(
+  app: TestApp,
+  user: Pick<TestUser, 'password'>,
+  token: string,
+): Promise<void> {
+  const response = await app.gql(
+    'mutation($input: ReauthenticateInput!) { reauthenticate(input: $input) { session { id } } }',
+    { input: { password: user.password } },
+    { token },
+  );
+  if (response.errors) throw new Error(`reauthenticate failed: ${JSON.stringify(response.errors)}`);
+}
+
 /** `me { id activeSessionCount }` as seen with this token; `null` when the token is not a live session. */
 export async function whoAmI(
   app: TestApp,

@@ -62,7 +62,9 @@ export async function ageAuthentication(
   seconds: number,
 ): Promise<void> {
   await app.sql(
-    `UPDATE sessions SET authenticated_at = authenticated_at - $2 * interval '1 second' WHERE id = ANY($1)`,
+    `UPDATE sessions SET authenticated_at = authenticated_at - $2 * interval '1 second',
+                         reauthenticated_at = reauthenticated_at - $2 * interval '1 second'
+      WHERE id = ANY($1)`,
     [sessionIds, seconds],
   );
 }

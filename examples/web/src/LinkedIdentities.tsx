@@ -4,6 +4,7 @@ import { describeError } from './errors';
 import type { AccountFieldsFragment } from './gql/graphql';
 import { providerSignInUrl, takeProviderOutcome } from './identity-providers';
 import { IDENTITY_PROVIDERS, UNLINK_IDENTITY } from './operations';
+import { askForPassword } from './step-up';
 
 /** The providers linked to the account, "Unlink" for each, and "Link" for the others. */
 export function LinkedIdentities({ account }: { account: AccountFieldsFragment }) {
@@ -44,7 +45,22 @@ export function LinkedIdentities({ account }: { account: AccountFieldsFragment }
         ))}
       </ul>
       {unlinked.map((provider) => (
-        <a key={provider.id} className="button" href={providerSignInUrl(provider.id, { link: true })}>
+        <a
+          key={provider.id}
+          className="button"
+          href={providerSignInUrl(provider.id, { link: true })}
+          onClick={(event) => {
+            // Adding a way in needs a fresh proof: the password first, then the provider.
+            // A password-less account proves itself at a linked provider (the server says so).
+            if (!account.hasPassword) return;
+            event.preventDefault();
+            const target = event.currentTarget.href;
+            askForPassword().then(
+              () => window.location.assign(target),
+              () => undefined,
+            );
+          }}
+        >
           Link {provider.name}
         </a>
       ))}

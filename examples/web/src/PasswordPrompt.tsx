@@ -44,7 +44,7 @@ export function PasswordPrompt() {
         onSubmit={(event) => void submit(event)}
       >
         <h2 id="password-prompt-title">Confirm your password</h2>
-        <p className="muted">For your security, confirm it's you before ending other sessions.</p>
+        <p className="muted">For your security, confirm it's you before this change to your account.</p>
         <label>
           Password
           <input

@@ -21,7 +21,12 @@ const REFUSALS: Record<string, string> = {
   email_required: 'The provider did not share an email address, which a new account needs.',
   identity_in_use: 'That identity is already linked to another account.',
   identity_mismatch: 'You signed in as someone else at the provider.',
-  reauthentication_required: 'Confirm your password first (sign in again), then link the provider.',
+  reauthentication_required:
+    'Adding a way to sign in needs a fresh confirmation: confirm your password (or sign in again at your linked provider), then link it within five minutes.',
+  email_unverified:
+    'The provider did not vouch for that email address, or it is not a valid one. Sign up with the address instead.',
+  password_reset_required:
+    'This account was locked after "This wasn\'t me". Choose a new password from the emailed link first.',
   not_signed_in: 'Your session has ended. Sign in again.',
   provider_unavailable: 'The provider cannot be reached right now. Try again later.',
   access_denied: 'Sign-in was cancelled at the provider.',

@@ -1,17 +1,12 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
 
+import { EMAIL_MAX_LENGTH, WITHOUT_INVISIBLE_CHARACTERS } from '../../users/email-address.js';
 import { normalizeEmail } from '../../users/normalize-email.js';
 import { passwordWeakness } from '../password-strength.js';
 
 const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
-// RFC 5321 caps a forward path at 256 octets including the angle brackets.
-const EMAIL_MAX_LENGTH = 254;
-// Control and format characters (NUL, bidi overrides, zero-width joiners) are
-// invisible: an address holding them can be shown as someone else's.
-// Internationalised addresses (zoë@exämple.com) stay valid.
-const WITHOUT_INVISIBLE_CHARACTERS = /^[^\p{Cc}\p{Cf}]*$/u;
 
 const normalizeEmailInput = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? normalizeEmail(value) : value;

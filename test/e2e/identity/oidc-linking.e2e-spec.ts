@@ -1,4 +1,4 @@
-import { createUser, uniqueEmail } from '../../support/factories.js';
+import { createUser, reauthenticate, type TestUser, uniqueEmail } from '../../support/factories.js';
 import { CookieJar, signInThroughProvider } from '../../support/oidc-browser.js';
 import { type OidcTestSetup, startAppWithProvider, TEST_APP_URL } from '../../support/oidc-test-app.js';
 import { ageAuthentication, securityEventRowsOf, sessionIdOf } from '../../support/session-rows.js';
@@ -27,6 +27,13 @@ afterAll(async () => {
 
 const person = () => ({ subject: `sub-${Math.random().toString(36).slice(2)}`, email: uniqueEmail() });
 
+/** A signed-up owner whose session just confirmed the password: the proof that linking needs. */
+async function ownerWithProof(): Promise<TestUser> {
+  const owner = await createUser(setup.app);
+  await reauthenticate(setup.app, owner, owner.token);
+  return owner;
+}
+
 /** A browser signed in with this token (the session cookie the app set). */
 function browserOf(token: string): CookieJar {
   const jar = new CookieJar();
@@ -39,8 +46,8 @@ async function identitiesOf(token: string): Promise<IdentitiesData['me']> {
 }
 
 describe('linking a provider to a signed-in account', () => {
-  it('links within the sudo window; the provider then signs into that account', async () => {
-    const owner = await createUser(setup.app);
+  it('links after a fresh proof of identity; the provider then signs into that account', async () => {
+    const owner = await ownerWithProof();
     const someone = person();
     const linked = await signInThroughProvider(
       setup.app,
@@ -60,9 +67,9 @@ describe('linking a provider to a signed-in account', () => {
     expect((await identitiesOf(signedIn.sessionToken!))!.id).toBe(owner.id);
   });
 
-  it('refuses outside the sudo window, and links nothing', async () => {
-    const owner = await createUser(setup.app);
-    await ageAuthentication(setup.app, [sessionIdOf(owner.token)], 601);
+  it('refuses once the proof is older than CREDENTIAL_CHANGE_MAX_AGE_SECONDS, and links nothing', async () => {
+    const owner = await ownerWithProof();
+    await ageAuthentication(setup.app, [sessionIdOf(owner.token)], 301);
     const result = await signInThroughProvider(
       setup.app,
       setup.providerId,
@@ -89,7 +96,7 @@ describe('linking a provider to a signed-in account', () => {
   it('refuses an identity that already belongs to another account', async () => {
     const someone = person();
     await signInThroughProvider(setup.app, setup.providerId, someone);
-    const owner = await createUser(setup.app);
+    const owner = await ownerWithProof();
     const result = await signInThroughProvider(
       setup.app,
       setup.providerId,
@@ -115,7 +122,7 @@ describe('unlinkIdentity', () => {
   });
 
   it('removes a linked provider of an account with a password, and logs it', async () => {
-    const owner = await createUser(setup.app);
+    const owner = await ownerWithProof();
     await signInThroughProvider(setup.app, setup.providerId, person(), browserOf(owner.token), '?link=1');
     const [identity] = (await identitiesOf(owner.token))!.identities;
 
@@ -131,7 +138,7 @@ describe('unlinkIdentity', () => {
   });
 
   it('needs the sudo window', async () => {
-    const owner = await createUser(setup.app);
+    const owner = await ownerWithProof();
     await signInThroughProvider(setup.app, setup.providerId, person(), browserOf(owner.token), '?link=1');
     const [identity] = (await identitiesOf(owner.token))!.identities;
     await ageAuthentication(setup.app, [sessionIdOf(owner.token)], 601);
@@ -155,7 +162,7 @@ describe('unlinkIdentity', () => {
 });
 
 it('lands on the app after linking', async () => {
-  const owner = await createUser(setup.app);
+  const owner = await ownerWithProof();
   const result = await signInThroughProvider(
     setup.app,
     setup.providerId,

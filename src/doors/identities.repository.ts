@@ -49,6 +49,12 @@ const DELETE_UNLESS_LAST = sql<{ id: string; provider: string }>(
    RETURNING i.id, i.provider`,
 );
 
+// "This wasn't me": every linked identity goes; the owner links their own again after the reset.
+const DELETE_ALL_OF_USER = sql<{ id: string; provider: string }>(
+  'user_identities_delete_all_of_user',
+  'DELETE FROM user_identities i WHERE i.user_id = $1 RETURNING i.id, i.provider',
+);
+
 const EXISTS_FOR_USER = sql<{ id: string }>(
   'user_identities_exists_for_user',
   'SELECT i.id FROM user_identities i WHERE i.user_id = $1 AND i.id = $2',
@@ -87,6 +93,11 @@ export class IdentitiesRepository {
 
   async exists(userId: string, id: string, transaction: Transaction): Promise<boolean> {
     return (await this.sql.rows(EXISTS_FOR_USER, [userId, id], transaction)).length > 0;
+  }
+
+  /** Removes every identity linked to the user; what was removed. */
+  deleteAllOf(userId: string, transaction: Transaction): Promise<Array<{ id: string; provider: string }>> {
+    return this.sql.rows(DELETE_ALL_OF_USER, [userId], transaction);
   }
 
   /** The removed identity's provider, or `undefined` when it is the last way in (or not the user's). */

@@ -14,7 +14,7 @@ import type { UserAccount } from '../users/user-account.js';
 import { deviceKeyOf, deviceNameOf } from './device.js';
 import { KnownDevicesRepository } from './known-devices.repository.js';
 
-/** "New sign-in to your account": mailed when a sign-in comes from a device the account has not used. */
+/** "New sign-in to your account": mailed when a sign-in, by any method, comes from a device the account has not used. */
 @Injectable()
 export class NewDeviceAlertService {
   constructor(
@@ -25,8 +25,8 @@ export class NewDeviceAlertService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** Sign-up's device is the account's first known one: the sign-ins that follow from it send nothing. */
-  async rememberSignUp(user: UserAccount, client: ClientInfo, transaction: Transaction): Promise<void> {
+  /** A device known without an alert (sign-up's first, a reset's): the sign-ins that follow from it send nothing. */
+  async remember(user: UserAccount, client: ClientInfo, transaction: Transaction): Promise<void> {
     await this.devices.remember(user.id, deviceKeyOf(client), transaction);
   }
 

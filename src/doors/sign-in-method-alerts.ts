@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+
+import type { AppConfig } from '../config/app-config.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { Transaction } from '../database/transaction.js';
+import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
+import { EmailTokensService } from '../mail/email-tokens.service.js';
+import { signInMethodChangedMail } from '../mail/mail-templates.js';
+import { Mailer } from '../mail/mailer.js';
+import type { ClientInfo } from '../sessions/session.types.js';
+import type { UserAccount } from '../users/user-account.js';
+import { deviceNameOf } from './device.js';
+
+/**
+ * "A way to sign in was added to (or removed from) your account": mailed for
+ * every change of the account's ways in, with which, when, from which device,
+ * and the "This wasn't me" link. In the change's transaction: a change that
+ * rolls back mails no one.
+ */
+@Injectable()
+export class SignInMethodAlerts {
+  constructor(
+    private readonly tokens: EmailTokensService,
+    private readonly mailer: Mailer,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** `method`: the words for the way in, e.g. "sign-in with Google". */
+  async changed(
+    user: UserAccount,
+    change: 'added' | 'removed',
+    method: string,
+    client: ClientInfo,
+    transaction: Transaction,
+  ): Promise<void> {
+    const base = this.config.publicAppUrl;
+    if (!base) return;
+    const secret = await this.tokens.issue(user.id, EmailTokenPurpose.NOT_ME, transaction);
+    const mail = signInMethodChangedMail(user.email, `${base}/not-me?token=${secret}`, {
+      change,
+      method,
+      device: deviceNameOf(client),
+      ipAddress: client.ipAddress ?? 'unknown',
+      time: new Date().toUTCString(),
+      linkTtlSeconds: this.config.mail.alertTokenTtlSeconds,
+    });
+    await this.mailer.queue(mail, transaction);
+  }
+}
