@@ -207,6 +207,51 @@ const boundaries = [
   },
 ];
 
+/**
+ * SQL runs in one place per table (docs/architecture.md, "One SQL style"): a
+ * `sql()` constant in that table's *.repository.ts, run by SqlRunner, or the
+ * plumbing of src/database/. Everything else is refused the ways TypeORM (and
+ * pg) offer to run a statement, so a service cannot grow a query by accident.
+ * Syntax only: it refuses any `.query(` call, whatever its receiver.
+ */
+const SQL_HOME =
+  "SQL goes in the table's *.repository.ts (a sql('<table>_<intent>', …) constant run by SqlRunner) or in src/database/, never here: call a repository method named for the intent.";
+const sqlOnlyInRepositories = {
+  files: ['src/**/*.ts'],
+  ignores: ['src/**/*.repository.ts', 'src/database/**', 'src/cli/**'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='query']",
+        message: `.query() runs SQL on a DataSource, EntityManager, QueryRunner or pg client. ${SQL_HOME}`,
+      },
+      {
+        selector:
+          'MemberExpression[property.name=/^(createQueryBuilder|createQueryRunner|createEntityManager|getRepository|getTreeRepository|getMongoRepository|getCustomRepository|withRepository|manager)$/]',
+        message: `TypeORM's query builders, repositories and EntityManager stay out of this file. ${SQL_HOME}`,
+      },
+      {
+        selector:
+          "ImportDeclaration[source.value='@nestjs/typeorm'] > ImportSpecifier[imported.name=/^(InjectRepository|InjectEntityManager|InjectDataSource|getRepositoryToken)$/]",
+        message: `No TypeORM repository, EntityManager or DataSource is injected here. ${SQL_HOME}`,
+      },
+      {
+        selector: "MemberExpression[object.name='TypeOrmModule'][property.name='forFeature']",
+        message: `No TypeORM repository is registered here. ${SQL_HOME}`,
+      },
+      // In the same list (a later no-restricted-syntax would replace this one): guards do
+      // not run on field resolvers unless asked, so a `User` field goes through @OwnUserField.
+      {
+        selector:
+          "ClassDeclaration:has(Decorator > CallExpression[callee.name='Resolver'] > ArrowFunctionExpression > Identifier[name='User']) MethodDefinition > Decorator > CallExpression[callee.name='ResolveField']",
+        message:
+          'A field of User is declared with @OwnUserField (src/auth/decorators/own-user-field.decorator.ts): only the user themself may read it.',
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -245,6 +290,7 @@ export default tseslint.config(
     rules: { 'max-lines': ['error', { max: 250, skipBlankLines: true, skipComments: false }] },
   },
   ...boundaries,
+  sqlOnlyInRepositories,
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -1,4 +1,7 @@
+import { KnownDeviceEntity } from './doors/known-device.entity.js';
 import { UserIdentityEntity } from './identity/user-identity.entity.js';
+import { EmailTokenEntity } from './mail/email-token.entity.js';
+import { OutboxMailEntity } from './mail/outbox-mail.entity.js';
 import { RateLimitCounterEntity } from './rate-limit/rate-limit-counter.entity.js';
 import { SecurityEventEntity } from './security-log/security-event.entity.js';
 import { SessionEntity } from './sessions/session.entity.js';
@@ -16,4 +19,7 @@ export const APP_ENTITIES = [
   RateLimitCounterEntity,
   SecurityEventEntity,
   UserIdentityEntity,
+  EmailTokenEntity,
+  OutboxMailEntity,
+  KnownDeviceEntity,
 ];

@@ -99,8 +99,7 @@ export class AuthResolver {
     description:
       'Replace the password, given the current one; by default also end every other session of the user.',
   })
-  // Above SessionGuard, so that it runs after it and can count per signed-in
-  // user: a stolen session must not become a way to guess the password.
+  // Counts per signed-in user: a stolen session must not become a way to guess the password.
   @RateLimited(bySignedInUser)
   @UseGuards(SessionGuard)
   async changePassword(

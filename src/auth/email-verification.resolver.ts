@@ -1,5 +1,5 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, Context, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Resolver } from '@nestjs/graphql';
 
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { bySignedInUser } from '../rate-limit/rate-limit-account.js';
@@ -9,6 +9,7 @@ import { User } from '../users/user.model.js';
 import type { UserAccount } from '../users/user-account.js';
 import { clientInfoOf } from './client-info.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
+import { OwnUserField } from './decorators/own-user-field.decorator.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { SessionGuard } from './guards/session.guard.js';
 
@@ -16,7 +17,7 @@ import { SessionGuard } from './guards/session.guard.js';
 export class EmailVerificationResolver {
   constructor(private readonly verification: EmailVerificationService) {}
 
-  @ResolveField(() => Boolean, {
+  @OwnUserField(() => Boolean, {
     description: 'Whether the address was confirmed through the link sent to it.',
   })
   emailVerified(@Parent() user: User): Promise<boolean> {

@@ -22,9 +22,8 @@ export class StepUpResolver {
   @Mutation(() => ReauthenticatePayload, {
     description: "Prove the user's identity again: opens the sudo window of the requesting session.",
   })
-  // Above SessionGuard, so that it runs after it and counts per signed-in user
-  // (and per client network), as changePassword does: a stolen session must not
-  // become a way to guess the password.
+  // Counts per signed-in user (and per client network), as changePassword does:
+  // a stolen session must not become a way to guess the password.
   @RateLimited(bySignedInUser)
   @UseGuards(SessionGuard)
   async reauthenticate(

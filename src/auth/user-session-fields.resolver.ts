@@ -1,18 +1,16 @@
-import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Context, Int, Parent, Resolver } from '@nestjs/graphql';
 
-import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { toSessionModel } from '../sessions/session.mapper.js';
 import { Session } from '../sessions/session.model.js';
-import type { AuthContext } from '../sessions/session.types.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { User } from '../users/user.model.js';
+import { OwnUserField } from './decorators/own-user-field.decorator.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 
 /**
- * The session fields of `User`. They resolve wherever a `User` appears, and
- * guards do not run on field resolvers, so each field checks for itself that
- * the user it describes is the one asking.
+ * The session fields of `User`. They resolve wherever a `User` appears;
+ * OwnUserField lets only the user themself read them.
  */
 @Resolver(() => User)
 export class UserSessionFieldsResolver {
@@ -22,31 +20,24 @@ export class UserSessionFieldsResolver {
     private readonly sessionsService: SessionsService,
   ) {}
 
-  @ResolveField(() => Int, {
+  @OwnUserField(() => Int, {
     description: 'Sessions of this user that have not expired, the requesting one included.',
   })
-  async activeSessionCount(@Parent() user: User, @Context() { req, res }: GraphqlContext): Promise<number> {
-    const auth = await this.authenticator.authenticate(req, res);
-    assertOwnUser(auth, user);
+  activeSessionCount(@Parent() user: User): Promise<number> {
     // Not memoised: a mutation's payload counts after its write. Every count
     // asked for in the same turn (this response's, other requests') shares one statement.
     return this.sessionsService.countActive(user.id);
   }
 
   // Another user's sessions would reveal where and on what they sign in (IPs,
-  // devices), so asking for them is an error, like the count.
-  @ResolveField(() => [Session], {
+  // devices): OwnUserField refuses them, like the count.
+  @OwnUserField(() => [Session], {
     description: 'Sessions of this user that have not expired, most recently active first.',
   })
   async sessions(@Parent() user: User, @Context() { req, res }: GraphqlContext): Promise<Session[]> {
-    const auth = await this.authenticator.authenticate(req, res);
-    assertOwnUser(auth, user);
+    // The guard proved the request; this is its cached AuthContext, for `current`.
+    const auth = (await this.authenticator.authenticate(req, res))!;
     const sessions = await this.sessionsService.listActive(user.id);
     return sessions.map((session) => toSessionModel(session, auth.session.id));
   }
-}
-
-function assertOwnUser(auth: AuthContext | null, user: User): asserts auth is AuthContext {
-  if (!auth) throw new NotAuthenticatedError();
-  if (auth.user.id !== user.id) throw new ForbiddenError('You may only read your own sessions.');
 }

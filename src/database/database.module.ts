@@ -3,14 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, type EntityList } from './data-source-options.js';
+import { DatabaseProbe } from './database-probe.js';
 import { PooledStatementTimeoutCheck } from './pooled-statement-timeout.js';
 import { SqlRunner } from './sql-runner.js';
 import { UnitOfWork } from './transaction.js';
 
 /**
  * Owns the TypeORM DataSource, and gives every repository the SqlRunner and
- * every service the UnitOfWork. The server behind `url` is started (or not)
- * by the caller, which also names the entities.
+ * every service the UnitOfWork (and health/ its DatabaseProbe). The server
+ * behind `url` is started (or not) by the caller, which also names the entities.
  */
 @Global()
 @Module({})
@@ -27,8 +28,8 @@ export class DatabaseModule {
           retryAttempts: 1,
         }),
       ],
-      providers: [SqlRunner, UnitOfWork, PooledStatementTimeoutCheck],
-      exports: [SqlRunner, UnitOfWork],
+      providers: [SqlRunner, UnitOfWork, PooledStatementTimeoutCheck, DatabaseProbe],
+      exports: [SqlRunner, UnitOfWork, DatabaseProbe],
     };
   }
 }

@@ -24,9 +24,22 @@ const GRAPHQL_LIMITS = {
 } as const;
 
 /**
+ * The most items the cost rule assumes any list returns. The rule prices a
+ * document's shape (how many times it multiplies a list), so a list's weight
+ * must not follow a setting: weighed by SESSIONS_PER_USER_MAX, `me { sessions
+ * { id } }` cost 300,004 once an operator raised the cap to 100,000, and every
+ * device page was refused. At 100 (the cap's default, and the security log's
+ * page bound) fifteen aliases of a full device list still cost far over
+ * maxCost, while a list bounded lower (a cap of 3) is priced at its bound.
+ * What one list read costs in rows is the cap's business, not this rule's.
+ */
+export const PRICED_LIST_SIZE_MAX = 100;
+
+/**
  * graphql-armor's plugins and validation rules for Apollo, plus the list-aware
  * cost rule; each refusal is a GraphQL error naming the limit. `listSizes`:
- * `Type.field` → the most items that list field returns.
+ * `Type.field` → the most items that list field returns, priced at no more
+ * than PRICED_LIST_SIZE_MAX.
  */
 export function graphqlLimits(options: {
   hideFieldSuggestions: boolean;
@@ -49,11 +62,14 @@ export function graphqlLimits(options: {
     // "Did you mean …" reveals field names; it matters only where introspection is off.
     blockFieldSuggestion: { enabled: options.hideFieldSuggestions },
   }).protect();
+  const pricedSizes = new Map(
+    [...options.listSizes].map(([field, size]) => [field, Math.min(size, PRICED_LIST_SIZE_MAX)]),
+  );
   // graphql-armor is CommonJS, so its types name the CommonJS build of
   // @apollo/server; the plugin objects are the same at run time.
   return {
     plugins: plugins as unknown as ApolloServerPlugin[],
-    validationRules: [...validationRules, listCostRule(options.listSizes, GRAPHQL_LIMITS.maxCost)],
+    validationRules: [...validationRules, listCostRule(pricedSizes, GRAPHQL_LIMITS.maxCost)],
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
   };
 }

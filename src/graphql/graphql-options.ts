@@ -15,7 +15,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   const limits = graphqlLimits({
     hideFieldSuggestions: !config.graphqlIntrospection,
     // What each list field returns at most: a user's active sessions are capped at
-    // sign-in; a page of security events at its `first` bound.
+    // sign-in; a page of security events at its `first` bound. The cost rule prices
+    // none above PRICED_LIST_SIZE_MAX, so raising the cap never refuses the device list.
     listSizes: new Map([
       ['User.sessions', config.sessionsPerUserMax],
       ['SecurityEventConnection.edges', 100],
@@ -53,11 +54,11 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     ],
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction),
-    // Nest runs no filters on @ResolveField by default, so a domain error from
-    // a field (User.sessions refusing another user: FORBIDDEN) would reach the
-    // client as INTERNAL_SERVER_ERROR. Filters only: guards stay off field
-    // resolvers, which check the requester themselves.
-    fieldResolverEnhancers: ['filters'],
+    // Nest runs no filters or guards on @ResolveField by default: a domain error
+    // from a field (User.sessions refusing another user: FORBIDDEN) would reach
+    // the client as INTERNAL_SERVER_ERROR, and @OwnUserField's guard would not
+    // run. No resolver class carries a guard, so only fields that ask get one.
+    fieldResolverEnhancers: ['filters', 'guards'],
     // @as-integrations/fastify calls this with Fastify's request and reply.
     context: (req: FastifyRequest, res: FastifyReply): GraphqlContext => ({ req, res }),
   };

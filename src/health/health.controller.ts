@@ -1,8 +1,8 @@
 import { Controller, Get, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
 
+import { DatabaseProbe } from '../database/database-probe.js';
 import { DEPENDENCY_STATUS, type DependencyStatus } from './dependency-status.js';
 
 // Well under the connect timeout, so a probe never outlives the orchestrator's patience.
@@ -15,7 +15,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseProbe,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -59,7 +59,7 @@ export class HealthController {
   private async pingDatabase() {
     const database = this.indicators.check('database');
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), DATABASE_PING_TIMEOUT_MS);
+      await this.database.answers(DATABASE_PING_TIMEOUT_MS);
       return database.up();
     } catch (error) {
       // The reason names hosts and ports: it goes to the log, not to whoever asks.
@@ -67,12 +67,4 @@ export class HealthController {
       return database.down();
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

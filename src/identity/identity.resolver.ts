@@ -1,12 +1,11 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, Resolver } from '@nestjs/graphql';
 
 import { clientInfoOf } from '../auth/client-info.js';
 import { CurrentSession } from '../auth/decorators/current-session.decorator.js';
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { OwnUserField } from '../auth/decorators/own-user-field.decorator.js';
 import { SessionGuard } from '../auth/guards/session.guard.js';
-import { RequestAuthenticator } from '../auth/request-authenticator.js';
-import { ForbiddenError, NotAuthenticatedError } from '../common/errors.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { toUserModel } from '../users/user.mapper.js';
@@ -21,7 +20,6 @@ export class IdentityResolver {
   constructor(
     private readonly providers: IdentityProviders,
     private readonly accounts: IdentityAccountsService,
-    private readonly authenticator: RequestAuthenticator,
   ) {}
 
   @Query(() => [IdentityProvider], {
@@ -31,17 +29,15 @@ export class IdentityResolver {
     return this.providers.list().map(({ settings }) => ({ id: settings.id, name: settings.name }));
   }
 
-  @ResolveField(() => Boolean, {
+  @OwnUserField(() => Boolean, {
     description: 'False for accounts that only sign in through an identity provider.',
   })
-  async hasPassword(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<boolean> {
-    await this.requireSelf(user, req);
+  hasPassword(@Parent() user: User): Promise<boolean> {
     return this.accounts.hasPassword(user.id);
   }
 
-  @ResolveField(() => [LinkedIdentity])
-  async identities(@Parent() user: User, @Context() { req }: GraphqlContext): Promise<LinkedIdentity[]> {
-    await this.requireSelf(user, req);
+  @OwnUserField(() => [LinkedIdentity])
+  async identities(@Parent() user: User): Promise<LinkedIdentity[]> {
     const names = new Map(this.providers.list().map(({ settings }) => [settings.id, settings.name]));
     return (await this.accounts.list(user.id)).map((identity) => ({
       id: identity.id,
@@ -68,9 +64,4 @@ export class IdentityResolver {
   }
 
   /** Field resolvers run without the guard: each checks that the user shown is the one asking. */
-  private async requireSelf(user: User, req: GraphqlContext['req']): Promise<void> {
-    const auth = await this.authenticator.authenticate(req);
-    if (!auth) throw new NotAuthenticatedError();
-    if (auth.user.id !== user.id) throw new ForbiddenError('You may only read your own sign-in methods.');
-  }
 }

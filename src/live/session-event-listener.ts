@@ -3,6 +3,7 @@ import pg from 'pg';
 
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { heartbeat, listenOn } from '../database/listen-statements.js';
 import { SESSION_EVENTS_CHANNEL, type SessionEvent } from '../sessions/session-events.js';
 import { LiveConnections } from './live-connections.js';
 import { LiveSessionWatch } from './live-session-watch.js';
@@ -75,7 +76,7 @@ export class SessionEventListener implements OnModuleDestroy {
     client.on('end', () => this.onLost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${SESSION_EVENTS_CHANNEL}`);
+      await listenOn(client, SESSION_EVENTS_CHANNEL);
     } catch (error) {
       this.onLost(client, error);
       return;
@@ -115,7 +116,7 @@ export class SessionEventListener implements OnModuleDestroy {
         return;
       }
       answered = false;
-      client.query('SELECT 1').then(
+      heartbeat(client).then(
         () => (answered = true),
         (error: unknown) => this.onLost(client, error),
       );

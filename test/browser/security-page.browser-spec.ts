@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 
 import { loadConfig } from '../../src/config/app-config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
-import { launchChromium, recordOperations, screenshot } from './support/browser.js';
+import { launchChromium, recordOperations, saveReadmePicture, screenshot } from './support/browser.js';
 import { buildClient, serveStatic, type StaticSite } from './support/client-build.js';
 
 const USER_AGENTS = {
@@ -156,6 +156,13 @@ describe('the account security page in a real browser', () => {
     expect(await heading(third.page).textContent()).toBe('Signed in on 1 device');
     expect(await sessionCountOf(bob.email)).toBe(1);
     await screenshot(third.page, '08-other-user-untouched');
+
+    // The README's picture: the laptop at the end of the walk, its activity and
+    // its address line included. Written only when asked (UPDATE_SCREENSHOT=1),
+    // so that a CI run never changes a committed file.
+    await laptop.page.getByText('Signed out of other sessions').waitFor();
+    await laptop.page.getByTestId('email-verified').waitFor();
+    if (process.env.UPDATE_SCREENSHOT === '1') await saveReadmePicture(laptop.page);
 
     for (const { context } of [laptop, other, third]) await context.close();
   });

@@ -132,6 +132,39 @@ describe('database schema', () => {
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
+  // TypeORM's diff compares an index's name, uniqueness and set of columns,
+  // but neither the order of its columns nor a partial index's WHERE: this
+  // compares those two against every index an entity declares. (Descending
+  // columns are not describable in an entity at all: see security-event.entity.ts.)
+  it("has each entity index's columns in order and its WHERE predicate", async () => {
+    const declared = module.dataSource.entityMetadatas.flatMap((entity) =>
+      entity.indices
+        .filter((index) => index.name && !index.isUnique)
+        .map((index) => ({
+          name: index.name,
+          columns: index.columns.map((column) => column.databaseName),
+          predicate: index.where ?? null,
+        })),
+    );
+    const actual = await module.sql<{ name: string; columns: string[]; predicate: string | null }>(
+      `SELECT i.relname AS name, pg_get_expr(x.indpred, x.indrelid) AS predicate,
+              array(SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY k(attnum, n)
+                      JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+                     ORDER BY k.n) AS columns
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE i.relname = ANY($1)`,
+      [declared.map((index) => index.name)],
+    );
+
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect([...actual].sort(byName)).toEqual([...declared].sort(byName));
+    expect(declared).toContainEqual({
+      name: 'IDX_mail_outbox_due',
+      columns: ['next_attempt_at'],
+      predicate: '(sent_at IS NULL)',
+    });
+  });
+
   it('has the indexes the hot queries need', async () => {
     const indexes = await module.sql<{ indexdef: string }>(
       "SELECT indexdef FROM pg_indexes WHERE tablename = 'sessions' ORDER BY indexname",

@@ -31,6 +31,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+/** The README's picture of the security page (docs/security-page.png), written by the browser test itself so it cannot go stale. */
+export const README_PICTURE = resolve('docs/security-page.png');
+
+export async function saveReadmePicture(page: Page): Promise<void> {
+  await page.screenshot({ path: README_PICTURE, fullPage: true });
+}
+
 /** The GraphQL operation names a page sends, in order, to check what a click cost. */
 export function recordOperations(page: Page): string[] {
   const names: string[] = [];

@@ -116,3 +116,36 @@ describe('the cost of lists in one request', () => {
     expect(response.data).toMatchObject({ me: { id: grace.id, activeSessionCount: 1 } });
   });
 });
+
+describe('the cost of the device list with SESSIONS_PER_USER_MAX raised to 100,000', () => {
+  const app = useTestApp({ SESSIONS_PER_USER_MAX: '100000' });
+  const DEVICE_FIELDS = 'id createdAt lastActiveAt expiresAt ipAddress userAgent browser os current';
+
+  it('answers `me { sessions { id } }`: the cap is no weight in the cost rule', async () => {
+    const heidi = await createUser(app);
+
+    const response = await app.gql<{ me: { sessions: Array<{ id: string }> } }>(
+      '{ me { sessions { id } } }',
+      {},
+      { token: heidi.token },
+    );
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.me.sessions).toHaveLength(1);
+  });
+
+  it('answers the device page and still refuses fifteen aliases of the full list', async () => {
+    const ivan = await createUser(app);
+    const page = await app.gql(
+      `{ me { id activeSessionCount sessions { ${DEVICE_FIELDS} } } }`,
+      {},
+      { token: ivan.token },
+    );
+    const aliases = Array.from({ length: 15 }, (_, i) => `l${i}: sessions { ${DEVICE_FIELDS} }`).join(' ');
+    const flood = await app.gql(`{ me { ${aliases} } }`, {}, { token: ivan.token });
+
+    expect(page.errors).toBeUndefined();
+    expect(flood.data).toBeUndefined();
+    expect(flood.errors?.[0]?.message).toMatch(/^Query cost \d+ exceeds the maximum of 5000/);
+  });
+});
