@@ -15,6 +15,7 @@ import type { SignInInput } from './dto/sign-in.input.js';
 import type { SignUpInput } from './dto/sign-up.input.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { assertStrongPassword } from './password-strength.js';
 
 export interface SignedIn extends IssuedSession {
   readonly user: UserAccount;
@@ -122,6 +123,8 @@ export class AuthService {
     if (currentHash === null || !(await this.passwords.verify(currentHash, input.currentPassword))) {
       throw wrongCurrentPassword();
     }
+    // The input's own check knew no address: a password built from the account's is refused here.
+    assertStrongPassword(input.newPassword, user.email, 'newPassword');
     // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
     const newHash = await this.passwords.hash(input.newPassword);
     const signOutOthers = input.signOutOtherSessions ?? true;

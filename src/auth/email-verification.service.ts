@@ -31,9 +31,12 @@ export class EmailVerificationService {
     // In production without PUBLIC_APP_URL there is no page a link could open.
     if (!base) return;
     const secret = await this.tokens.issue(user.id, EmailTokenPurpose.VERIFY, transaction);
-    const hours = Math.round(this.config.mail.verificationTokenTtlSeconds / 3600);
     await this.mailer.queue(
-      verificationMail(user.email, `${base}/verify-email?token=${secret}`, hours),
+      verificationMail(
+        user.email,
+        `${base}/verify-email?token=${secret}`,
+        this.config.mail.verificationTokenTtlSeconds,
+      ),
       transaction,
     );
   }

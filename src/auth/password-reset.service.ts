@@ -15,6 +15,7 @@ import type { ClientInfo } from '../sessions/session.types.js';
 import { UsersService } from '../users/users.service.js';
 import type { SignedIn } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
+import { assertStrongPassword } from './password-strength.js';
 
 /** A forgotten password: a link mailed to the address, and a new password set from it. */
 @Injectable()
@@ -65,11 +66,13 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     const user = await this.users.findByEmail(email);
     if (!user || !this.config.publicAppUrl) return;
     const base = this.config.publicAppUrl;
-    const ttlMinutes = Math.round(this.config.mail.resetTokenTtlSeconds / 60);
     await this.unitOfWork.run(async (transaction) => {
       const secret = await this.tokens.issue(user.id, EmailTokenPurpose.RESET, transaction);
       const link = `${base}/reset-password?token=${secret}`;
-      await this.mailer.queue(passwordResetMail(user.email, link, ttlMinutes), transaction);
+      await this.mailer.queue(
+        passwordResetMail(user.email, link, this.config.mail.resetTokenTtlSeconds),
+        transaction,
+      );
       await this.securityLog.record(
         { type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id, ...client },
         transaction,
@@ -79,8 +82,9 @@ export class PasswordResetService implements BeforeApplicationShutdown {
 
   /**
    * Sets the new password, ends every session of the account (each open
-   * socket hears PASSWORD_RESET), spends every other reset link and signs in
-   * a new session: all in one transaction, or none of it.
+   * socket hears PASSWORD_RESET), spends every other reset link and every
+   * "This wasn't me" link, and signs in a new session: all in one
+   * transaction, or none of it.
    */
   async reset(token: string, newPassword: string, client: ClientInfo): Promise<SignedIn> {
     // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
@@ -90,6 +94,9 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       // The UPDATE waits for sign-ins still holding the row with the old hash;
       // their sessions then exist, and endAll below ends them too.
       const user = await this.users.setPasswordHash(userId, newHash, transaction);
+      // Only the token names the account: a password built from its address is refused here, and
+      // the throw rolls back the new hash and the token's use with it.
+      assertStrongPassword(newPassword, user.email, 'newPassword');
       const ended = await this.signOutDoor.end(
         userId,
         EndingCause.PASSWORD_RESET,
@@ -97,6 +104,9 @@ export class PasswordResetService implements BeforeApplicationShutdown {
         transaction,
       );
       await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
+      // A "This wasn't me" link mailed before the reset would lock the recovered account again (it
+      // lives for days, and whoever read the owner's mail may hold it): the reset answers it.
+      await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
       const proof = { kind: 'password-reset', endedSessionCount: ended } as const;
       const issued = await this.signInDoor.enter(user, proof, client, transaction);
       return { user, ...issued };

@@ -51,9 +51,11 @@ export class UnrecognizedSignInService {
       const base = this.config.publicAppUrl;
       if (base) {
         const secret = await this.tokens.issue(userId, EmailTokenPurpose.RESET, transaction);
-        const ttlMinutes = Math.round(this.config.mail.resetTokenTtlSeconds / 60);
         const link = `${base}/reset-password?token=${secret}`;
-        await this.mailer.queue(passwordResetMail(user.email, link, ttlMinutes), transaction);
+        await this.mailer.queue(
+          passwordResetMail(user.email, link, this.config.mail.resetTokenTtlSeconds),
+          transaction,
+        );
       }
       await this.securityLog.record(
         {

@@ -2,7 +2,7 @@ import { DurationInSeconds, PositiveInteger } from './env-values.js';
 
 /** The bounds of live updates (WebSocket on /graphql); see docs/live-updates.md. */
 export interface LiveSettings {
-  /** Open sockets one session may hold (tabs of one browser share a session); one more closes with 4429. */
+  /** Open sockets one session may hold (tabs of one browser share a session); one more closes with 4430. */
   readonly maxConnectionsPerSession: number;
   /** Open sockets from one client address (TRUST_PROXY decides which); one more is refused with 429. */
   readonly maxConnectionsPerIp: number;
@@ -10,6 +10,8 @@ export interface LiveSettings {
   readonly maxMessageBytes: number;
   /** Operations running at once on one socket; one more is answered with an error. */
   readonly maxSubscriptionsPerConnection: number;
+  /** Messages (and ping frames) one socket may send per minute; one more closes it with 4431. */
+  readonly maxMessagesPerMinute: number;
   /** The server pings every this many seconds; a socket that has not answered by the next ping is dropped. */
   readonly pingIntervalSeconds: number;
   /**
@@ -35,6 +37,9 @@ export class LiveEnvironmentVariables {
   @PositiveInteger('LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION', '')
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION = 10;
 
+  @PositiveInteger('LIVE_MAX_MESSAGES_PER_MINUTE', '')
+  LIVE_MAX_MESSAGES_PER_MINUTE = 120;
+
   @DurationInSeconds('LIVE_PING_INTERVAL_SECONDS')
   LIVE_PING_INTERVAL_SECONDS = 15;
 
@@ -48,6 +53,7 @@ export function liveSettingsOf(variables: LiveEnvironmentVariables): LiveSetting
     maxConnectionsPerIp: variables.LIVE_MAX_CONNECTIONS_PER_IP,
     maxMessageBytes: variables.LIVE_MAX_MESSAGE_BYTES,
     maxSubscriptionsPerConnection: variables.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxMessagesPerMinute: variables.LIVE_MAX_MESSAGES_PER_MINUTE,
     pingIntervalSeconds: variables.LIVE_PING_INTERVAL_SECONDS,
     listenerHeartbeatSeconds: variables.LIVE_LISTENER_HEARTBEAT_SECONDS,
   };

@@ -45,6 +45,7 @@ export class NewDeviceAlertService {
       device: deviceNameOf(client),
       ipAddress: client.ipAddress ?? 'unknown',
       time: new Date().toUTCString(),
+      linkTtlSeconds: this.config.mail.alertTokenTtlSeconds,
     });
     await this.mailer.queue(mail, transaction);
     await this.securityLog.record(

@@ -42,6 +42,7 @@ export class SignInMethodAlerts {
       device: deviceNameOf(client),
       ipAddress: client.ipAddress ?? 'unknown',
       time: new Date().toUTCString(),
+      linkTtlSeconds: this.config.mail.alertTokenTtlSeconds,
     });
     await this.mailer.queue(mail, transaction);
   }

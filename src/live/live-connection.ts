@@ -13,8 +13,15 @@ export const LiveCloseCode = {
   Unauthenticated: 4401,
   /** The connection's session ended (after `currentSessionEnded`, when subscribed). */
   SessionEnded: 4403,
-  /** The session already holds LIVE_MAX_CONNECTIONS_PER_SESSION sockets. */
-  TooManyConnections: 4429,
+  /**
+   * The session already holds LIVE_MAX_CONNECTIONS_PER_SESSION sockets. Not 4429: graphql-ws
+   * closes with that for a second connection_init, and a client must tell the two apart.
+   */
+  TooManyConnections: 4430,
+  /** The socket sent more than LIVE_MAX_MESSAGES_PER_MINUTE messages. */
+  TooManyMessages: 4431,
+  /** A message other than connection_init before the connection was acknowledged (graphql-ws's code for it). */
+  NotInitialised: 4401,
   /** A bearer token and a session cookie that name different sessions. */
   ConflictingCredentials: 4400,
   /** The server is shutting down: reconnect (to another instance). */

@@ -17,8 +17,8 @@ import { sessionTokenFromHeaders } from '../auth/session-token.extractor.js';
 import { ConflictingCredentialsError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { createErrorFormatter } from '../graphql/graphql-errors.js';
 import { graphqlLimits } from '../graphql/graphql-limits.js';
+import { createSocketErrorFormatter } from '../graphql/socket-errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { AccountExpiryWatch } from './account-expiry-watch.js';
 import { LiveCloseCode, LiveConnection } from './live-connection.js';
@@ -26,6 +26,7 @@ import { LiveConnections } from './live-connections.js';
 import type { LiveContext } from './live-context.js';
 import { standInRequest } from './live-context.js';
 import { LiveSessionWatch } from './live-session-watch.js';
+import { MessageGate } from './message-gate.js';
 import { SubscriptionDocuments } from './subscription-documents.js';
 import { UpgradeGate } from './upgrade-gate.js';
 
@@ -41,7 +42,7 @@ type LiveServerContext = Context<Record<string, unknown> | undefined, LiveExtra>
 export class LiveProtocol {
   private readonly validationRules: ValidationRule[];
   private readonly parseOptions: ParseOptions;
-  private readonly formatError: ReturnType<typeof createErrorFormatter>;
+  private readonly formatErrors: ReturnType<typeof createSocketErrorFormatter>;
 
   constructor(
     private readonly sessions: SessionsService,
@@ -51,6 +52,7 @@ export class LiveProtocol {
     private readonly watch: LiveSessionWatch,
     private readonly accountExpiry: AccountExpiryWatch,
     private readonly gate: UpgradeGate,
+    private readonly messages: MessageGate,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     const limits = graphqlLimits({
@@ -59,7 +61,10 @@ export class LiveProtocol {
     });
     this.validationRules = [...specifiedRules, ...limits.validationRules];
     this.parseOptions = limits.parseOptions;
-    this.formatError = createErrorFormatter(config.isProduction);
+    this.formatErrors = createSocketErrorFormatter({
+      isProduction: config.isProduction,
+      hideFieldSuggestions: !config.graphqlIntrospection,
+    });
   }
 
   options(schema: GraphQLSchema): ServerOptions<Record<string, unknown> | undefined, LiveExtra> {
@@ -68,11 +73,13 @@ export class LiveProtocol {
       schema,
       onConnect: (ctx) => this.onConnect(ctx),
       onSubscribe: (ctx, _id, payload) => this.onSubscribe(schema, documents, ctx, payload),
-      // An event's errors get HTTP's format: codes, and no internals in production.
-      onNext: (_ctx, _id, _payload, _args, result) =>
+      // Every error gets HTTP's format: codes, no internals or suggestions in production, the request id.
+      onNext: (ctx, _id, _payload, _args, result) =>
         result.errors
-          ? { ...result, errors: result.errors.map((error) => this.formatError(error.toJSON(), error)) }
+          ? { ...result, errors: this.formatErrors(result.errors, this.gate.requestIdOf(ctx.extra.request)) }
           : undefined,
+      onError: (ctx, _id, _payload, errors) =>
+        this.formatErrors(errors, this.gate.requestIdOf(ctx.extra.request)),
       onClose: (ctx) => {
         if (!ctx.extra.live) return;
         this.connections.remove(ctx.extra.live);
@@ -124,6 +131,7 @@ export class LiveProtocol {
         userAgent: request.headers['user-agent'] ?? null,
       });
     }
+    this.messages.acknowledge(socket);
     return true;
   }
 

@@ -13,6 +13,7 @@ import { InjectConfig } from '../config/config.module.js';
 import { LiveCloseCode } from './live-connection.js';
 import { LiveConnections } from './live-connections.js';
 import { LiveProtocol } from './live-protocol.js';
+import { MessageGate } from './message-gate.js';
 import { SessionEventListener } from './session-event-listener.js';
 import { refuse, UpgradeGate } from './upgrade-gate.js';
 
@@ -35,6 +36,7 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly moduleRef: ModuleRef,
     private readonly protocol: LiveProtocol,
     private readonly gate: UpgradeGate,
+    private readonly messages: MessageGate,
     private readonly listener: SessionEventListener,
     private readonly connections: LiveConnections,
     private readonly dataSource: DataSource,
@@ -54,7 +56,11 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     const { maxMessageBytes, pingIntervalSeconds } = this.config.live;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+    // autoPong off: a client's ping frame is answered by MessageGate, once it passed the budget.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, autoPong: false });
+    this.wss.on('headers', (headers, request) =>
+      headers.push(`X-Request-Id: ${this.gate.requestIdOf(request)}`),
+    );
     // The schema Nest built for Apollo (GraphQLModule's, hence not strict): one schema for both transports.
     const { schema } = this.moduleRef.get(GraphQLSchemaHost, { strict: false });
     const server = useServer(this.protocol.options(schema), this.wss, pingIntervalSeconds * 1000);
@@ -87,14 +93,18 @@ export class LiveServer implements OnApplicationBootstrap, OnModuleDestroy {
       ? this.gate.refusalOf(request)
       : { status: 503 as const, message: 'Live updates are unavailable on this instance.' };
     const wss = this.wss;
+    const requestId = this.gate.requestIdOf(request);
     if (refusal || !wss) {
-      refuse(socket, refusal ?? { status: 503, message: 'Shutting down.' });
+      const answer = refusal ?? { status: 503 as const, message: 'Shutting down.' };
+      refuse(socket, answer, requestId);
+      this.logger.log(`WebSocket upgrade refused: ${answer.status} ${answer.message} (request ${requestId})`);
       return;
     }
     // Counted from now, before the handshake completes, so concurrent handshakes cannot overshoot the
     // limit; released when the TCP socket closes, whether or not the handshake succeeded.
     socket.once('close', this.gate.hold(request));
     wss.handleUpgrade(request, socket, head, (ws) => {
+      this.messages.guard(ws, requestId);
       wss.emit('connection', ws, request);
       // A socket's errors are the peer's protocol errors (a frame over LIVE_MAX_MESSAGE_BYTES: 1009),
       // and ws closes the socket itself: graphql-ws would print each to stderr as its own fault.

@@ -8,6 +8,7 @@ import { LiveConnections } from './live-connections.js';
 import { LiveProtocol } from './live-protocol.js';
 import { LiveServer } from './live-server.js';
 import { LiveSessionWatch } from './live-session-watch.js';
+import { MessageGate } from './message-gate.js';
 import { SessionEventListener } from './session-event-listener.js';
 import { UpgradeGate } from './upgrade-gate.js';
 
@@ -22,6 +23,7 @@ import { UpgradeGate } from './upgrade-gate.js';
     SessionEventListener,
     LiveProtocol,
     UpgradeGate,
+    MessageGate,
     LiveServer,
   ],
 })

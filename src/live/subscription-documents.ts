@@ -40,7 +40,7 @@ export class SubscriptionDocuments {
     }
     if (cached) return cached;
     const errors = validate(this.schema, document, this.rules);
-    if (errors.length > 0) return errors;
+    if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
     this.valid.set(query, document);
     return document;
   }
@@ -49,9 +49,25 @@ export class SubscriptionDocuments {
     try {
       return parse(query, this.parseOptions);
     } catch (error) {
-      return [error instanceof GraphQLError ? error : refusal('Could not parse the document.')];
+      return [
+        error instanceof GraphQLError
+          ? withCode(error, 'GRAPHQL_PARSE_FAILED')
+          : refusal('Could not parse the document.'),
+      ];
     }
   }
+}
+
+/** The code Apollo gives the same error over HTTP; without one, production answers INTERNAL_SERVER_ERROR. */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
 }
 
 function refusal(message: string): GraphQLError {

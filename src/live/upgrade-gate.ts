@@ -7,6 +7,7 @@ import { clientAddress } from '../auth/client-info.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { SitePolicy } from '../http/cross-site-requests.js';
+import { newRequestId } from '../http/request-id.js';
 
 /** Why an upgrade is refused before any WebSocket exists: an HTTP status and its words. */
 export interface Refusal {
@@ -28,6 +29,7 @@ export class UpgradeGate {
   private readonly trust: (address: string, hop: number) => boolean;
   private readonly perAddress = new Map<string, number>();
   private readonly maxPerAddress: number;
+  private readonly requestIds = new WeakMap<IncomingMessage, string>();
 
   readonly path = '/graphql';
 
@@ -60,6 +62,17 @@ export class UpgradeGate {
       return { status: 429, message: 'Too many open connections from this address.' };
     }
     return null;
+  }
+
+  /**
+   * The upgrade request's id, made as HTTP's are (never the client's): in the
+   * refusal or the handshake's `X-Request-Id`, in every error the connection
+   * answers (`extensions.requestId`) and in the log lines about it.
+   */
+  requestIdOf(request: IncomingMessage): string {
+    let id = this.requestIds.get(request);
+    if (!id) this.requestIds.set(request, (id = newRequestId()));
+    return id;
   }
 
   /** Counts a socket against its address until `release` is called (when it closes). */
@@ -95,12 +108,17 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Answers a refused upgrade on the raw socket: a WebSocket handshake never began. */
-export function refuse(socket: NodeJS.WritableStream & { destroy(): void }, refusal: Refusal): void {
-  const body = JSON.stringify({ error: refusal.message });
+/** Answers a refused upgrade on the raw socket, with its request id: a WebSocket handshake never began. */
+export function refuse(
+  socket: NodeJS.WritableStream & { destroy(): void },
+  refusal: Refusal,
+  requestId: string,
+): void {
+  const body = JSON.stringify({ error: refusal.message, requestId });
   socket.end(
     `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status]}\r\nConnection: close\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `Content-Type: application/json\r\nX-Request-Id: ${requestId}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 

@@ -17,7 +17,9 @@ import { OutboxRepository } from './outbox.repository.js';
  * mail again on the next run, with the same Message-ID (receivers can tell
  * the copy): at most one copy per instance per crash, where a batch held in
  * one transaction would resend the whole batch. A failed send is retried with
- * doubling backoff up to MAIL_MAX_ATTEMPTS.
+ * doubling backoff up to MAIL_MAX_ATTEMPTS. A mail given up on, or whose
+ * link expired before it could go, is never sent, and its bodies are emptied
+ * as a sent one's are: no secret stays in clear in the table.
  */
 @Injectable()
 export class MailDeliveryJob extends PeriodicJob {
@@ -38,6 +40,7 @@ export class MailDeliveryJob extends PeriodicJob {
   }
 
   protected async work(): Promise<void> {
+    await this.outbox.emptyUndeliverable(this.config.mail.maxAttempts);
     while (await this.deliverOne());
   }
 
@@ -50,7 +53,7 @@ export class MailDeliveryJob extends PeriodicJob {
         await this.transport.send(mail);
       } catch (error) {
         this.logger.warn(`Mail ${mail.id} not delivered (attempt ${mail.attempts + 1}): ${String(error)}`);
-        await this.outbox.markFailed(mail.id, String(error), transaction);
+        await this.outbox.markFailed(mail.id, String(error), this.config.mail.maxAttempts, transaction);
         return true;
       }
       await this.outbox.markSent(mail.id, transaction);

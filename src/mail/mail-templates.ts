@@ -19,14 +19,16 @@ function linkMail(
   lines: readonly string[],
   action: string,
   link: string,
+  linkTtlSeconds: number,
 ): OutgoingMail {
   const text = `${lines.join('\n\n')}\n\n${action}: ${link}\n`;
   const paragraphs = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('');
   const html = `<!doctype html><html><body>${paragraphs}<p><a href="${escapeHtml(link)}">${escapeHtml(action)}</a></p></body></html>`;
-  return { to, subject, text, html, link };
+  return { to, subject, text, html, link, linkTtlSeconds };
 }
 
-export function passwordResetMail(to: string, link: string, ttlMinutes: number): OutgoingMail {
+export function passwordResetMail(to: string, link: string, ttlSeconds: number): OutgoingMail {
+  const ttlMinutes = Math.round(ttlSeconds / 60);
   return linkMail(
     to,
     'Reset your password',
@@ -36,10 +38,12 @@ export function passwordResetMail(to: string, link: string, ttlMinutes: number):
     ],
     'Choose a new password',
     link,
+    ttlSeconds,
   );
 }
 
-export function verificationMail(to: string, link: string, ttlHours: number): OutgoingMail {
+export function verificationMail(to: string, link: string, ttlSeconds: number): OutgoingMail {
+  const ttlHours = Math.round(ttlSeconds / 3600);
   return linkMail(
     to,
     'Confirm your email address',
@@ -49,6 +53,7 @@ export function verificationMail(to: string, link: string, ttlHours: number): Ou
     ],
     'Confirm my address',
     link,
+    ttlSeconds,
   );
 }
 
@@ -57,6 +62,8 @@ export interface SignInFacts {
   /** The approximate place: the address it came from. */
   readonly ipAddress: string;
   readonly time: string;
+  /** How long the "This wasn't me" link works. */
+  readonly linkTtlSeconds: number;
 }
 
 export function newSignInMail(to: string, link: string, facts: SignInFacts): OutgoingMail {
@@ -70,6 +77,7 @@ export function newSignInMail(to: string, link: string, facts: SignInFacts): Out
     ],
     "This wasn't me",
     link,
+    facts.linkTtlSeconds,
   );
 }
 
@@ -91,5 +99,6 @@ export function signInMethodChangedMail(to: string, link: string, facts: SignInM
     ],
     "This wasn't me",
     link,
+    facts.linkTtlSeconds,
   );
 }

@@ -6,6 +6,8 @@ export interface OutgoingMail {
   readonly html: string;
   /** The link the mail carries, printed in the log when mail goes to files (development). */
   readonly link?: string;
+  /** How long the link works: past it the mail is not sent and its bodies are emptied. */
+  readonly linkTtlSeconds?: number;
 }
 
 /** A row of the outbox claimed for delivery. */

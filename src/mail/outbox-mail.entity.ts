@@ -20,7 +20,7 @@ export class OutboxMailEntity {
   @Column({ type: 'varchar', length: 200 })
   subject!: string;
 
-  /** Emptied once sent: the bodies carry the links' secrets. */
+  /** Emptied once sent, given up on, or past the link's expiry: the bodies carry the links' secrets. */
   @Column({ name: 'text_body', type: 'text' })
   textBody!: string;
 
@@ -42,6 +42,10 @@ export class OutboxMailEntity {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  /** When the mail's link stops working: past it the mail is not sent. Null: a mail with no link. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -7,8 +7,8 @@ import type { OutgoingMail, QueuedMail } from './mail.types.js';
 
 const ENQUEUE = sql(
   'mail_outbox_enqueue',
-  `INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id)
-   VALUES ($1, $2, $3, $4, $5)`,
+  `INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, expires_at)
+   VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
 );
 
 // SKIP LOCKED: a row another instance is sending is passed over, never sent
@@ -19,6 +19,7 @@ const CLAIM_NEXT_DUE = sql<QueuedMail>(
           o.message_id AS "messageId", o.attempts
      FROM mail_outbox o
     WHERE o.sent_at IS NULL AND o.next_attempt_at <= now() AND o.attempts < $1
+      AND (o.expires_at IS NULL OR o.expires_at > now()) AND o.text_body <> ''
     ORDER BY o.next_attempt_at
     LIMIT 1
       FOR UPDATE SKIP LOCKED`,
@@ -32,13 +33,26 @@ const MARK_SENT = sql(
     WHERE o.id = $1`,
 );
 
-// Backoff doubles per attempt (2, 4, 8 … seconds), capped at an hour.
+// Backoff doubles per attempt (2, 4, 8 … seconds), capped at an hour. The last attempt gives the
+// mail up: nothing will send it, so its bodies go as a sent one's do ($3: MAIL_MAX_ATTEMPTS).
 const MARK_FAILED = sql(
   'mail_outbox_mark_failed',
   `UPDATE mail_outbox o
       SET attempts = attempts + 1, last_error = left($2, 500),
-          next_attempt_at = now() + make_interval(secs => least(3600, power(2, attempts + 1)))
+          next_attempt_at = now() + make_interval(secs => least(3600, power(2, attempts + 1))),
+          text_body = CASE WHEN attempts + 1 >= $3 THEN '' ELSE text_body END,
+          html_body = CASE WHEN attempts + 1 >= $3 THEN '' ELSE html_body END
     WHERE o.id = $1`,
+);
+
+// A mail still unsent when its link stops working is never sent (the link would not open), and an
+// undelivered row must not keep a secret for ever: rows given up on before this rule existed too.
+const EMPTY_UNDELIVERABLE = sql(
+  'mail_outbox_empty_undeliverable',
+  `UPDATE mail_outbox o
+      SET text_body = '', html_body = '',
+          last_error = CASE WHEN o.attempts >= $1 THEN o.last_error ELSE 'The link expired before delivery.' END
+    WHERE o.sent_at IS NULL AND o.text_body <> '' AND (o.expires_at <= now() OR o.attempts >= $1)`,
 );
 
 /** Every statement on `mail_outbox`. */
@@ -47,7 +61,11 @@ export class OutboxRepository {
   constructor(private readonly sql: SqlRunner) {}
 
   async enqueue(mail: OutgoingMail, messageId: string, transaction: Transaction): Promise<void> {
-    await this.sql.run(ENQUEUE, [mail.to, mail.subject, mail.text, mail.html, messageId], transaction);
+    await this.sql.run(
+      ENQUEUE,
+      [mail.to, mail.subject, mail.text, mail.html, messageId, mail.linkTtlSeconds ?? null],
+      transaction,
+    );
   }
 
   async claimNextDue(maxAttempts: number, transaction: Transaction): Promise<QueuedMail | undefined> {
@@ -59,7 +77,12 @@ export class OutboxRepository {
     await this.sql.run(MARK_SENT, [id], transaction);
   }
 
-  async markFailed(id: string, error: string, transaction: Transaction): Promise<void> {
-    await this.sql.run(MARK_FAILED, [id, error], transaction);
+  async markFailed(id: string, error: string, maxAttempts: number, transaction: Transaction): Promise<void> {
+    await this.sql.run(MARK_FAILED, [id, error, maxAttempts], transaction);
+  }
+
+  /** Empties the bodies of mails given up on or whose link expired unsent; how many. */
+  async emptyUndeliverable(maxAttempts: number): Promise<number> {
+    return this.sql.count(EMPTY_UNDELIVERABLE, [maxAttempts]);
   }
 }

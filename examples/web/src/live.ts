@@ -19,8 +19,8 @@ export function withLiveLink(apiUrl: string, httpLink: ApolloLink): ApolloLink {
       url: apiUrl.replace(/^http/, 'ws'),
       lazy: true,
       lazyCloseTimeout: 0,
-      // 4401 (no session), 4403 (session ended), 4429 (too many sockets): reconnecting would not help.
-      shouldRetry: (event) => !isCloseCode(event, [4400, 4401, 4403, 4429]),
+      // 4401 (no session), 4403 (session ended), 4430 (too many sockets): reconnecting would not help.
+      shouldRetry: (event) => !isCloseCode(event, [4400, 4401, 4403, 4430]),
       retryAttempts: 5,
     }),
   );

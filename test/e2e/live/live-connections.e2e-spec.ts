@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+
 import { createUser, signIn } from '../../support/factories.js';
 import {
   ACCOUNT_SESSIONS_CHANGED,
@@ -97,7 +99,7 @@ describe('opening a live connection', () => {
     expect(await query.failure()).toEqual([
       expect.objectContaining({
         message: 'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
-        extensions: { code: 'BAD_REQUEST' },
+        extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) },
       }),
     ]);
   });

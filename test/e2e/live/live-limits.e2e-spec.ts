@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import WebSocket from 'ws';
 
 import { LiveConnections } from '../../../src/live/live-connections.js';
@@ -32,13 +33,13 @@ describe('live connection limits', () => {
     return client;
   }
 
-  it('closes with 4429 a session’s socket beyond LIVE_MAX_CONNECTIONS_PER_SESSION, and not another session’s', async () => {
+  it('closes with 4430 a session’s socket beyond LIVE_MAX_CONNECTIONS_PER_SESSION, and not another session’s', async () => {
     const alice = await createUser(app);
     await open(alice.token).connected;
     await open(alice.token).connected;
 
     expect(await open(alice.token).closed).toEqual({
-      code: 4429,
+      code: 4430,
       reason: 'Too many connections for this session',
     });
     await open((await signIn(app, alice)).token).connected;
@@ -90,7 +91,7 @@ describe('live connection limits', () => {
     expect(await third.failure()).toEqual([
       expect.objectContaining({
         message: 'Too many operations at once on this connection.',
-        extensions: { code: 'BAD_REQUEST' },
+        extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) },
       }),
     ]);
     expect(first.error).toBeUndefined();
