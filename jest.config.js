@@ -1,7 +1,7 @@
 // Jest runs in native ESM mode (`--experimental-vm-modules`, see package.json):
 // NestJS 12 ships only ES modules. ts-jest transpiles without type-checking
 // (isolatedModules); `npm run lint` runs the type checker.
-const shared = {
+export const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
@@ -12,7 +12,7 @@ const shared = {
 
 // The integration and e2e tiers share one PostgreSQL for the run: Jest runs a
 // global setup once per distinct module, however many projects name it.
-const withDatabase = {
+export const withDatabase = {
   ...shared,
   // One PostgreSQL for the run, a migrated template database, and one
   // database per test file cloned from it (test/support/test-database.ts).
@@ -20,6 +20,8 @@ const withDatabase = {
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
 
+// Not here: the scale tier (jest.scale.config.js, `npm run test:scale`) and the browser
+// tier (jest.browser.config.js, `npm run test:browser`), each with its own time budget.
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 30_000,
