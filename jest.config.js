@@ -2,7 +2,8 @@
 // NestJS 12 ships only ES modules. ts-jest transpiles without type-checking
 // (isolatedModules); `npm run lint` runs the type checker.
 export const shared = {
-  testEnvironment: 'node',
+  // Node's, with each test's logs held back and shown only if it fails (TEST_LOGS=1: all of them).
+  testEnvironment: '<rootDir>/test/support/quiet-environment.js',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
@@ -25,6 +26,9 @@ export const withDatabase = {
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 30_000,
+  // A passing file prints nothing (no PASS line); failures, and a file's console output from
+  // outside its tests, as Jest's default reporter prints them, then the summary.
+  reporters: ['<rootDir>/test/support/quiet-reporter.js', 'summary'],
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     // Services and repositories against the real database, without HTTP.
