@@ -5,14 +5,22 @@
 # (dist/ and the cluster are there). Interleaved, RUNS rounds (default 3); prints each
 # time, then the median and the range of each kind.
 #
-#   bash bench/start-time.sh [runs]
+#   bash bench/start-time.sh [runs]            # BENCH_RUN_LABEL=<label> names the run
 #
-# The server gets its own port and DATA_DIR (.data/start-time), so a server or test
+# Writes what it prints to bench/results/runs/<start time>-start-time[-<label>].md too
+# (commit it: bench/README.md's rules for figures). The server gets its own port and DATA_DIR (.data/start-time), so a server or test
 # run already in this checkout is left alone; dist/ is removed before each fresh start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS="${1:-3}"
+RESULT="bench/results/runs/$(date -u +%Y-%m-%dT%H-%M-%SZ)-start-time${BENCH_RUN_LABEL:+-$BENCH_RUN_LABEL}.md"
+mkdir -p "$(dirname "$RESULT")"
+exec > >(tee "$RESULT")
+echo "# npm start: time to first answer ($(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ', with uncommitted changes'))"
+echo
+echo '```'
+trap 'echo "\`\`\`"' EXIT
 DATA_DIR_FOR_BENCH=".data/start-time"
 free_port() { node -e "const s=require('node:net').createServer().listen(0,()=>{console.log(s.address().port);s.close()})"; }
 now() { date +%s.%N; }
