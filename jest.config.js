@@ -1,8 +1,9 @@
 // Jest runs in native ESM mode (`--experimental-vm-modules`, see package.json):
 // NestJS 12 ships only ES modules. ts-jest transpiles without type-checking
 // (isolatedModules); `npm run lint` runs the type checker.
-const shared = {
-  testEnvironment: 'node',
+export const shared = {
+  // Node's, with each test's logs held back and shown only if it fails (TEST_LOGS=1: all of them).
+  testEnvironment: '<rootDir>/test/support/quiet-environment.js',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
@@ -12,7 +13,7 @@ const shared = {
 
 // The integration and e2e tiers share one PostgreSQL for the run: Jest runs a
 // global setup once per distinct module, however many projects name it.
-const withDatabase = {
+export const withDatabase = {
   ...shared,
   // One PostgreSQL for the run, a migrated template database, and one
   // database per test file cloned from it (test/support/test-database.ts).
@@ -20,9 +21,14 @@ const withDatabase = {
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
 
+// Not here: the scale tier (jest.scale.config.js, `npm run test:scale`) and the browser
+// tier (jest.browser.config.js, `npm run test:browser`), each with its own time budget.
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 30_000,
+  // A passing file prints nothing (no PASS line); failures, and a file's console output from
+  // outside its tests, as Jest's default reporter prints them, then the summary.
+  reporters: ['<rootDir>/test/support/quiet-reporter.js', 'summary'],
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     // Services and repositories against the real database, without HTTP.

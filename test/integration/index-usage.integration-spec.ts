@@ -1,30 +1,10 @@
 import { UnitOfWork } from '../../src/database/transaction.js';
-import { encodeCursor } from '../../src/security-log/security-event-cursor.js';
 import { SecurityLogService } from '../../src/security-log/security-log.service.js';
 import { SessionsService } from '../../src/sessions/sessions.service.js';
 import { authenticate, signUpUser } from '../support/accounts.js';
 import { addSessions } from '../support/factories.js';
-import type { RecordedStatement } from '../support/statement-recorder.js';
+import { accessPathsOf } from '../support/query-plans.js';
 import { useTestModule } from '../support/test-module.js';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-/** e.g. ['Index Scan using PK_sessions on sessions', 'Index Scan using PK_users on users']. */
-function accessPaths(node: PlanNode): string[] {
-  const own = node['Index Name']
-    ? [
-        `${node['Node Type']} using ${node['Index Name']}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}`,
-      ]
-    : node['Relation Name'] && node['Node Type'] !== 'ModifyTable'
-      ? [`${node['Node Type']} on ${node['Relation Name']}`]
-      : [];
-  return [...own, ...(node.Plans ?? []).flatMap(accessPaths)];
-}
 
 /**
  * With enough rows and fresh statistics, PostgreSQL's planner picks the
@@ -59,15 +39,7 @@ describe('statements on a large sessions table', () => {
       /^\s*(SELECT|UPDATE|DELETE)\b[\s\S]*"?sessions"?/i.test(text),
     );
     expect(onSessions.length).toBeGreaterThan(0);
-    return Promise.all(onSessions.map(planOf));
-  }
-
-  async function planOf({ text, values }: RecordedStatement): Promise<string[]> {
-    const [{ 'QUERY PLAN': plan }] = await module.sql<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-      `EXPLAIN (FORMAT JSON) ${text}`,
-      values,
-    );
-    return accessPaths(plan[0].Plan);
+    return Promise.all(onSessions.map((statement) => accessPathsOf(module, statement)));
   }
 
   /** Every plan reaches `sessions` through `index`, and no plan scans a whole table. */
@@ -144,70 +116,12 @@ describe('statements on a large sessions table', () => {
   });
 });
 
-/** The account's security log at a million events: a page is read through the index, stopping at its limit. */
-describe('statements on a large security_events table', () => {
-  // Filling a million rows (each checked against its user's foreign key) takes longer than the default timeout.
-  const module = useTestModule({ DATABASE_STATEMENT_TIMEOUT_MS: '120000' });
-
-  async function plansOnEvents(action: () => Promise<unknown>): Promise<string[][]> {
-    const statements = await module.statementsDuring(action);
-    const onEvents = statements.filter(({ text }) => /security_events/i.test(text));
-    expect(onEvents).toHaveLength(1);
-    return Promise.all(
-      onEvents.map(async ({ text, values }) => {
-        const [{ 'QUERY PLAN': plan }] = await module.sql<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-          `EXPLAIN (FORMAT JSON) ${text}`,
-          values,
-        );
-        return accessPaths(plan[0].Plan);
-      }),
-    );
-  }
-
-  it('serves the first page and a page after a cursor from (user_id, occurred_at, id), at 1M events', async () => {
-    const alice = await signUpUser(module);
-    // 1,000 users with 1,000 events each, spread over a year; alice has 20,000 of her own.
-    await module.sql(
-      `INSERT INTO users (email, password_hash)
-       SELECT 'log-crowd-' || g || '@example.com', 'not a real hash' FROM generate_series(1, 1000) g`,
-    );
-    await module.sql(
-      `INSERT INTO security_events (type, user_id, occurred_at)
-       SELECT 'SIGNED_IN', u.id, now() - (g * 31536) * interval '1 second'
-         FROM users u CROSS JOIN generate_series(1, 1000) g WHERE u.email LIKE 'log-crowd-%'`,
-    );
-    await module.sql(
-      `INSERT INTO security_events (type, user_id, occurred_at)
-       SELECT 'SIGNED_IN', $1, now() - g * interval '1 minute' FROM generate_series(1, 20000) g`,
-      [alice.id],
-    );
-    await module.sql('ANALYZE security_events');
-    const log = module.get(SecurityLogService);
-
-    let firstPage: Awaited<ReturnType<SecurityLogService['page']>> | undefined;
-    const first = await plansOnEvents(async () => {
-      firstPage = await log.page(alice.id, 20, null);
-    });
-    const cursor = encodeCursor({
-      occurredAtMicros: firstPage!.events.at(-1)!.positionMicros,
-      id: firstPage!.events.at(-1)!.id,
-    });
-    const after = await plansOnEvents(async () => {
-      const next = await log.page(alice.id, 20, cursor);
-      expect(next.events).toHaveLength(20);
-      expect(next.events[0].occurredAt.getTime()).toBeLessThan(
-        firstPage!.events.at(-1)!.occurredAt.getTime(),
-      );
-    });
-
-    expect(firstPage!.events).toHaveLength(20);
-    for (const paths of [...first, ...after]) {
-      expect(paths.filter((path) => path.startsWith('Seq Scan') || path.startsWith('Bitmap'))).toEqual([]);
-      expect(paths).toEqual([
-        expect.stringMatching(/^Index (Only )?Scan using IDX_security_events_user_id_occurred_at_id/),
-      ]);
-    }
-  });
+/**
+ * The retention purge. (The security log's plans at a million events are in the scale tier:
+ * test/scale/security-events.scale-spec.ts, `npm run test:scale`.)
+ */
+describe('security events past the retention', () => {
+  const module = useTestModule();
 
   it('purges events past the retention in batches, keeping the rest', async () => {
     const alice = await signUpUser(module);

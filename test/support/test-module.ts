@@ -12,6 +12,7 @@ import { setStatementTimeout } from './pgbouncer.js';
 import { PRODUCTION_MAIL_ENV } from './production-mail-env.js';
 import { type RecordedStatement, recordStatements } from './statement-recorder.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testLogDestination } from './test-log-sink.js';
 
 /** The configuration every test app or module runs with: the test's env over test defaults. */
 export function testConfig(env: NodeJS.ProcessEnv, database: TestDatabase): AppConfig {
@@ -44,13 +45,16 @@ export async function prepareTestDatabase(config: AppConfig, database: TestDatab
   }
 }
 
-/** The real AppModule, compiled for `database` (not yet initialised). */
+/**
+ * The real AppModule, compiled for `database` (not yet initialised). Its log goes to
+ * `logDestination`, else to the test's held logs (shown if the test fails; TEST_LOGS=1: stdout).
+ */
 export function compileAppModule(
   config: AppConfig,
   database: TestDatabase,
   logDestination?: DestinationStream,
 ): ReturnType<ReturnType<typeof Test.createTestingModule>['compile']> {
-  const logger = createRootLogger(config.logLevel, logDestination);
+  const logger = createRootLogger(config.logLevel, logDestination ?? testLogDestination());
   return Test.createTestingModule({
     imports: [AppModule.forRoot({ config, databaseUrl: config.databaseUrl ?? database.url, logger })],
   }).compile();

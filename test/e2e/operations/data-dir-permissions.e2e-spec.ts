@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { loadConfig } from '../../../src/config/app-config.js';
 import { type RunningServer, startServer } from '../../../src/server.js';
+import { testLogDestination } from '../../support/test-log-sink.js';
 
 const asRoot = process.getuid?.() === 0;
 
@@ -38,7 +39,7 @@ function configWith(dataDir: string) {
     const dataDir = await mktempD();
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
 
-    server = await startServer(configWith(dataDir));
+    server = await startServer(configWith(dataDir), { logDestination: testLogDestination() });
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -56,9 +57,9 @@ function configWith(dataDir: string) {
   it('refuses to start, naming the directory to open, when a directory above DATA_DIR shuts the postgres user out', async () => {
     const closed = await mktempD();
 
-    await expect(startServer(configWith(join(closed, 'data')))).rejects.toThrow(
-      `setfacl -m u:postgres:x ${closed}`,
-    );
+    await expect(
+      startServer(configWith(join(closed, 'data')), { logDestination: testLogDestination() }),
+    ).rejects.toThrow(`setfacl -m u:postgres:x ${closed}`);
     // Nothing above DATA_DIR is changed behind the operator's back.
     expect((await stat(closed)).mode & 0o777).toBe(0o700);
   });

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 
 import { loadConfig } from '../../../src/config/app-config.js';
 import { type RunningServer, startServer } from '../../../src/server.js';
+import { testLogDestination } from '../../support/test-log-sink.js';
 
 /**
  * What `npm start` does on a fresh clone: no DATABASE_URL, so an embedded
@@ -21,7 +22,9 @@ describe('starting the server without DATABASE_URL', () => {
   });
 
   it('creates and migrates an embedded PostgreSQL, serves GraphQL, and stops the database with the server', async () => {
-    server = await startServer(loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir }));
+    server = await startServer(loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir }), {
+      logDestination: testLogDestination(),
+    });
 
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',

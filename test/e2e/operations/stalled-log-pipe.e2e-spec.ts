@@ -131,8 +131,8 @@ describe('with stdout a pipe nobody reads (a stuck log shipper)', () => {
       exited,
       SHUTDOWN_TIMEOUT_SECONDS * 1000 + EXIT_MARGIN_MS,
     );
-    process.stderr.write(
-      `stalled stdout: RSS ${before.toFixed(0)} MiB before, ${peak.toFixed(0)} MiB at peak; exit ${JSON.stringify(exit)} ${afterMs.toFixed(0)} ms after SIGTERM\n`,
+    console.log(
+      `stalled stdout: RSS ${before.toFixed(0)} MiB before, ${peak.toFixed(0)} MiB at peak; exit ${JSON.stringify(exit)} ${afterMs.toFixed(0)} ms after SIGTERM`,
     );
     expect(peak - before).toBeLessThan(MAX_GROWTH_MIB);
     expect(exit).toEqual({ code: 0, signal: null });
