@@ -300,7 +300,8 @@ function answerProblems(figures: Figures): string[] {
 function report(figures: Figures, users: number): void {
   const seconds = (Date.now() - figures.started) / 1000;
   const sorted = [...figures.latencies].sort((a, b) => a - b);
-  const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+  const at = (quantile: number): number => Math.round(sorted[Math.floor(sorted.length * quantile)] ?? 0);
+  const p99 = at(0.99);
   const devices = users;
   console.log(
     JSON.stringify(
@@ -321,7 +322,9 @@ function report(figures: Figures, users: number): void {
         unavailableOutsideFaults: figures.unavailableOutsideFaults.length,
         internalErrors: figures.internalErrors.length,
         transportSamples: figures.transportSamples,
-        p99LatencyMsOutsideFaults: Math.round(p99),
+        // The median with its spread (quartiles), and the tail.
+        latencyMsOutsideFaults: { median: at(0.5), p25: at(0.25), p75: at(0.75) },
+        p99LatencyMsOutsideFaults: p99,
         endedSessionRequestsAnswered: figures.endedAnswered,
         longestEndToSocketCloseMs: figures.longestCloseMs,
       },
