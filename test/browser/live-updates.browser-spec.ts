@@ -6,6 +6,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { loadConfig } from '../../src/config/app-config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { untilSubscribed } from '../support/live-client.js';
+import { sessionIdOf } from '../support/session-rows.js';
 import { launchChromium, screenshot } from './support/browser.js';
 import { buildClient, serveStatic, type StaticSite } from './support/client-build.js';
 
@@ -69,6 +71,27 @@ describe('the account security page, live', () => {
 
   const heading = (page: Page) => page.getByTestId('device-count');
 
+  /** The id of the session a browser is signed in with (its session cookie is `<id>.<secret>`). */
+  async function sessionOf(context: BrowserContext): Promise<string> {
+    const cookie = (await context.cookies()).find((candidate) => candidate.name === 'session');
+    if (!cookie) throw new Error('the browser holds no session cookie');
+    return sessionIdOf(cookie.value);
+  }
+
+  /** A sign-in from somewhere else (no browser): a new session of the account. */
+  async function signInOverHttp(email: string, password: string): Promise<void> {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation($i: SignInInput!) { signIn(input: $i) { token } }',
+        variables: { i: { email, password } },
+      }),
+    });
+    const body = (await response.json()) as { data?: { signIn?: { token: string } } };
+    if (!body.data?.signIn?.token) throw new Error(`sign-in refused: ${JSON.stringify(body)}`);
+  }
+
   it('signs the phone out from the laptop: the phone shows the sign-in form by itself; another user hears nothing', async () => {
     const ada = {
       email: `ada-${randomUUID().slice(0, 8)}@example.com`,
@@ -79,6 +102,10 @@ describe('the account security page, live', () => {
     const third = await device(PHONE);
     await signUpOrIn(third.page, bob.email, bob.password, 'sign-up');
     await third.page.getByText('This is your only session').waitFor();
+    // Bob's page is listening (both of its subscriptions run on the server) before anything
+    // happens to Ada: a dead socket would also hear nothing.
+    const bobSession = await sessionOf(third.context);
+    await untilSubscribed(server.app, bobSession, 2);
 
     const laptop = await device(LAPTOP);
     await signUpOrIn(laptop.page, ada.email, ada.password, 'sign-up');
@@ -111,6 +138,10 @@ describe('the account security page, live', () => {
     expect(await heading(third.page).textContent()).toBe('Signed in on 1 device');
     expect(third.events).toEqual([]);
     expect(phone.events).toContain('currentSessionEnded');
+    // ...though it was listening all along: Bob's own account changing reaches it.
+    await signInOverHttp(bob.email, bob.password);
+    await third.page.getByText('Signed in on 2 devices').waitFor();
+    expect(third.events).toEqual(['accountSessionsChanged']);
 
     for (const { context } of [laptop, phone, third]) await context.close();
   });

@@ -6,7 +6,7 @@ import { FINAL_CHECKS } from '../soak/final-checks.js';
 import { Figures } from '../soak/harness.js';
 import { SUBJECTS } from '../soak/inbox.js';
 import { signedUpUser, type SoakUser } from '../soak/model.js';
-import { signUpUser } from '../support/accounts.js';
+import { issueSession, signUpUser } from '../support/accounts.js';
 import type { CaughtMail } from '../support/mail-catcher.js';
 import { sessionIdOf } from '../support/session-rows.js';
 import { useTestModule } from '../support/test-module.js';
@@ -57,6 +57,32 @@ describe("the soak's final checks", () => {
     } finally {
       await db.end();
     }
+  }
+
+  /** The problems one check found (the others may also react to the damage made). */
+  async function problemsOf(check: string, figures = new Figures()): Promise<string[]> {
+    return (await problems(figures)).filter((problem) => problem.startsWith(`${check}: `));
+  }
+
+  /** A row as the app writes it to the security log. */
+  async function recordEvent(userId: string, type: string, sessionId: string | null = null): Promise<void> {
+    await module.sql('INSERT INTO security_events (type, user_id, session_id) VALUES ($1, $2, $3)', [
+      type,
+      userId,
+      sessionId,
+    ]);
+  }
+
+  /** A mail queued, marked sent and received by the SMTP server, as the delivery job would leave it. */
+  async function delivered(to: string, subject: string): Promise<string> {
+    const messageId = `<${randomUUID()}@sessions.mail>`;
+    await module.sql(
+      `INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, sent_at)
+       VALUES ($1, $2, '', '', $3, now())`,
+      [to, subject, messageId],
+    );
+    received.push(caught(to, subject, messageId));
+    return messageId;
   }
 
   beforeEach(async () => {
@@ -129,5 +155,99 @@ describe("the soak's final checks", () => {
       `mail matches its cause: ${alice.email}: 1 reset mails for 0 requests and reports`,
       `mail matches its cause: ${bob.email}: 1 confirmation mails, expected 2..3`,
     ]);
+  });
+
+  it('name a mail never marked sent, and a mail to an address with no account', async () => {
+    const [alice] = users;
+    const [queued] = await module.sql<{ message_id: string }>(
+      'SELECT message_id FROM mail_outbox WHERE recipient = $1',
+      [alice.email],
+    );
+    await module.sql('UPDATE mail_outbox SET sent_at = NULL WHERE recipient = $1', [alice.email]);
+    const stranger = `nobody-${randomUUID().slice(0, 8)}@example.com`;
+    await delivered(stranger, SUBJECTS.reset);
+
+    expect(await problemsOf('mail delivered once')).toEqual([
+      `mail delivered once: mail ${queued.message_id} to ${alice.email} never marked sent`,
+    ]);
+    expect(await problemsOf('mail matches its cause')).toEqual([
+      `mail matches its cause: 1 mails "${SUBJECTS.reset}" to ${stranger}, who has no account`,
+    ]);
+  });
+
+  it('name a copy delivered to another address or with another subject than its outbox row', async () => {
+    const [alice, bob] = users;
+    const aliceMail = received.findIndex((mail) => mail.to === alice.email);
+    const bobMail = received.findIndex((mail) => mail.to === bob.email);
+    const id = (index: number) => received[index].messageId!.replace(/^<|>$/g, '');
+    received[aliceMail] = { ...received[aliceMail], to: bob.email };
+    received[bobMail] = { ...received[bobMail], subject: SUBJECTS.reset };
+
+    expect((await problemsOf('mail delivered once')).sort()).toEqual(
+      [
+        `mail delivered once: mail ${id(aliceMail)} queued to ${alice.email} ("${SUBJECTS.verification}") arrived to ${bob.email} ("${SUBJECTS.verification}")`,
+        `mail delivered once: mail ${id(bobMail)} queued to ${bob.email} ("${SUBJECTS.verification}") arrived to ${bob.email} ("${SUBJECTS.reset}")`,
+      ].sort(),
+    );
+  });
+
+  it('name alert mails that do not match the alert events', async () => {
+    const [alice] = users;
+    await delivered(alice.email, SUBJECTS.alert);
+
+    expect(await problemsOf('mail matches its cause')).toEqual([
+      `mail matches its cause: ${alice.email}: 1 alert mails for 0 alert events`,
+    ]);
+  });
+
+  it('name events above what the model allows, and a session with two sign-in events', async () => {
+    const [alice, bob] = users;
+    await recordEvent(alice.id, 'SIGNED_IN');
+    await recordEvent(bob.id, 'SIGNED_IN', bob.devices[0].sessionId);
+
+    expect(await problemsOf('one event per change')).toEqual(
+      [alice, bob].map((user) => `one event per change: ${user.email}: 1 SIGNED_IN events, expected 0..0`),
+    );
+    expect(await problemsOf('sessions have their event')).toEqual([
+      `sessions have their event: session ${bob.devices[0].sessionId} has 2 sign-in events`,
+    ]);
+  });
+
+  it('name a lost change that ended only some of its sessions, unless another lost change overlapped it', async () => {
+    const [alice] = users;
+    const laptop = alice.devices[0];
+    const phone = await issueSession(module, alice);
+    alice.devices.push({ sessionId: phone.sessionId, token: phone.token, state: 'alive', instance: 0 });
+    // signOutOtherSessions from a third device, its answer lost: both were to end, or neither.
+    for (const device of alice.devices) Object.assign(device, { state: 'unknown', unknownGroup: 7 });
+    await module.sql('DELETE FROM sessions WHERE id = $1', [laptop.sessionId]);
+
+    expect(await problemsOf('lost changes all or none')).toEqual([
+      `lost changes all or none: ${alice.email}: one lost change ended 1 of its 2 sessions`,
+    ]);
+    alice.overlappedGroups.add(7);
+    expect(await problemsOf('lost changes all or none')).toEqual([]);
+  });
+
+  it('name a session the model never knew that outlived a later reset, report or password change', async () => {
+    const [alice, bob] = users;
+    // A sign-in whose answer was lost: its session is in no device list.
+    const unseen = await issueSession(module, alice);
+    await recordEvent(alice.id, 'PASSWORD_RESET');
+    const kept = await issueSession(module, bob);
+    // A change that signed the others out, made from Bob's first session: that one stays.
+    await module.sql(
+      `INSERT INTO security_events (type, user_id, session_id, ended_session_count)
+       VALUES ('PASSWORD_CHANGED', $1, $2, 1)`,
+      [bob.id, bob.devices[0].sessionId],
+    );
+
+    expect((await problemsOf('nothing outlives an ending of all')).sort()).toEqual(
+      [
+        `nothing outlives an ending of all: ${alice.email}: session ${alice.devices[0].sessionId} outlived a later PASSWORD_RESET`,
+        `nothing outlives an ending of all: ${alice.email}: session ${unseen.sessionId} outlived a later PASSWORD_RESET`,
+        `nothing outlives an ending of all: ${bob.email}: session ${kept.sessionId} outlived a later PASSWORD_CHANGED`,
+      ].sort(),
+    );
   });
 });

@@ -39,11 +39,21 @@ export interface Answer {
   code?: string;
 }
 
+/**
+ * After a fault the cluster counts as recovered once both instances say they
+ * are ready and this much longer has passed (answers in flight land); until
+ * then SERVICE_UNAVAILABLE and dropped connections are expected.
+ */
+export const FAULT_GRACE_MS = 2_000;
+
 /** Request counts, errors by code and latencies, split by whether a fault was under way. */
 export class Figures {
   requests = 0;
   readonly errors = new Map<string, number>();
+  /** SERVICE_UNAVAILABLE and dropped connections with no fault under way (nor its grace): each fails the run. */
   readonly unavailableOutsideFaults: string[] = [];
+  /** Every INTERNAL_SERVER_ERROR, fault or not: a fault is answered SERVICE_UNAVAILABLE, never a 500. */
+  readonly internalErrors: string[] = [];
   readonly latencies: number[] = [];
   readonly faults = new Map<string, number>();
   endedAnswered = 0;
@@ -116,6 +126,8 @@ export class Cluster {
       this.figures.errors.set(answer.code, (this.figures.errors.get(answer.code) ?? 0) + 1);
       if ((answer.code === 'SERVICE_UNAVAILABLE' || answer.code === 'TRANSPORT') && !faulty)
         this.figures.unavailableOutsideFaults.push(`${answer.code}: ${query.slice(0, 60)}`);
+      if (answer.code === 'INTERNAL_SERVER_ERROR')
+        this.figures.internalErrors.push(`${faulty ? 'during a fault' : 'no fault'}: ${query.slice(0, 60)}`);
     }
     return answer;
   }

@@ -60,6 +60,11 @@ export interface SoakUser {
   /** Confirmation mails the account must have been sent: between low (acknowledged) and high (+ lost answers). */
   readonly verificationMails: { low: number; high: number };
   readonly events: EventTally;
+  /**
+   * Groups of lost changes whose devices another lost change may also have
+   * ended: neither change's "all of its sessions or none" can be checked.
+   */
+  readonly overlappedGroups: Set<number>;
   /** The operations run for this user, in order: its part of a failing run, to replay. */
   readonly trace: string[];
   busy: boolean;
@@ -88,6 +93,7 @@ export function signedUpUser(id: string, email: string, password: string): SoakU
     mustReset: false,
     verificationMails: { low: 1, high: 1 },
     events: new EventTally(),
+    overlappedGroups: new Set(),
     trace: [],
     busy: false,
   };

@@ -29,8 +29,6 @@ const REQUEST_RESET = 'mutation($i: RequestPasswordResetInput!) { requestPasswor
 export class Operations {
   private readonly owner = new Map<string, SoakUser>();
   private readonly pendingCloses: [SoakUser, Device][] = [];
-  /** Groups of lost changes whose devices another lost change may also have ended. */
-  private readonly overlapped = new Set<number>();
   private counter = 0;
   /** Live updates that named another user (checked at the end: they arrive outside any step). */
   readonly foreignUpdates: string[] = [];
@@ -109,7 +107,7 @@ export class Operations {
               groups.has(group) &&
               groups.get(group) !== alive &&
               group !== -1 &&
-              !this.overlapped.has(group)
+              !user.overlappedGroups.has(group)
             )
               fail(`one lost change ended only some of its sessions (${d.sessionId})`);
             groups.set(group, alive);
@@ -233,7 +231,7 @@ export class Operations {
           if (wrong) return;
           const ends = (step.signOutOthers ?? true) ? others : [];
           const wereAlive = ends.filter((d) => d.state === 'alive');
-          this.overlap(ends);
+          this.overlap(user, ends);
           user.uncertainChange = { newPassword: next, ends, wereAlive };
           for (const d of wereAlive) d.state = 'unknown';
           return this.unknownEvent(user, 'PASSWORD_CHANGED');
@@ -466,7 +464,7 @@ export class Operations {
 
   private unknownEnd(user: SoakUser, devices: Device[], type: string): void {
     const group = ++this.counter;
-    this.overlap(devices, group);
+    this.overlap(user, devices, group);
     for (const d of devices.filter((device) => device.state === 'alive')) {
       d.state = 'unknown';
       d.unknownGroup = group;
@@ -479,11 +477,11 @@ export class Operations {
    * unknown: either may have ended them, so neither change's "all of its
    * sessions or none" can be checked any more. Those devices keep their group.
    */
-  private overlap(devices: Device[], group?: number): void {
+  private overlap(user: SoakUser, devices: Device[], group?: number): void {
     const earlier = devices.filter((d) => d.state === 'unknown' && d.unknownGroup !== undefined);
     if (earlier.length === 0) return;
-    for (const d of earlier) this.overlapped.add(d.unknownGroup!);
-    if (group !== undefined) this.overlapped.add(group);
+    for (const d of earlier) user.overlappedGroups.add(d.unknownGroup!);
+    if (group !== undefined) user.overlappedGroups.add(group);
   }
 
   private unknownEvent(user: SoakUser, type: string): void {

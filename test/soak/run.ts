@@ -19,7 +19,7 @@ import { MailCatcher } from '../support/mail-catcher.js';
 import { ServerProcess } from '../support/server-process.js';
 import { StoppablePostgres } from '../support/stoppable-postgres.js';
 import { FINAL_CHECKS } from './final-checks.js';
-import { Cluster, Figures } from './harness.js';
+import { Cluster, FAULT_GRACE_MS, Figures } from './harness.js';
 import { Inbox } from './inbox.js';
 import type { SoakUser } from './model.js';
 import { Operations, Violation } from './operations.js';
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     await operations.settle();
     for (const update of operations.foreignUpdates)
       problems.push(`live update named another user: ${update}`);
+    problems.push(...answerProblems(figures));
   } catch (error) {
     if (cluster) cluster.stopped = true;
     if (!(error instanceof Violation)) throw error;
@@ -271,14 +272,36 @@ async function inject(
       ))
     )
       await sleep(100);
-  await sleep(2_000);
+  await sleep(FAULT_GRACE_MS);
   cluster.faultUnderway = false;
+}
+
+/**
+ * Answers no user should get: any INTERNAL_SERVER_ERROR, and a
+ * SERVICE_UNAVAILABLE or a dropped connection with no fault under way (the
+ * window runs from the fault's start until both instances are ready again,
+ * plus FAULT_GRACE_MS). Counted in the run and shown, a few of each.
+ */
+function answerProblems(figures: Figures): string[] {
+  const problems: string[] = [];
+  const { internalErrors, unavailableOutsideFaults } = figures;
+  if (internalErrors.length > 0)
+    problems.push(
+      `${internalErrors.length} INTERNAL_SERVER_ERROR answers, e.g. ${internalErrors.slice(0, 3).join(' | ')}`,
+    );
+  if (unavailableOutsideFaults.length > 0)
+    problems.push(
+      `${unavailableOutsideFaults.length} answers unavailable or lost outside a fault (grace ${FAULT_GRACE_MS} ms), ` +
+        `e.g. ${unavailableOutsideFaults.slice(0, 3).join(' | ')}`,
+    );
+  return problems;
 }
 
 function report(figures: Figures, users: number): void {
   const seconds = (Date.now() - figures.started) / 1000;
   const sorted = [...figures.latencies].sort((a, b) => a - b);
-  const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+  const at = (quantile: number): number => Math.round(sorted[Math.floor(sorted.length * quantile)] ?? 0);
+  const p99 = at(0.99);
   const devices = users;
   console.log(
     JSON.stringify(
@@ -296,9 +319,12 @@ function report(figures: Figures, users: number): void {
         mailsReceived: figures.mailsReceived,
         mailCopies: figures.mailCopies,
         errorsByCode: Object.fromEntries(figures.errors),
-        unavailableOutsideFaults: figures.unavailableOutsideFaults,
+        unavailableOutsideFaults: figures.unavailableOutsideFaults.length,
+        internalErrors: figures.internalErrors.length,
         transportSamples: figures.transportSamples,
-        p99LatencyMsOutsideFaults: Math.round(p99),
+        // The median with its spread (quartiles), and the tail.
+        latencyMsOutsideFaults: { median: at(0.5), p25: at(0.25), p75: at(0.75) },
+        p99LatencyMsOutsideFaults: p99,
         endedSessionRequestsAnswered: figures.endedAnswered,
         longestEndToSocketCloseMs: figures.longestCloseMs,
       },

@@ -114,12 +114,14 @@ export const ACCOUNT_SESSIONS_CHANGED =
 /**
  * Waits until `app` runs `count` subscriptions for the session: graphql-ws
  * does not acknowledge a subscribe, and an event published before the server
- * registered the subscription would (rightly) not reach it.
+ * registered the subscription would (rightly) not reach it. Throws when they
+ * never come (a bound, so that a test of a broken socket fails and ends).
  */
 export async function untilSubscribed(
   app: Pick<TestApp, 'get'>,
   sessionId: string,
   count = 1,
+  withinMs = 20_000,
 ): Promise<void> {
   const connections = app.get(LiveConnections);
   const running = (): number =>
@@ -127,7 +129,14 @@ export async function untilSubscribed(
       .all()
       .filter((connection) => connection.sessionId === sessionId)
       .reduce((sum, connection) => sum + connection.subscriptionCount, 0);
-  while (running() < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  const deadline = Date.now() + withinMs;
+  while (running() < count) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `session ${sessionId}: ${running()} of ${count} subscriptions running after ${withinMs} ms`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** The HTTP status a bare WebSocket handshake with these headers gets (101 when it is accepted). */

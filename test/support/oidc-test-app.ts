@@ -9,6 +9,8 @@ export interface OidcTestSetup {
   readonly app: TestApp;
   readonly provider: OidcTestProvider;
   readonly providerId: string;
+  /** More ids configured in the app for the same provider and client (each with its own callback). */
+  readonly otherProviderIds: readonly string[];
 }
 
 /**
@@ -16,29 +18,39 @@ export interface OidcTestSetup {
  * on free ports in this process; ready once the app's discovery has answered.
  */
 export async function startAppWithProvider(
-  options: { providerId?: string; name?: string; clientId?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    providerId?: string;
+    name?: string;
+    clientId?: string;
+    otherProviderIds?: readonly string[];
+    env?: NodeJS.ProcessEnv;
+  } = {},
   appOptions: TestAppOptions = {},
 ): Promise<OidcTestSetup> {
   const providerId = options.providerId ?? 'test-id';
   const client = { clientId: options.clientId ?? 'session-app', clientSecret: 'a-test-client-secret' };
   const port = await findFreePort();
   const apiUrl = `http://127.0.0.1:${port}`;
+  const otherProviderIds = options.otherProviderIds ?? [];
+  const ids = [providerId, ...otherProviderIds];
   const provider = await OidcTestProvider.start({
     ...client,
-    redirectUris: [`${apiUrl}/auth/oidc/${providerId}/callback`],
+    redirectUris: ids.map((id) => `${apiUrl}/auth/oidc/${id}/callback`),
   });
-  const setting = provider.providerSetting(providerId, options.name ?? 'Test ID', client);
+  const settings = ids.map((id, index) =>
+    provider.providerSetting(id, index === 0 ? (options.name ?? 'Test ID') : `Other ID ${index}`, client),
+  );
   const app = await TestApp.create(
     {
       PUBLIC_API_URL: apiUrl,
       PUBLIC_APP_URL: TEST_APP_URL,
-      OIDC_PROVIDERS: JSON.stringify([setting]),
+      OIDC_PROVIDERS: JSON.stringify(settings),
       ...options.env,
     },
     { ...appOptions, port },
   );
-  await waitUntilDiscovered(app, providerId);
-  return { app, provider, providerId };
+  for (const id of ids) await waitUntilDiscovered(app, id);
+  return { app, provider, providerId, otherProviderIds };
 }
 
 /** Discovery runs in the background after start: wait for /health/ready to report the provider ready. */

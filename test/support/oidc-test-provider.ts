@@ -29,6 +29,8 @@ const INTERACTION = /^\/interaction\/([\w-]+)$/;
 export class OidcTestProvider {
   /** Set by a test to make the token endpoint return a doctored ID token (signed with the real key). */
   tamperIdToken: IdTokenTamper | null = null;
+  /** Requests the token endpoint has had: whether the app asked the provider at all. */
+  tokenRequests = 0;
 
   private constructor(
     readonly issuer: string,
@@ -84,6 +86,7 @@ export class OidcTestProvider {
     provider.use(async (ctx, next) => {
       const interaction = INTERACTION.exec(ctx.path);
       if (!interaction) {
+        if (ctx.path === '/token') testProvider.tokenRequests++;
         await next();
         if (ctx.path === '/token' && testProvider.tamperIdToken) {
           await testProvider.doctor(ctx, privateKey);

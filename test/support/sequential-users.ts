@@ -268,13 +268,13 @@ export interface DrillResult {
 
 /**
  * Runs every user's rounds concurrently, disrupts the database in the
- * middle, and carries on until every user has had a clean round that began
+ * middle (the disruption sees the tally, to go on until a request met it), and carries on until every user has had a clean round that began
  * after the disruption ended (or the recovery timeout passed).
  */
 export async function runDrill(
   users: readonly SequentialUser[],
   urls: readonly string[],
-  disrupt: () => Promise<void>,
+  disrupt: (tally: Tally) => Promise<void>,
   { warmupMs, recoveryTimeoutMs }: DrillOptions,
 ): Promise<DrillResult> {
   const tally = newTally();
@@ -289,7 +289,7 @@ export async function runDrill(
     }
   });
   await new Promise((done) => setTimeout(done, warmupMs));
-  await disrupt();
+  await disrupt(tally);
   disruptionEnded = Date.now();
   const deadline = disruptionEnded + recoveryTimeoutMs;
   while (!recovered.every(Boolean) && Date.now() < deadline) {

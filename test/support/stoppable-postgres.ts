@@ -78,15 +78,28 @@ export class StoppablePostgres {
 
   /** `pg_terminate_backend` of every connection named `applicationName`; how many were ended. */
   async terminateBackends(applicationName: string): Promise<number> {
+    const rows = await this.admin<{ ended: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ended
+         FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`,
+      [applicationName],
+    );
+    return rows.filter((row) => row.ended).length;
+  }
+
+  /** How many connections named `applicationName` are open (what a stop would end). */
+  async countBackends(applicationName: string): Promise<number> {
+    const [row] = await this.admin<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`,
+      [applicationName],
+    );
+    return row.n;
+  }
+
+  private async admin<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
     const admin = new pg.Client({ connectionString: this.adminUrl });
     await admin.connect();
     try {
-      const { rows } = await admin.query<{ ended: boolean }>(
-        `SELECT pg_terminate_backend(pid) AS ended
-           FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`,
-        [applicationName],
-      );
-      return rows.filter((row) => row.ended).length;
+      return (await admin.query<T>(text, values)).rows;
     } finally {
       await admin.end();
     }

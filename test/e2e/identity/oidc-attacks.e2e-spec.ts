@@ -6,8 +6,10 @@ import type { IdTokenTamper } from '../../support/oidc-test-provider.js';
 let setup: OidcTestSetup;
 
 beforeAll(async () => {
-  // Each refusal is logged as a warning; these tests make them on purpose.
-  setup = await startAppWithProvider({ env: { LOG_LEVEL: 'error' } });
+  // Each refusal is logged as a warning; these tests make them on purpose. A second provider id is
+  // configured (same provider, its own callback) so that a callback sent to it is refused by the
+  // state check, not as an unknown provider.
+  setup = await startAppWithProvider({ otherProviderIds: ['other-id'], env: { LOG_LEVEL: 'error' } });
 });
 
 afterAll(async () => {
@@ -28,18 +30,23 @@ async function reachCallback(jar: CookieJar): Promise<string> {
   return reached.callbackUrl;
 }
 
-async function userCount(): Promise<number> {
-  const [row] = await setup.app.sql<{ count: number }>('SELECT count(*)::int AS count FROM users');
-  return row.count;
+async function accountsAndSessions(): Promise<{ users: number; sessions: number }> {
+  const [row] = await setup.app.sql<{ users: number; sessions: number }>(
+    'SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM sessions)::int AS sessions',
+  );
+  return row;
 }
 
-/** The outcome of a refused callback: an error code for the app, no session, no account. */
-async function expectRefused(outcome: Promise<{ location: string; sessionToken: string | undefined }>) {
-  const before = await userCount();
-  const { location, sessionToken } = await outcome;
+/**
+ * The outcome of a refused callback: an error code for the app, no session cookie, and no account
+ * or session row made. Counted before the callback is sent, so that one made while it runs counts.
+ */
+async function expectRefused(visit: () => Promise<{ location: string; sessionToken: string | undefined }>) {
+  const before = await accountsAndSessions();
+  const { location, sessionToken } = await visit();
   expect(new URL(location).searchParams.get('oidc_error')).toBe('sign_in_failed');
   expect(sessionToken).toBeUndefined();
-  expect(await userCount()).toBe(before);
+  expect(await accountsAndSessions()).toEqual(before);
 }
 
 describe('a callback that does not come from a sign-in this browser started', () => {
@@ -47,12 +54,12 @@ describe('a callback that does not come from a sign-in this browser started', ()
     const jar = new CookieJar();
     const callback = new URL(await reachCallback(jar));
     callback.searchParams.set('state', 'attacker-chosen-state');
-    await expectRefused(visitCallback(jar, callback.href));
+    await expectRefused(() => visitCallback(jar, callback.href));
   });
 
   it('is refused in a browser that holds no state cookie (login CSRF)', async () => {
     const callback = await reachCallback(new CookieJar());
-    await expectRefused(visitCallback(new CookieJar(), callback));
+    await expectRefused(() => visitCallback(new CookieJar(), callback));
   });
 
   it('is refused with a forged state cookie', async () => {
@@ -60,26 +67,44 @@ describe('a callback that does not come from a sign-in this browser started', ()
     const callback = await reachCallback(jar);
     const stolen = jar.get(setup.app.url, 'oidc_state')!;
     jar.set(setup.app.url, 'oidc_state', `${stolen.slice(0, -4)}AAAA`);
-    await expectRefused(visitCallback(jar, callback));
+    await expectRefused(() => visitCallback(jar, callback));
   });
 
-  it('is refused when it was meant for another provider', async () => {
+  it('is refused by the app, before the provider is asked, when it was meant for another provider', async () => {
     const jar = new CookieJar();
-    const callback = (await reachCallback(jar)).replace(`/oidc/${setup.providerId}/`, '/oidc/other/');
-    const { location } = await visitCallback(jar, callback);
-    expect(new URL(location).searchParams.get('oidc_error')).toBe('unknown_provider');
+    const [other] = setup.otherProviderIds;
+    // Provider A's code and state, with A's state cookie, sent to B's callback: B is configured and ready.
+    const callback = (await reachCallback(jar)).replace(`/oidc/${setup.providerId}/`, `/oidc/${other}/`);
+    const asked = setup.provider.tokenRequests;
+    await expectRefused(() => visitCallback(jar, callback));
+    expect(setup.provider.tokenRequests).toBe(asked);
   });
 
-  it('signs in once: a replayed code is refused, even with the state cookie kept', async () => {
+  it('spends the state on the first callback: the same browser replaying it is refused by the app, the provider not asked', async () => {
+    const jar = new CookieJar();
+    const callback = await reachCallback(jar);
+    const first = await visitCallback(jar, callback);
+    expect(first.sessionToken).toBeDefined();
+    expect(jar.get(setup.app.url, 'oidc_state')).toBeUndefined();
+
+    const asked = setup.provider.tokenRequests;
+    await expectRefused(() => visitCallback(jar, callback));
+    expect(setup.provider.tokenRequests).toBe(asked);
+  });
+
+  it('signs no one in when a copied state cookie replays a spent code: the provider refuses the code', async () => {
+    // The app keeps no server-side record of used state (docs/identity-providers.md): a copy of the
+    // signed cookie passes its checks, and the exchange of the spent code at the provider is what fails.
     const jar = new CookieJar();
     const callback = await reachCallback(jar);
     const stateCookie = jar.get(setup.app.url, 'oidc_state')!;
-    const first = await visitCallback(jar, callback);
-    expect(first.sessionToken).toBeDefined();
+    expect((await visitCallback(jar, callback)).sessionToken).toBeDefined();
 
     const replay = new CookieJar();
     replay.set(setup.app.url, 'oidc_state', stateCookie);
-    await expectRefused(visitCallback(replay, callback));
+    const asked = setup.provider.tokenRequests;
+    await expectRefused(() => visitCallback(replay, callback));
+    expect(setup.provider.tokenRequests).toBe(asked + 1);
   });
 
   it('is refused when the person declined at the provider', async () => {
@@ -112,7 +137,7 @@ describe('an ID token that does not prove this sign-in', () => {
     const jar = new CookieJar();
     const callback = await reachCallback(jar);
     setup.provider.tamperIdToken = tamper;
-    await expectRefused(visitCallback(jar, callback));
+    await expectRefused(() => visitCallback(jar, callback));
   });
 
   it('is accepted when nothing was changed (the tampering hook itself breaks nothing)', async () => {

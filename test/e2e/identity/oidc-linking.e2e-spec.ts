@@ -170,5 +170,10 @@ it('lands on the app after linking', async () => {
     browserOf(owner.token),
     '?link=1',
   );
-  expect(result.location.startsWith(TEST_APP_URL)).toBe(true);
+  // A refusal also lands on the app (`/?oidc_error=…`): the page must be told it linked.
+  const landed = new URL(result.location);
+  expect(landed.origin).toBe(new URL(TEST_APP_URL).origin);
+  expect(landed.searchParams.get('oidc_error')).toBeNull();
+  expect(landed.searchParams.get('oidc_linked')).toBe(setup.providerId);
+  expect((await identitiesOf(owner.token))!.identities).toHaveLength(1);
 });

@@ -88,7 +88,14 @@ describe('signing in through an OpenID Connect provider', () => {
 
   it('never lets a password sign in an account that has none', async () => {
     const email = uniqueEmail();
-    await signInThroughProvider(setup.app, setup.providerId, { subject: uniqueSubject(), email });
+    const provider = await signInThroughProvider(setup.app, setup.providerId, {
+      subject: uniqueSubject(),
+      email,
+    });
+    // The account exists (made by the provider sign-in) and has no password: with no account at
+    // all, UNAUTHENTICATED below would be the answer anyway.
+    expect(provider.error).toBeNull();
+    expect(await me(provider.sessionToken!)).toMatchObject({ email, hasPassword: false });
     const response = await setup.app.gql(
       'mutation($input: SignInInput!) { signIn(input: $input) { token } }',
       { input: { email, password: 'any password at all' } },

@@ -3,6 +3,7 @@ import {
   ageAuthentication,
   securityEventRowsOf,
   sessionIdOf,
+  sessionIdsOf,
   sessionRow,
   sessionRowsOf,
 } from '../../support/session-rows.js';
@@ -59,12 +60,15 @@ describe('step-up: ending other sessions needs a recent proof of identity', () =
 
   it('lets a fresh session sign out the others without asking again', async () => {
     const alice = await createUser(app);
-    await signIn(app, alice);
+    const phone = await signIn(app, alice);
 
     const response = await app.gql(SIGN_OUT_OTHERS, {}, { token: alice.token });
 
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ signOutOtherSessions: { signedOutCount: 1 } });
+    // The count alone would also be right for a statement that counted the phone and kept it.
+    expect(await sessionRow(app, phone.sessionId)).toBeUndefined();
+    expect(await sessionIdsOf(app, [alice.id])).toEqual([sessionIdOf(alice.token)]);
   });
 
   it('refuses revokeSession of another session outside the window, for a known id and an unknown one alike', async () => {
@@ -143,6 +147,8 @@ describe('reauthenticate', () => {
     expect(Date.parse(session.sudoExpiresAt!) - Date.parse(session.authenticatedAt)).toBe(600_000);
     const signOut = await app.gql(SIGN_OUT_OTHERS, {}, { token: alice.token });
     expect(signOut.data).toEqual({ signOutOtherSessions: { signedOutCount: 1 } });
+    expect(await sessionRow(app, alice.phone)).toBeUndefined();
+    expect(await sessionIdsOf(app, [alice.id])).toEqual([sessionIdOf(alice.token)]);
   });
 
   it('with a wrong password answers BAD_USER_INPUT on password (not UNAUTHENTICATED) and opens nothing', async () => {
