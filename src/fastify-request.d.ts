@@ -17,6 +17,8 @@ declare module 'fastify' {
      * survives signOut (which clears `user`), so that line still names them.
      */
     authenticatedUserId?: string;
+    /** The user whose emailed link this request just spent (verifyEmail): may read the fields marked for it. */
+    emailLinkUserId?: string;
   }
 }
 

@@ -19,6 +19,8 @@ export class EmailVerificationResolver {
 
   @OwnUserField(() => Boolean, {
     description: 'Whether the address was confirmed through the link sent to it.',
+    // verifyEmail answers with it, to whoever opened the link (signed in there or not).
+    readableWithEmailLink: true,
   })
   emailVerified(@Parent() user: User): Promise<boolean> {
     return this.verification.isVerified(user.id);
@@ -35,6 +37,8 @@ export class EmailVerificationResolver {
   @Mutation(() => User, { description: 'Confirm the address with the secret from the emailed link.' })
   @RateLimited(() => null)
   async verifyEmail(@Args('token') token: string, @Context() { req }: GraphqlContext): Promise<User> {
-    return toUserModel(await this.verification.verify(token, clientInfoOf(req)));
+    const user = await this.verification.verify(token, clientInfoOf(req));
+    req.emailLinkUserId = user.id;
+    return toUserModel(user);
   }
 }

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ForbiddenError, NotAuthenticatedError } from '../../common/errors.js';
@@ -28,7 +29,7 @@ describe('OwnUserGuard', () => {
       getClass: () => Object,
       getHandler: () => check,
     } as unknown as ExecutionContext;
-    return new OwnUserGuard(authenticator).canActivate(context);
+    return new OwnUserGuard(authenticator, new Reflector()).canActivate(context);
   }
 
   it('lets the user read their own fields', async () => {
