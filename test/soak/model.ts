@@ -52,7 +52,7 @@ export interface SoakUser {
    * not used is a new device and mails an alert.
    */
   readonly agents: Map<number, 'known' | 'maybe'>;
-  /** Acknowledged new-device alerts since the last "This wasn't me" (which spends their links). */
+  /** Acknowledged new-device alerts since the last "This wasn't me" or reset (each spends their links). */
   alertsSinceReport: number;
   emailVerified: boolean;
   /** After "This wasn't me": the password answers PASSWORD_RESET_REQUIRED until a reset. */

@@ -379,6 +379,8 @@ export class Operations {
     if (payload && payload.user.id !== user.id) fail('resetPassword answered another user');
     user.password = next;
     user.mustReset = false;
+    // A reset spends the account's outstanding "This wasn't me" links (issue 24, item 6).
+    user.alertsSinceReport = 0;
     user.events.add('PASSWORD_RESET', true);
     await this.ended(user, others, fail);
     // After a lost answer that committed, its session exists but its token is gone with the answer.
