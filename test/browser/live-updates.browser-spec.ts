@@ -116,12 +116,18 @@ describe('the account security page, live', () => {
     await signUpOrIn(phone.page, ada.email, ada.password, 'sign-in');
     await phone.page.getByText('Signed in on 2 devices').waitFor();
     await laptop.page.getByText('Signed in on 2 devices').waitFor();
-    await laptop.page.getByRole('listitem').filter({ hasText: 'Safari' }).waitFor();
+    await laptop.page.getByTestId('session').filter({ hasText: 'Safari' }).waitFor();
+    // The change pushed live shows in the activity too, without a reload.
+    await laptop.page
+      .getByTestId('security-event')
+      .filter({ hasText: /^Signed in/ })
+      .filter({ hasText: 'Safari' })
+      .waitFor();
     await screenshot(laptop.page, 'live-01-laptop-sees-the-phone');
 
     // The laptop signs the phone out; the phone's page leaves the account with no interaction.
     await laptop.page
-      .getByRole('listitem')
+      .getByTestId('session')
       .filter({ hasText: 'Safari' })
       .getByRole('button', { name: 'Sign out' })
       .click();
