@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import { EmailTakenError, PasswordResetRequiredError } from '../common/errors.js';
+import {
+  EmailTakenError,
+  PasswordResetRequiredError,
+  ReauthenticationRequiredError,
+} from '../common/errors.js';
 import { type Transaction, UnitOfWork } from '../database/transaction.js';
 import { IdentitiesRepository } from '../doors/identities.repository.js';
 import { SignInDoor } from '../doors/sign-in-door.js';
@@ -100,8 +104,11 @@ export class IdentitySignInService {
   async requireLinkProof(userId: string, sessionId: string, transaction?: Transaction): Promise<void> {
     try {
       await this.stepUp.requireCredentialChangeProof(userId, sessionId, transaction);
-    } catch {
-      throw new IdentityRefusedError('reauthentication_required');
+    } catch (error) {
+      // Only the missing proof is a refusal; a database away stays what it is (logged, sign_in_failed).
+      if (error instanceof ReauthenticationRequiredError)
+        throw new IdentityRefusedError('reauthentication_required');
+      throw error;
     }
   }
 
