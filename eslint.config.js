@@ -19,6 +19,7 @@ const FEATURES = [
   'rate-limit',
   'live',
   'identity',
+  'two-factor',
 ];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
@@ -140,8 +141,8 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['auth', 'rate-limit', 'live', 'identity'],
-              'doors/ is what every way in and out goes through: the flows (auth/, identity/) import it, never the reverse.',
+              ['auth', 'rate-limit', 'live', 'identity', 'two-factor'],
+              'doors/ is what every way in and out goes through: the flows (auth/, identity/, two-factor/) import it, never the reverse.',
             ),
             {
               regex: COMPOSITION_ROOT,
@@ -160,8 +161,8 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['live', 'identity'],
-              'live/ and identity/ build on auth/: auth/ and rate-limit/ never import them.',
+              ['live', 'identity', 'two-factor'],
+              'live/, identity/ and two-factor/ build on auth/: auth/ and rate-limit/ never import them.',
             ),
             {
               regex: COMPOSITION_ROOT,
@@ -179,7 +180,27 @@ const boundaries = [
         'error',
         {
           patterns: [
-            refuseRooms(['live'], 'identity/ never imports live/, the top feature.'),
+            refuseRooms(['live', 'two-factor'], 'identity/ never imports live/ or two-factor/.'),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/two-factor/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
+              ['live', 'identity'],
+              'two-factor/ never imports live/ or identity/: both build beside it.',
+            ),
             {
               regex: COMPOSITION_ROOT,
               message: 'Only the composition root imports the app module, the entity list or the server.',

@@ -16,6 +16,7 @@ import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 import { GraphiqlModule } from './ide/graphiql.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { TwoFactorModule } from './two-factor/two-factor.module.js';
 import { LiveModule } from './live/live.module.js';
 import { createRootLogger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -31,7 +32,7 @@ export interface AppModuleOptions {
 }
 
 /** The modules that make up the GraphQL API; `npm run schema:print` builds the schema from them. */
-export const GRAPHQL_API_MODULES = [UsersModule, AuthModule, LiveModule, IdentityModule];
+export const GRAPHQL_API_MODULES = [UsersModule, AuthModule, LiveModule, IdentityModule, TwoFactorModule];
 
 /** Wires the app: infrastructure rooms, then feature rooms. Nothing else lives here. */
 @Module({})

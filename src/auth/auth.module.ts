@@ -7,6 +7,7 @@ import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
+import { ChallengeCookie } from './challenge-cookie.js';
 import { EmailVerificationResolver } from './email-verification.resolver.js';
 import { EmailVerificationService } from './email-verification.service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -38,8 +39,10 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
     PasswordResetResolver,
     RequestAuthenticator,
     SessionCookie,
+    ChallengeCookie,
   ],
   // Live updates (src/live/) prove sessions the same way, and answer `User` fields through the same authenticator.
-  exports: [RequestAuthenticator, SessionCookie, PasswordHasher],
+  // The provider callback and the two-factor room answer sign-ins the same way (cookies, payload).
+  exports: [RequestAuthenticator, SessionCookie, PasswordHasher, ChallengeCookie, AuthResolver, AuthService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 
+import { SecondFactorRequiredError } from '../common/errors.js';
 import type { GraphqlContext } from '../graphql/graphql-context.js';
 import { bySignedInUser } from '../rate-limit/rate-limit-account.js';
 import { RateLimited } from '../rate-limit/rate-limited.decorator.js';
@@ -9,7 +10,8 @@ import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { toUserModel } from '../users/user.mapper.js';
 import { User } from '../users/user.model.js';
 import type { UserAccount } from '../users/user-account.js';
-import { AuthService, type SignedIn } from './auth.service.js';
+import { AuthService, type SignedIn, type SignInOutcome } from './auth.service.js';
+import { ChallengeCookie } from './challenge-cookie.js';
 import { clientInfoOf } from './client-info.js';
 import { CurrentSession } from './decorators/current-session.decorator.js';
 import { CurrentUser } from './decorators/current-user.decorator.js';
@@ -30,6 +32,7 @@ export class AuthResolver {
     private readonly auth: AuthService,
     private readonly authenticator: RequestAuthenticator,
     private readonly cookie: SessionCookie,
+    private readonly challengeCookie: ChallengeCookie,
   ) {}
 
   @Query(() => User, {
@@ -50,7 +53,7 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, { description: 'Start a new session for an existing account.' })
   @RateLimited()
   async signIn(@Args('input') input: SignInInput, @Context() context: GraphqlContext): Promise<AuthPayload> {
-    return this.startSession(context, await this.auth.signIn(input, clientInfoOf(context.req)));
+    return this.answerSignIn(context, await this.auth.signIn(input, clientInfoOf(context.req)));
   }
 
   @Mutation(() => Boolean, { description: 'End the requesting session.' })
@@ -116,6 +119,21 @@ export class AuthResolver {
   private endRequestSession({ req, res }: Pick<GraphqlContext, 'req' | 'res'>): void {
     this.cookie.clear(res);
     this.authenticator.replace(req, null);
+  }
+
+  /**
+   * A sign-in's answer: the session, or SECOND_FACTOR_REQUIRED with the
+   * challenge (also set as an HttpOnly cookie). Thrown after the
+   * transaction committed, so the challenge exists when the client hears of it.
+   */
+  answerSignIn(context: GraphqlContext, { user, entry }: SignInOutcome): AuthPayload {
+    if (entry.kind === 'signed-in') {
+      this.challengeCookie.clear(context.res);
+      return this.startSession(context, { user, ...entry.issued });
+    }
+    const { pending } = entry;
+    this.challengeCookie.set(context.res, pending);
+    throw new SecondFactorRequiredError(pending.challenge, pending.methods, pending.expiresAt);
   }
 
   /** The new session becomes the request's own: cookie set, and fields below count it. */

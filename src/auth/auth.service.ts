@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { InputValidationError, InvalidCredentialsError, NotFoundError } from '../common/errors.js';
 import { UnitOfWork } from '../database/transaction.js';
-import { SignInDoor } from '../doors/sign-in-door.js';
+import { type Entry, SignInDoor } from '../doors/sign-in-door.js';
 import { EndingCause, SignOutDoor } from '../doors/sign-out-door.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
@@ -19,6 +19,12 @@ import { assertStrongPassword } from './password-strength.js';
 
 export interface SignedIn extends IssuedSession {
   readonly user: UserAccount;
+}
+
+/** What a sign-in through the door gave: a session, or a pending sign-in awaiting its second factor. */
+export interface SignInOutcome {
+  readonly user: UserAccount;
+  readonly entry: Entry;
 }
 
 @Injectable()
@@ -39,13 +45,15 @@ export class AuthService {
     // One transaction: an account is never left without the session its sign-up promised.
     return this.unitOfWork.run(async (transaction) => {
       const user = await this.users.create(input.email, passwordHash, transaction);
-      const issued = await this.signInDoor.enter(user, { kind: 'sign-up' }, client, transaction);
+      const entry = await this.signInDoor.enter(user, { kind: 'sign-up' }, client, transaction);
+      // A new account has no second factor yet.
+      if (entry.kind !== 'signed-in') throw new Error('A new account was asked for a second factor');
       await this.verification.send(user, transaction);
-      return { user, ...issued };
+      return { user, ...entry.issued };
     });
   }
 
-  async signIn(input: SignInInput, client: ClientInfo): Promise<SignedIn> {
+  async signIn(input: SignInInput, client: ClientInfo): Promise<SignInOutcome> {
     const user = await this.users.findByEmail(input.email);
     // An account made by an identity provider has no password: answered like
     // an unknown email (the decoy's cost included), so no password signs it in.
@@ -66,8 +74,7 @@ export class AuthService {
     const proof = { kind: 'password', verifiedHash: hash } as const;
     return this.unitOfWork.run(async (transaction) => {
       const account = toUserAccount(user);
-      const issued = await this.signInDoor.enter(account, proof, client, transaction);
-      return { user: account, ...issued };
+      return { user: account, entry: await this.signInDoor.enter(account, proof, client, transaction) };
     });
   }
 

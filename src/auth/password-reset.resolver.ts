@@ -33,15 +33,15 @@ export class PasswordResetResolver {
 
   @Mutation(() => AuthPayload, {
     description:
-      'Set a new password from an emailed link: ends every session of the account and signs in a new one.',
+      'Set a new password from an emailed link: ends every session of the account and signs in a new one. On a two-factor account it answers SECOND_FACTOR_REQUIRED and changes nothing until completeSignIn.',
   })
   @RateLimited(() => null)
   async resetPassword(
     @Args('input') input: ResetPasswordInput,
     @Context() context: GraphqlContext,
   ): Promise<AuthPayload> {
-    const signedIn = await this.resets.reset(input.token, input.newPassword, clientInfoOf(context.req));
-    return this.auth.startSession(context, signedIn);
+    const outcome = await this.resets.reset(input.token, input.newPassword, clientInfoOf(context.req));
+    return this.auth.answerSignIn(context, outcome);
   }
 
   @Mutation(() => Boolean, {

@@ -1,10 +1,10 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 
+import { InputValidationError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { SignInDoor } from '../doors/sign-in-door.js';
-import { EndingCause, SignOutDoor } from '../doors/sign-out-door.js';
 import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
 import { passwordResetMail } from '../mail/mail-templates.js';
@@ -13,7 +13,7 @@ import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { ClientInfo } from '../sessions/session.types.js';
 import { UsersService } from '../users/users.service.js';
-import type { SignedIn } from './auth.service.js';
+import type { SignInOutcome } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { assertStrongPassword } from './password-strength.js';
 
@@ -27,7 +27,6 @@ export class PasswordResetService implements BeforeApplicationShutdown {
   constructor(
     private readonly users: UsersService,
     private readonly signInDoor: SignInDoor,
-    private readonly signOutDoor: SignOutDoor,
     private readonly passwords: PasswordHasher,
     private readonly unitOfWork: UnitOfWork,
     private readonly tokens: EmailTokensService,
@@ -84,32 +83,20 @@ export class PasswordResetService implements BeforeApplicationShutdown {
    * Sets the new password, ends every session of the account (each open
    * socket hears PASSWORD_RESET), spends every other reset link and every
    * "This wasn't me" link, and signs in a new session: all in one
-   * transaction, or none of it.
+   * transaction, through the door, or none of it. On a two-factor account
+   * nothing changes yet: the door opens a challenge, and completing it does all that.
    */
-  async reset(token: string, newPassword: string, client: ClientInfo): Promise<SignedIn> {
+  async reset(token: string, newPassword: string, client: ClientInfo): Promise<SignInOutcome> {
     // Hashed before the transaction: Argon2 takes tens of milliseconds that no lock should wait for.
-    const newHash = await this.passwords.hash(newPassword);
+    const newPasswordHash = await this.passwords.hash(newPassword);
     return this.unitOfWork.run(async (transaction) => {
-      const userId = await this.tokens.consume(token, EmailTokenPurpose.RESET, transaction);
-      // The UPDATE waits for sign-ins still holding the row with the old hash;
-      // their sessions then exist, and endAll below ends them too.
-      const user = await this.users.setPasswordHash(userId, newHash, transaction);
-      // Only the token names the account: a password built from its address is refused here, and
-      // the throw rolls back the new hash and the token's use with it.
+      const link = await this.tokens.peek(token, EmailTokenPurpose.RESET, transaction);
+      const user = await this.users.lock(link.userId, transaction);
+      if (!user) throw new InputValidationError({ token: ['This link is invalid or has expired.'] });
+      // Only the token names the account: a password built from its address is refused here.
       assertStrongPassword(newPassword, user.email, 'newPassword');
-      const ended = await this.signOutDoor.end(
-        userId,
-        EndingCause.PASSWORD_RESET,
-        { sessionId: null, client },
-        transaction,
-      );
-      await this.tokens.spendAll(userId, EmailTokenPurpose.RESET, transaction);
-      // A "This wasn't me" link mailed before the reset would lock the recovered account again (it
-      // lives for days, and whoever read the owner's mail may hold it): the reset answers it.
-      await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
-      const proof = { kind: 'password-reset', endedSessionCount: ended } as const;
-      const issued = await this.signInDoor.enter(user, proof, client, transaction);
-      return { user, ...issued };
+      const proof = { kind: 'password-reset', emailTokenHash: link.secretHash, newPasswordHash } as const;
+      return { user, entry: await this.signInDoor.enter(user, proof, client, transaction) };
     });
   }
 }

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { type Transaction, UnitOfWork } from '../database/transaction.js';
 import { IdentitiesRepository } from '../doors/identities.repository.js';
+import { SecondFactorsRepository } from '../doors/second-factors.repository.js';
 import { EndingCause, SignOutDoor } from '../doors/sign-out-door.js';
 import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
@@ -27,6 +28,7 @@ export class UnrecognizedSignInService {
     private readonly users: UsersService,
     private readonly signOutDoor: SignOutDoor,
     private readonly identities: IdentitiesRepository,
+    private readonly secondFactors: SecondFactorsRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly tokens: EmailTokensService,
     private readonly mailer: Mailer,
@@ -36,7 +38,11 @@ export class UnrecognizedSignInService {
 
   report(token: string, client: ClientInfo): Promise<void> {
     return this.unitOfWork.run(async (transaction) => {
-      const userId = await this.tokens.consume(token, EmailTokenPurpose.NOT_ME, transaction);
+      const { userId, issuedAt } = await this.tokens.consumeLink(
+        token,
+        EmailTokenPurpose.NOT_ME,
+        transaction,
+      );
       // The UPDATE waits for sign-ins holding the row; those that went first
       // have their session by then, and endAll ends it; later ones see the marker.
       const user = await this.users.requirePasswordReset(userId, transaction);
@@ -47,6 +53,7 @@ export class UnrecognizedSignInService {
         transaction,
       );
       await this.removeLinkedIdentities(userId, client, transaction);
+      await this.removeTwoFactorAddedSince(userId, issuedAt, client, transaction);
       await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
       const base = this.config.publicAppUrl;
       if (base) {
@@ -67,6 +74,22 @@ export class UnrecognizedSignInService {
         transaction,
       );
     });
+  }
+
+  /**
+   * An authenticator app turned on since the reported mail was sent may be the
+   * intruder's (turning it on signed the owner out, and a reset would then ask
+   * the intruder's codes): it goes, with its recovery codes. One the owner
+   * had before stays on, and protects the reset.
+   */
+  private async removeTwoFactorAddedSince(
+    userId: string,
+    since: Date,
+    client: ClientInfo,
+    tx: Transaction,
+  ): Promise<void> {
+    if (await this.secondFactors.removeEnabledSince(userId, since, tx))
+      await this.securityLog.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId, ...client }, tx);
   }
 
   /**

@@ -25,6 +25,7 @@ describe('UserSessionFieldsResolver', () => {
     authenticatedAt: new Date('2026-01-01T00:00:00Z'),
     signInMethod: SignInMethod.PASSWORD,
     identityProvider: null,
+    authenticationFactors: [],
   });
 
   /** The resolver over stubs, its GraphQL context, and the user ids its queries were asked for. */

@@ -13,6 +13,7 @@ export const DOMAIN_ERROR_CODES = [
   'BAD_REQUEST',
   'REAUTHENTICATION_REQUIRED',
   'PASSWORD_RESET_REQUIRED',
+  'SECOND_FACTOR_REQUIRED',
 ] as const;
 type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
@@ -115,8 +116,8 @@ export class ReauthenticationRequiredError extends DomainError {
   readonly code = 'REAUTHENTICATION_REQUIRED';
   constructor(
     readonly maxAgeSeconds: number,
-    /** How the account can prove it again: `PASSWORD`, or `OIDC` for an account without one. */
-    readonly methods: readonly ('PASSWORD' | 'OIDC')[] = ['PASSWORD'],
+    /** How the account can prove it again: `PASSWORD` (or `OIDC` for an account without one), and `TOTP` when two-factor is on. */
+    readonly methods: readonly ('PASSWORD' | 'OIDC' | 'TOTP')[] = ['PASSWORD'],
   ) {
     super(methods.includes('PASSWORD') ? 'Confirm your password to do this.' : 'Sign in again to do this.');
   }
@@ -131,5 +132,25 @@ export class PasswordResetRequiredError extends DomainError {
   readonly code = 'PASSWORD_RESET_REQUIRED';
   constructor() {
     super('This password must be reset: use the link emailed to you, or "Forgot password?".');
+  }
+}
+
+/**
+ * The first factor was right and the account has two-factor on: no session
+ * was created and nothing changed yet. `challenge` names the pending sign-in
+ * (also set as an HttpOnly cookie for browsers); `methods` complete it.
+ */
+export class SecondFactorRequiredError extends DomainError {
+  readonly code = 'SECOND_FACTOR_REQUIRED';
+  constructor(
+    readonly challenge: string,
+    readonly methods: readonly string[],
+    readonly expiresAt: Date,
+  ) {
+    super('Enter a code from your authenticator app, or a recovery code, to finish signing in.');
+  }
+
+  override get details(): Record<string, unknown> {
+    return { challenge: this.challenge, methods: this.methods, expiresAt: this.expiresAt.toISOString() };
   }
 }

@@ -29,6 +29,11 @@ import { HttpEnvironmentVariables, type HttpSettings, httpSettingsOf } from './h
 import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
 import { MailEnvironmentVariables, type MailSettings, mailSettingsOf } from './mail-settings.js';
 import { OidcEnvironmentVariables, type OidcSettings, oidcSettingsOf } from './oidc-settings.js';
+import {
+  TwoFactorEnvironmentVariables,
+  type TwoFactorSettings,
+  twoFactorSettingsOf,
+} from './two-factor-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -196,6 +201,8 @@ export interface AppConfig extends HttpSettings {
   readonly oidc: OidcSettings;
   /** Outgoing mail (SMTP_URL, MAIL_FROM, EMAIL_*_TTL_SECONDS). */
   readonly mail: MailSettings;
+  /** Two-factor authentication (TWO_FACTOR_*, TOTP_ISSUER). */
+  readonly twoFactor: TwoFactorSettings;
 }
 
 export { ConfigValidationError };
@@ -212,6 +219,7 @@ const SECTIONS = {
   live: LiveEnvironmentVariables,
   mail: MailEnvironmentVariables,
   oidc: OidcEnvironmentVariables,
+  twoFactor: TwoFactorEnvironmentVariables,
 };
 
 /** Reads and validates the environment, failing with every bad variable named. */
@@ -225,11 +233,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     isProduction,
   );
   const mail = mailSettingsOf(sections.mail, isProduction);
+  const twoFactor = twoFactorSettingsOf(sections.twoFactor, isProduction);
   // Every problem at once, so one restart fixes them all.
-  const problems = [http, oidc, mail].flatMap((settings) =>
+  const problems = [http, oidc, mail, twoFactor].flatMap((settings) =>
     'problems' in settings ? settings.problems : [],
   );
-  if ('problems' in http || 'problems' in oidc || 'problems' in mail)
+  if ('problems' in http || 'problems' in oidc || 'problems' in mail || 'problems' in twoFactor)
     throw new ConfigValidationError(problems);
   return {
     environment: variables.NODE_ENV,
@@ -266,5 +275,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     live: liveSettingsOf(sections.live),
     oidc,
     mail,
+    twoFactor,
   };
 }

@@ -11,6 +11,7 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'OIDC_PROVIDERS',
   'OIDC_STATE_SECRET',
   'SMTP_URL',
+  'TWO_FACTOR_ENCRYPTION_KEY',
 ]);
 
 type SectionClasses = Record<string, ClassConstructor<object>>;

@@ -7,6 +7,9 @@ import { UsersModule } from '../users/users.module.js';
 import { IdentitiesRepository } from './identities.repository.js';
 import { KnownDevicesRepository } from './known-devices.repository.js';
 import { NewDeviceAlertService } from './new-device-alerts.js';
+import { SecondFactorsRepository } from './second-factors.repository.js';
+import { SignInChallenges } from './sign-in-challenges.js';
+import { SignInChallengesRepository } from './sign-in-challenges.repository.js';
 import { SignInDoor } from './sign-in-door.js';
 import { SignInMethodAlerts } from './sign-in-method-alerts.js';
 import { SignOutDoor } from './sign-out-door.js';
@@ -21,8 +24,19 @@ import { SignOutDoor } from './sign-out-door.js';
     KnownDevicesRepository,
     SignInMethodAlerts,
     IdentitiesRepository,
+    SignInChallenges,
+    SignInChallengesRepository,
+    SecondFactorsRepository,
   ],
   // The linked identities are ways in: the provider room reads and links them, "This wasn't me" removes them.
-  exports: [SignInDoor, SignOutDoor, SignInMethodAlerts, IdentitiesRepository],
+  // Pending sign-ins are completed by the two-factor room, which hands them back to the door.
+  exports: [
+    SignInDoor,
+    SignOutDoor,
+    SignInMethodAlerts,
+    IdentitiesRepository,
+    SignInChallenges,
+    SecondFactorsRepository,
+  ],
 })
 export class DoorsModule {}

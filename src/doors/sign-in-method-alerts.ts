@@ -5,7 +5,13 @@ import { InjectConfig } from '../config/config.module.js';
 import type { Transaction } from '../database/transaction.js';
 import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
-import { signInMethodChangedMail } from '../mail/mail-templates.js';
+import type { OutgoingMail } from '../mail/mail.types.js';
+import {
+  recoveryCodeUsedMail,
+  type SignInFacts,
+  signInMethodChangedMail,
+  twoFactorChangedMail,
+} from '../mail/mail-templates.js';
 import { Mailer } from '../mail/mailer.js';
 import type { ClientInfo } from '../sessions/session.types.js';
 import type { UserAccount } from '../users/user-account.js';
@@ -26,19 +32,52 @@ export class SignInMethodAlerts {
   ) {}
 
   /** `method`: the words for the way in, e.g. "sign-in with Google". */
-  async changed(
+  changed(
     user: UserAccount,
     change: 'added' | 'removed',
     method: string,
     client: ClientInfo,
     transaction: Transaction,
   ): Promise<void> {
+    return this.send(user, client, transaction, (link, facts) =>
+      signInMethodChangedMail(user.email, link, { ...facts, change, method }),
+    );
+  }
+
+  /** "Two-factor authentication is on" (or off). */
+  twoFactorChanged(
+    user: UserAccount,
+    on: boolean,
+    client: ClientInfo,
+    transaction: Transaction,
+  ): Promise<void> {
+    return this.send(user, client, transaction, (link, facts) =>
+      twoFactorChangedMail(user.email, link, { ...facts, on }),
+    );
+  }
+
+  /** "A recovery code was used", with how many are left. */
+  recoveryCodeUsed(
+    user: UserAccount,
+    remaining: number,
+    client: ClientInfo,
+    transaction: Transaction,
+  ): Promise<void> {
+    return this.send(user, client, transaction, (link, facts) =>
+      recoveryCodeUsedMail(user.email, link, { ...facts, remaining }),
+    );
+  }
+
+  private async send(
+    user: UserAccount,
+    client: ClientInfo,
+    transaction: Transaction,
+    compose: (link: string, facts: SignInFacts) => OutgoingMail,
+  ): Promise<void> {
     const base = this.config.publicAppUrl;
     if (!base) return;
     const secret = await this.tokens.issue(user.id, EmailTokenPurpose.NOT_ME, transaction);
-    const mail = signInMethodChangedMail(user.email, `${base}/not-me?token=${secret}`, {
-      change,
-      method,
+    const mail = compose(`${base}/not-me?token=${secret}`, {
       device: deviceNameOf(client),
       ipAddress: client.ipAddress ?? 'unknown',
       time: new Date().toUTCString(),

@@ -24,6 +24,8 @@ export enum EndingCause {
   PASSWORD_RESET = 'PASSWORD_RESET',
   /** "This wasn't me": every session (the report writes its own event). */
   UNRECOGNIZED_SIGN_IN_REPORTED = 'UNRECOGNIZED_SIGN_IN_REPORTED',
+  /** confirmTotpEnrollment: all but the acting session (they proved one factor; the enabling writes its event). */
+  TWO_FACTOR_ENABLED = 'TWO_FACTOR_ENABLED',
 }
 
 /** Who ends the sessions: the acting session (`null` for an emailed link) and where the request came from. */
@@ -54,6 +56,7 @@ const RULES: Record<EndingCause, EndingRule> = {
     reason: SessionEndReason.UNRECOGNIZED_SIGN_IN_REPORTED,
     event: null,
   },
+  [EndingCause.TWO_FACTOR_ENABLED]: { reason: SessionEndReason.TWO_FACTOR_ENABLED, event: null },
 };
 
 /** What one ending removed: the ids when known, else how many (bulk endings name what they kept). */
@@ -131,7 +134,8 @@ export class SignOutDoor {
         const ids = await this.sessions.endBeyondLimit(userId, targetId!, transaction);
         return { count: ids.length, notice: { sessionIds: ids }, sessionIds: ids };
       }
-      case EndingCause.PASSWORD_CHANGED: {
+      case EndingCause.PASSWORD_CHANGED:
+      case EndingCause.TWO_FACTOR_ENABLED: {
         const count = await this.sessions.endAllExcept(userId, acting!, transaction);
         return { count, notice: { keptSessionId: acting! } };
       }

@@ -7,11 +7,11 @@ import {
 } from '../common/errors.js';
 import { type Transaction, UnitOfWork } from '../database/transaction.js';
 import { IdentitiesRepository } from '../doors/identities.repository.js';
-import { SignInDoor } from '../doors/sign-in-door.js';
+import { type Entry, SignInDoor } from '../doors/sign-in-door.js';
 import { SignInMethodAlerts } from '../doors/sign-in-method-alerts.js';
 import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
-import type { ClientInfo, IssuedSession } from '../sessions/session.types.js';
+import type { ClientInfo } from '../sessions/session.types.js';
 import { SessionStepUpService } from '../sessions/session-step-up.service.js';
 import { acceptableEmail } from '../users/email-address.js';
 import type { UserAccount } from '../users/user-account.js';
@@ -41,7 +41,7 @@ export class IdentitySignInService {
   ) {}
 
   /** A managed session for the person the provider proved: counted, listed, revocable, pushed live, logged. */
-  async signIn(proven: ProvenIdentity, client: ClientInfo): Promise<IssuedSession & { user: UserAccount }> {
+  async signIn(proven: ProvenIdentity, client: ClientInfo): Promise<{ user: UserAccount; entry: Entry }> {
     const known = await this.identities.findAccount(proven.providerId, proven.subject);
     const email = known ? null : this.newAccountEmail(proven);
     if (email !== null && (await this.users.findByEmail(email))) {
@@ -55,8 +55,7 @@ export class IdentitySignInService {
           providerId: proven.providerId,
           newAccount: !known,
         } as const;
-        const issued = await this.signInDoor.enter(user, proof, client, transaction);
-        return { user, ...issued };
+        return { user, entry: await this.signInDoor.enter(user, proof, client, transaction) };
       });
     } catch (error) {
       if (error instanceof PasswordResetRequiredError)

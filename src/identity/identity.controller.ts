@@ -1,6 +1,7 @@
 import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { ChallengeCookie } from '../auth/challenge-cookie.js';
 import { clientInfoOf } from '../auth/client-info.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import { SessionCookie } from '../auth/session-cookie.js';
@@ -27,6 +28,7 @@ export class IdentityController {
     private readonly identities: IdentitySignInService,
     private readonly authenticator: RequestAuthenticator,
     private readonly sessionCookie: SessionCookie,
+    private readonly challengeCookie: ChallengeCookie,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     // Checked at start: OIDC_PROVIDERS needs PUBLIC_APP_URL (and outside production it has a default).
@@ -73,7 +75,14 @@ export class IdentityController {
         await this.identities.reauthenticate(userId, sessionId, proven, client);
         return void reply.redirect(withParameter(returnTo, 'oidc_reauthenticated', id), 302);
       }
-      const { token, session } = await this.identities.signIn(proven, client);
+      const { entry } = await this.identities.signIn(proven, client);
+      if (entry.kind === 'second-factor-required') {
+        // No session yet: the app's /two-factor page completes it with the challenge cookie.
+        this.challengeCookie.set(reply, entry.pending);
+        const page = withParameter(`${this.appUrl}/two-factor`, 'returnTo', returnTo);
+        return void reply.redirect(page, 302);
+      }
+      const { token, session } = entry.issued;
       this.sessionCookie.set(reply, token, session.expiresAt);
       return void reply.redirect(returnTo, 302);
     } catch (error) {

@@ -35,11 +35,46 @@ export class EmailTokensService {
    * or of another purpose: one answer, BAD_USER_INPUT on `token`.
    */
   async consume(secret: string, purpose: EmailTokenPurpose, transaction: Transaction): Promise<string> {
-    const userId = SECRET.test(secret)
+    return (await this.consumeLink(secret, purpose, transaction)).userId;
+  }
+
+  /** As `consume`, with when the link was mailed ("This wasn't me" undoes what was added since). */
+  async consumeLink(
+    secret: string,
+    purpose: EmailTokenPurpose,
+    transaction: Transaction,
+  ): Promise<{ userId: string; issuedAt: Date }> {
+    const link = SECRET.test(secret)
       ? await this.tokens.consume(hashSessionSecret(secret), purpose, transaction)
       : null;
-    if (!userId) throw new InputValidationError({ token: ['This link is invalid or has expired.'] });
-    return userId;
+    if (!link) throw invalidLink();
+    return link;
+  }
+
+  /**
+   * The user a live link names and the hash to spend it by later
+   * (`consumeHash`), spending nothing; one answer for every bad link, as `consume`.
+   */
+  async peek(
+    secret: string,
+    purpose: EmailTokenPurpose,
+    transaction: Transaction,
+  ): Promise<{ userId: string; secretHash: Buffer }> {
+    const secretHash = SECRET.test(secret) ? hashSessionSecret(secret) : null;
+    const userId = secretHash ? await this.tokens.holder(secretHash, purpose, transaction) : null;
+    if (!userId || !secretHash) throw invalidLink();
+    return { userId, secretHash };
+  }
+
+  /** Spends a link found by `peek`; its user. The same answer as `consume` when it was spent meanwhile. */
+  async consumeHash(
+    secretHash: Buffer,
+    purpose: EmailTokenPurpose,
+    transaction: Transaction,
+  ): Promise<string> {
+    const link = await this.tokens.consume(secretHash, purpose, transaction);
+    if (!link) throw invalidLink();
+    return link.userId;
   }
 
   /** Every outstanding link of this purpose stops working. */
@@ -53,4 +88,8 @@ export class EmailTokensService {
     if (purpose === EmailTokenPurpose.VERIFY) return mail.verificationTokenTtlSeconds;
     return mail.alertTokenTtlSeconds;
   }
+}
+
+function invalidLink(): InputValidationError {
+  return new InputValidationError({ token: ['This link is invalid or has expired.'] });
 }

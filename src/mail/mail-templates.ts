@@ -102,3 +102,52 @@ export function signInMethodChangedMail(to: string, link: string, facts: SignInM
     facts.linkTtlSeconds,
   );
 }
+
+export interface TwoFactorChange extends SignInFacts {
+  readonly on: boolean;
+}
+
+export function twoFactorChangedMail(to: string, link: string, facts: TwoFactorChange): OutgoingMail {
+  const lines = facts.on
+    ? [
+        `Two-factor authentication was turned on for your account, with an authenticator app, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}. Every other session was signed out.`,
+        'If it was you, there is nothing to do: keep your recovery codes somewhere safe.',
+        "If it wasn't you, follow the link below: that authenticator app is removed, every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
+      ]
+    : [
+        `Two-factor authentication was turned off for your account, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}. Signing in now needs only one factor.`,
+        'If it was you, there is nothing to do.',
+        "If it wasn't you, follow the link below: every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
+      ];
+  return linkMail(
+    to,
+    facts.on ? 'Two-factor authentication is on' : 'Two-factor authentication is off',
+    lines,
+    "This wasn't me",
+    link,
+    facts.linkTtlSeconds,
+  );
+}
+
+export interface RecoveryCodeUse extends SignInFacts {
+  readonly remaining: number;
+}
+
+export function recoveryCodeUsedMail(to: string, link: string, facts: RecoveryCodeUse): OutgoingMail {
+  const left =
+    facts.remaining === 0
+      ? 'You have no recovery codes left: make new ones on the security page.'
+      : `You have ${facts.remaining} recovery code${facts.remaining === 1 ? '' : 's'} left.`;
+  return linkMail(
+    to,
+    'A recovery code was used',
+    [
+      `A recovery code of your account was used, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}. ${left}`,
+      'If it was you, there is nothing to do.',
+      "If it wasn't you, follow the link below: every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
+    ],
+    "This wasn't me",
+    link,
+    facts.linkTtlSeconds,
+  );
+}

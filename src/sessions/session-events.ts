@@ -13,6 +13,7 @@ export enum SessionEndReason {
   EXPIRED = 'EXPIRED',
   PASSWORD_RESET = 'PASSWORD_RESET',
   UNRECOGNIZED_SIGN_IN_REPORTED = 'UNRECOGNIZED_SIGN_IN_REPORTED',
+  TWO_FACTOR_ENABLED = 'TWO_FACTOR_ENABLED',
 }
 
 /** The PostgreSQL channel every instance LISTENs on (src/live/). */

@@ -28,15 +28,16 @@ export class SessionStepUpService {
   ) {}
 
   /**
-   * REAUTHENTICATION_REQUIRED with the way this account can answer it: its
-   * password, or (an account without one) a fresh sign-in at its provider.
+   * REAUTHENTICATION_REQUIRED with the ways this account can answer it: its
+   * password, or (an account without one) a fresh sign-in at its provider;
+   * and its authenticator app when two-factor is on.
    */
   async reauthenticationRequired(userId: string): Promise<ReauthenticationRequiredError> {
-    const hasPassword = (await this.users.passwordHashOf(userId)) !== null;
-    return new ReauthenticationRequiredError(
-      this.config.sudoModeSeconds,
-      hasPassword ? ['PASSWORD'] : ['OIDC'],
-    );
+    const { hasPassword, twoFactorEnabled } = await this.users.proofsOf(userId);
+    return new ReauthenticationRequiredError(this.config.sudoModeSeconds, [
+      hasPassword ? 'PASSWORD' : 'OIDC',
+      ...(twoFactorEnabled ? (['TOTP'] as const) : []),
+    ]);
   }
 
   /**

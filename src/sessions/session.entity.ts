@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 
 import { UserEntity } from '../users/user.entity.js';
+import type { AuthenticationFactor } from './authentication-factor.js';
 import type { SignInMethod } from './sign-in-method.js';
 
 /**
@@ -83,4 +84,14 @@ export class SessionEntity {
   /** The identity provider's id (OIDC_PROVIDERS) when signInMethod is `oidc`. */
   @Column({ name: 'identity_provider', type: 'varchar', length: 64, nullable: true })
   identityProvider!: string | null;
+
+  /** What the session proved when it began, in order: e.g. PASSWORD then TOTP. */
+  @Column({
+    name: 'authentication_factors',
+    type: 'varchar',
+    length: 32,
+    array: true,
+    default: () => "'{}'",
+  })
+  authenticationFactors!: AuthenticationFactor[];
 }

@@ -15,5 +15,6 @@ export function toSessionModel(session: StoredSession, currentSessionId: string 
     authenticatedAt: session.authenticatedAt,
     signInMethod: session.signInMethod,
     identityProvider: session.identityProvider,
+    authenticationFactors: session.authenticationFactors,
   };
 }

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 
+import { AuthenticationFactor } from './authentication-factor.js';
 import { SignInMethod } from './sign-in-method.js';
 
 @ObjectType('Session')
@@ -50,4 +51,9 @@ export class Session {
     description: "The identity provider's id when signInMethod is OIDC.",
   })
   identityProvider!: string | null;
+
+  @Field(() => [AuthenticationFactor], {
+    description: 'The factors this session proved when it was created.',
+  })
+  authenticationFactors!: AuthenticationFactor[];
 }

@@ -1,4 +1,5 @@
 import type { UserAccount } from '../users/user-account.js';
+import type { AuthenticationFactor } from './authentication-factor.js';
 import type { SessionEntity } from './session.entity.js';
 import type { SignInMethod } from './sign-in-method.js';
 
@@ -34,8 +35,9 @@ export interface AuthContext {
   readonly session: AuthenticatedSession;
 }
 
-/** How a new session proved its user: the method, and the identity provider's id for OIDC. */
+/** How a new session proved its user: the method, the identity provider's id for OIDC, and every factor in order. */
 export interface SignInOrigin {
   readonly method: SignInMethod;
   readonly identityProvider: string | null;
+  readonly factors: readonly AuthenticationFactor[];
 }

@@ -4,6 +4,7 @@ import { CoalescingLookup } from '../database/coalescing-lookup.js';
 import { SqlRunner } from '../database/sql-runner.js';
 import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
+import type { AuthenticationFactor } from './authentication-factor.js';
 import type { AuthenticatedSession, StoredSession } from './session.types.js';
 import { active, STORED_COLUMNS } from './session-sql.js';
 import type { SignInMethod } from './sign-in-method.js';
@@ -25,6 +26,7 @@ interface NewSession {
   readonly maxLifetimeSeconds: number;
   readonly signInMethod: SignInMethod;
   readonly identityProvider: string | null;
+  readonly authenticationFactors: readonly AuthenticationFactor[];
 }
 
 interface ActivityWrite {
@@ -41,8 +43,8 @@ interface ActivityWrite {
 const INSERT = sql<StoredSession>(
   'sessions_insert',
   `INSERT INTO sessions AS s (user_id, secret_hash, ip_address, user_agent, expires_at, absolute_expires_at,
-                              sign_in_method, identity_provider)
-   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6), $7, $8)
+                              sign_in_method, identity_provider, authentication_factors)
+   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6), $7, $8, $9)
    RETURNING ${STORED_COLUMNS}`,
 );
 
@@ -168,6 +170,7 @@ export class SessionsRepository {
         maxLifetimeSeconds,
         session.signInMethod,
         session.identityProvider,
+        session.authenticationFactors,
       ],
       transaction,
     );

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { Transaction } from '../database/transaction.js';
 import type { UserAccount } from '../users/user-account.js';
+import { AuthenticationFactor } from './authentication-factor.js';
 import type {
   AuthContext,
   AuthenticatedSession,
@@ -23,7 +24,11 @@ import { SessionsRepository } from './sessions.repository.js';
 import { SignInMethod } from './sign-in-method.js';
 
 const MAX_USER_AGENT_LENGTH = 512;
-const PASSWORD_SIGN_IN: SignInOrigin = { method: SignInMethod.PASSWORD, identityProvider: null };
+const PASSWORD_SIGN_IN: SignInOrigin = {
+  method: SignInMethod.PASSWORD,
+  identityProvider: null,
+  factors: [AuthenticationFactor.PASSWORD],
+};
 const CLEANUP_BATCH_SIZE = 1000;
 
 function truncateUserAgent(userAgent: string | null): string | null {
@@ -66,6 +71,7 @@ export class SessionsService {
         maxLifetimeSeconds: maxLifetime,
         signInMethod: via.method,
         identityProvider: via.identityProvider,
+        authenticationFactors: via.factors,
       },
       transaction,
     );

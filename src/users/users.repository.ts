@@ -22,6 +22,15 @@ const PASSWORD_HASH_OF = sql<{ passwordHash: string }>(
   'SELECT u.password_hash AS "passwordHash" FROM users u WHERE u.id = $1',
 );
 
+// How the account can prove itself again (REAUTHENTICATION_REQUIRED's `methods`).
+const PROOFS_OF = sql<AccountProofs>(
+  'users_proofs_of',
+  `SELECT u.password_hash IS NOT NULL AS "hasPassword",
+          EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+            AS "twoFactorEnabled"
+     FROM users u WHERE u.id = $1`,
+);
+
 const INSERT = sql<UserAccount>(
   'users_insert',
   `INSERT INTO users AS u (email, password_hash) VALUES ($1, $2) RETURNING ${ACCOUNT_COLUMNS}`,
@@ -70,14 +79,24 @@ const LOCK = sql<UserAccount>(
 // went first, and the door sees the new hash or the lockdown here.
 const HOLD_FOR_SIGN_IN = sql<SignInHold>(
   'users_hold_for_sign_in',
-  `SELECT u.password_hash AS "passwordHash", u.password_reset_required AS "passwordResetRequired"
+  `SELECT u.password_hash AS "passwordHash", u.password_reset_required AS "passwordResetRequired",
+          EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+            AS "twoFactorEnabled"
      FROM users u WHERE u.id = $1 FOR NO KEY UPDATE`,
 );
+
+/** The proofs of identity an account has besides its providers. */
+export interface AccountProofs {
+  readonly hasPassword: boolean;
+  readonly twoFactorEnabled: boolean;
+}
 
 /** What the sign-in door reads of an account it holds. */
 export interface SignInHold {
   readonly passwordHash: string | null;
   readonly passwordResetRequired: boolean;
+  /** An authenticator app is confirmed: a first factor alone opens a challenge, not a session. */
+  readonly twoFactorEnabled: boolean;
 }
 
 /** Every statement on `users`. Emails arrive normalised (the service's rule). */
@@ -94,6 +113,11 @@ export class UsersRepository {
   async passwordHashOf(userId: string): Promise<string | null> {
     const [row] = await this.sql.rows(PASSWORD_HASH_OF, [userId]);
     return row?.passwordHash ?? null;
+  }
+
+  async proofsOf(userId: string): Promise<AccountProofs> {
+    const [row] = await this.sql.rows(PROOFS_OF, [userId]);
+    return row ?? { hasPassword: false, twoFactorEnabled: false };
   }
 
   /** Locks the user's row until `transaction` ends; its password and lockdown, or `undefined`. */

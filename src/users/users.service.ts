@@ -5,7 +5,7 @@ import type { Transaction } from '../database/transaction.js';
 import { normalizeEmail } from './normalize-email.js';
 import type { UserEntity } from './user.entity.js';
 import type { UserAccount } from './user-account.js';
-import { type SignInHold, UsersRepository } from './users.repository.js';
+import { type AccountProofs, type SignInHold, UsersRepository } from './users.repository.js';
 
 /** Accounts: one normalised form of an email, and password hashes replaced only knowingly. */
 @Injectable()
@@ -20,6 +20,11 @@ export class UsersService {
   /** The stored password hash of a user, or `null` when the user no longer exists. */
   passwordHashOf(userId: string): Promise<string | null> {
     return this.users.passwordHashOf(userId);
+  }
+
+  /** Whether the account has a password and an authenticator app (the ways it can step up). */
+  proofsOf(userId: string): Promise<AccountProofs> {
+    return this.users.proofsOf(userId);
   }
 
   /** A `null` hash makes an account without a password (it signs in through an identity provider). */

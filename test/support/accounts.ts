@@ -36,12 +36,13 @@ export async function issueSession(
   const verifiedHash = await module.get(UsersService).passwordHashOf(user.id);
   if (verifiedHash === null) throw new Error(`issueSession: ${user.email} has no password`);
   const account = { id: user.id, email: user.email, createdAt: new Date() };
-  const { session, token } = await module
+  const entry = await module
     .get(UnitOfWork)
     .run((transaction) =>
       module.get(SignInDoor).enter(account, { kind: 'password', verifiedHash }, client, transaction),
     );
-  return { token, sessionId: session.id };
+  if (entry.kind !== 'signed-in') throw new Error(`issueSession: ${user.email} has two-factor on`);
+  return { token: entry.issued.token, sessionId: entry.issued.session.id };
 }
 
 /** What a request with this token would be: its user and session, or `null` when it proves nothing. */

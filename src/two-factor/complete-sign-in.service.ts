@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+
+import type { SignInOutcome } from '../auth/auth.service.js';
+import { InputValidationError } from '../common/errors.js';
+import { UnitOfWork } from '../database/transaction.js';
+import { SignInChallenges } from '../doors/sign-in-challenges.js';
+import { SignInDoor } from '../doors/sign-in-door.js';
+import { SecurityEventType } from '../security-log/security-event-type.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
+import type { ClientInfo } from '../sessions/session.types.js';
+import { UsersService } from '../users/users.service.js';
+import { type SecondFactorAnswer, SecondFactorCheck } from './second-factor-check.js';
+import { wrongCode } from './two-factor-errors.js';
+
+/**
+ * completeSignIn: the second factor of a pending sign-in. The challenge is
+ * taken under a lock (of two completions at once, one gets it), the factor
+ * checked and spent, and the first factor's proof handed back to the door
+ * with it: the session, or the reset, happens there, with every rule of any
+ * sign-in. A wrong code counts against the challenge (the fifth ends it) and
+ * is logged as SECOND_FACTOR_FAILED with the network and device.
+ */
+@Injectable()
+export class CompleteSignInService {
+  constructor(
+    private readonly challenges: SignInChallenges,
+    private readonly check: SecondFactorCheck,
+    private readonly door: SignInDoor,
+    private readonly users: UsersService,
+    private readonly securityLog: SecurityLogService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  async complete(
+    challengeToken: string,
+    answer: SecondFactorAnswer,
+    client: ClientInfo,
+  ): Promise<SignInOutcome> {
+    const result = await this.unitOfWork.run(async (transaction) => {
+      const challenge = await this.challenges.take(challengeToken, transaction);
+      const user = await this.users.lock(challenge.userId, transaction);
+      if (!user) throw unknownChallenge();
+      const factor = await this.check.verify(user, answer, client, transaction);
+      if (!factor) {
+        const attemptsLeft = await this.challenges.recordFailure(challenge, transaction);
+        await this.securityLog.record(
+          { type: SecurityEventType.SECOND_FACTOR_FAILED, userId: user.id, ...client },
+          transaction,
+        );
+        return { attemptsLeft, user: undefined, entry: undefined };
+      }
+      await this.challenges.spend(challenge, transaction);
+      const entry = await this.door.enter(
+        user,
+        this.challenges.proofOf(challenge, factor),
+        client,
+        transaction,
+      );
+      return { attemptsLeft: undefined, user, entry };
+    });
+    if (result.attemptsLeft !== undefined) {
+      // Committed above: the count and the event stay, whatever the client does next.
+      throw result.attemptsLeft > 0
+        ? wrongCode()
+        : new InputValidationError({
+            code: ['Too many wrong codes: sign in again.'],
+            challenge: ['This sign-in has ended: sign in again.'],
+          });
+    }
+    return { user: result.user, entry: result.entry };
+  }
+}
+
+function unknownChallenge(): InputValidationError {
+  return new InputValidationError({
+    challenge: ['This sign-in has expired or was already completed: sign in again.'],
+  });
+}
