@@ -1,7 +1,8 @@
-import { createUser, whoAmI } from '../../support/factories.js';
+import { createUser, signIn, whoAmI } from '../../support/factories.js';
 import {
   ACCOUNT_SESSIONS_CHANGED,
   closeAll,
+  CURRENT_SESSION_ENDED,
   LiveClient,
   startTwoInstances,
   untilSubscribed,
@@ -22,6 +23,8 @@ function expectRefusedOn(response: GraphqlResponse, field: string): void {
   expect(extensions?.code).toBe('BAD_USER_INPUT');
   expect(Object.keys((extensions?.fields as object | undefined) ?? {})).toContain(field);
 }
+
+type SessionEnded = { currentSessionEnded: { sessionId: string; reason: string } };
 
 type CompleteSignIn = {
   completeSignIn: { token: string; session: { id: string; authenticationFactors: string[] } };
@@ -57,6 +60,31 @@ describe('a pending sign-in (SECOND_FACTOR_REQUIRED)', () => {
     );
     return row.count;
   }
+
+  it('ends the one-factor sessions on both instances when it is turned on, each socket told why', async () => {
+    const user = await createUser(a);
+    const laptop = await signIn(b, user);
+    const phone = await signIn(a, user);
+    const onB = new LiveClient(b, { token: laptop.token });
+    const onA = new LiveClient(a, { token: phone.token });
+    clients.push(onA, onB);
+    const endedOnB = onB.subscribe<SessionEnded>(CURRENT_SESSION_ENDED);
+    const endedOnA = onA.subscribe<SessionEnded>(CURRENT_SESSION_ENDED);
+    await untilSubscribed(b, laptop.sessionId, 1);
+    await untilSubscribed(a, phone.sessionId, 1);
+
+    await enableTwoFactor(a, user);
+
+    expect(await endedOnB.atLeast(1)).toEqual([
+      { currentSessionEnded: { sessionId: laptop.sessionId, reason: 'TWO_FACTOR_ENABLED' } },
+    ]);
+    expect(await endedOnA.atLeast(1)).toEqual([
+      { currentSessionEnded: { sessionId: phone.sessionId, reason: 'TWO_FACTOR_ENABLED' } },
+    ]);
+    expect(await onB.closed).toEqual({ code: 4403, reason: 'Session ended' });
+    expect(await onA.closed).toEqual({ code: 4403, reason: 'Session ended' });
+    expect(await whoAmI(b, user.token)).toMatchObject({ activeSessionCount: 1 });
+  });
 
   it('answers a right password with a challenge, its methods and its expiry, and creates no session', async () => {
     const user = await twoFactorUser();
