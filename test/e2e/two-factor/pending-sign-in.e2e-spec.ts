@@ -1,3 +1,4 @@
+import { ChallengeCleanupJob } from '../../../src/doors/challenge-cleanup.job.js';
 import { createUser, signIn, whoAmI } from '../../support/factories.js';
 import {
   ACCOUNT_SESSIONS_CHANGED,
@@ -275,12 +276,19 @@ describe('a pending sign-in (SECOND_FACTOR_REQUIRED)', () => {
     await a.sql("UPDATE sign_in_challenges SET expires_at = now() - interval '1 second' WHERE id = $1", [
       challenge.split('.')[0],
     ]);
+    // A right code: never spent, since the challenge is refused before the code is read.
+    const code = await user.app.nextCode();
     for (const given of [challenge, 'not-a-challenge', `${challenge.split('.')[0]}.${'A'.repeat(43)}`]) {
-      const response = await a.gql(COMPLETE_SIGN_IN, {
-        input: { challenge: given, method: 'TOTP', code: await user.app.nextCode() },
-      });
+      const response = await a.gql(COMPLETE_SIGN_IN, { input: { challenge: given, method: 'TOTP', code } });
       expectRefusedOn(response, 'challenge');
     }
+    // Reclaimed by the cleanup job; a live challenge of the same user stays.
+    const live = await passwordChallenge(a, user);
+    await a.get(ChallengeCleanupJob).run();
+    const left = await a.sql<{ id: string }>('SELECT id FROM sign_in_challenges WHERE user_id = $1', [
+      user.id,
+    ]);
+    expect(left.map(({ id }) => id)).toEqual([live.split('.')[0]]);
   });
 
   it('keeps the account lockdown: a challenge completed after "This wasn\'t me" signs no one in', async () => {
