@@ -64,12 +64,13 @@ const MARK_AUTHENTICATED = sql<StoredSession>(
 // A password change made elsewhere closes the windows of the sessions that
 // survive it: their proof was of a password that is no longer the account's.
 // Moved back only to the window's edge, so authenticatedAt stays a time near
-// the truth. $3: the sudo window (s).
+// the truth. Their proof for adding a way in (reauthenticated_at) goes too. $3: the sudo window (s).
 const CLOSE_WINDOWS_EXCEPT = sql(
   'sessions_close_windows_except',
-  `UPDATE sessions s SET authenticated_at = now() - make_interval(secs => $3::int)
+  `UPDATE sessions s SET authenticated_at = least(s.authenticated_at, now() - make_interval(secs => $3::int)),
+                         reauthenticated_at = NULL
     WHERE s.user_id = $1 AND s.id <> $2 AND ${active('s')}
-      AND s.authenticated_at > now() - make_interval(secs => $3::int)`,
+      AND (s.authenticated_at > now() - make_interval(secs => $3::int) OR s.reauthenticated_at IS NOT NULL)`,
 );
 
 /** The statements on `sessions` behind step-up ("sudo mode"). */

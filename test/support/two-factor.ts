@@ -31,6 +31,16 @@ export class TestAuthenticator {
     }
   }
 
+  /** The next unseen code when one is ready now; `null` when every step near now was used (no waiting). */
+  async codeIfReady(): Promise<string | null> {
+    const now = Math.floor(Date.now() / 1000 / STEP_SECONDS);
+    // One step of margin: a code of now+1 handed out at a step's very end would still be fine, but not later.
+    const step = Math.max(this.lastStep + 1, now - 1);
+    if (step > now) return null;
+    this.lastStep = step;
+    return generate({ secret: this.secret, epoch: step * STEP_SECONDS });
+  }
+
   /** A code the server has already accepted (the last one handed out): its replay must be refused. */
   async usedCode(): Promise<string> {
     if (this.lastStep < 0) throw new Error('No code was used yet');

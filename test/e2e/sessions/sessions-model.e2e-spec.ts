@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import fc from 'fast-check';
 
-import { whoAmI } from '../../support/factories.js';
-import { TestApp, useTestApp } from '../../support/test-app.js';
+import { reauthenticate, whoAmI } from '../../support/factories.js';
+import { type GraphqlResponse, TestApp, useTestApp } from '../../support/test-app.js';
+import { CONFIRM_ENROLLMENT, START_ENROLLMENT, TestAuthenticator } from '../../support/two-factor.js';
 
 /**
  * Model-based property test: random sequences of session operations by a few
@@ -19,6 +20,9 @@ interface ModelUser {
   id: string | null; // null until signed up
   /** The security events the account should have, oldest first. */
   readonly events: string[];
+  /** The authenticator app when two-factor is on, and the recovery codes not used yet. */
+  totp: TestAuthenticator | null;
+  recoveryCodes: string[];
 }
 
 interface ModelToken {
@@ -27,6 +31,8 @@ interface ModelToken {
   alive: boolean;
   /** Within its sudo window: proved its identity recently (sign-in, reauthenticate, changePassword). */
   fresh: boolean;
+  /** Gave a proof after sign-in (reauthenticate, changePassword) that adding a way in accepts. */
+  proved: boolean;
 }
 
 interface Model {
@@ -44,6 +50,8 @@ type Command = fc.AsyncCommand<Model, Real>;
 const USERS = 2;
 
 const AUTH = 'token user { id activeSessionCount }';
+const COMPLETE = `mutation($input: CompleteSignInInput!) { completeSignIn(input: $input) { ${AUTH} } }`;
+const DISABLE = 'mutation($input: SecondFactorInput!) { disableTwoFactor(input: $input) { id } }';
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { ${AUTH} } }`;
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { ${AUTH} } }`;
 const SIGN_OUT = 'mutation { signOut }';
@@ -80,17 +88,27 @@ class SignUp implements Command {
     }
     expect(response.errors).toBeUndefined();
     user.id = response.data!.signUp.user.id;
-    model.tokens.push({ token: response.data!.signUp.token, user: this.user, alive: true, fresh: true });
+    model.tokens.push({
+      token: response.data!.signUp.token,
+      user: this.user,
+      alive: true,
+      fresh: true,
+      proved: false,
+    });
     user.events.push('SIGNED_UP');
     expect(response.data!.signUp.user.activeSessionCount).toBe(aliveCount(model, this.user));
   }
   toString = (): string => `signUp(u${this.user})`;
 }
 
+/** How a sign-in answers SECOND_FACTOR_REQUIRED: an app code, a recovery code, or a wrong code. */
+type SecondFactorChoice = 'totp' | 'recovery-code' | 'wrong';
+
 class SignIn implements Command {
   constructor(
     readonly user: number,
     readonly rightPassword: boolean,
+    readonly secondFactor: SecondFactorChoice = 'totp',
   ) {}
   check = (): boolean => true;
   async run(model: Model, { app }: Real): Promise<void> {
@@ -108,12 +126,51 @@ class SignIn implements Command {
       if (user.id) user.events.push('SIGN_IN_FAILED');
       return;
     }
-    expect(response.errors).toBeUndefined();
-    model.tokens.push({ token: response.data!.signIn.token, user: this.user, alive: true, fresh: true });
+    if (!user.totp) expect(response.errors).toBeUndefined();
+    const payload = user.totp ? await this.completeSecondFactor(model, app, response) : response.data!.signIn;
+    if (!payload) return;
+    model.tokens.push({ token: payload.token, user: this.user, alive: true, fresh: true, proved: false });
     user.events.push('SIGNED_IN');
-    expect(response.data!.signIn.user.activeSessionCount).toBe(aliveCount(model, this.user));
+    expect(payload.user.activeSessionCount).toBe(aliveCount(model, this.user));
   }
-  toString = (): string => `signIn(u${this.user}, ${this.rightPassword ? 'right' : 'wrong'} password)`;
+
+  /** The pending sign-in of a two-factor account: no session until the second factor; `null` when it was wrong. */
+  private async completeSecondFactor(
+    model: Model,
+    app: TestApp,
+    response: GraphqlResponse,
+  ): Promise<{ token: string; user: { activeSessionCount: number } } | null> {
+    const user = model.users[this.user];
+    const error = response.errors?.[0];
+    expect(error?.extensions?.code).toBe('SECOND_FACTOR_REQUIRED');
+    let method = 'TOTP';
+    let code: string | null = this.secondFactor === 'totp' ? await user.totp!.codeIfReady() : null;
+    // The app's codes near now are spent (one per 30-second step): a recovery code, as a person would.
+    if (this.secondFactor === 'recovery-code' || (this.secondFactor === 'totp' && code === null)) {
+      method = 'RECOVERY_CODE';
+      code = user.recoveryCodes.shift() ?? null;
+    }
+    const completed = await app.gql<{
+      completeSignIn: { token: string; user: { activeSessionCount: number } };
+    }>(COMPLETE, {
+      input: {
+        challenge: error!.extensions!.challenge,
+        method,
+        code: this.secondFactor === 'wrong' ? '000000' : code,
+      },
+    });
+    if (this.secondFactor === 'wrong' || code === null) {
+      expect(completed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      user.events.push('SECOND_FACTOR_FAILED');
+      return null;
+    }
+    expect(completed.errors).toBeUndefined();
+    if (method === 'RECOVERY_CODE') user.events.push('RECOVERY_CODE_USED');
+    return completed.data!.completeSignIn;
+  }
+
+  toString = (): string =>
+    `signIn(u${this.user}, ${this.rightPassword ? 'right' : 'wrong'} password, then ${this.secondFactor} if asked)`;
 }
 
 class SignOut implements Command {
@@ -230,7 +287,11 @@ class ChangePassword implements Command {
     for (const other of others) other.alive = false;
     // The requesting session just proved the new password; the kept ones proved an old one.
     token.fresh = true;
-    for (const other of kept) other.fresh = false;
+    token.proved = true;
+    for (const other of kept) {
+      other.fresh = false;
+      other.proved = false;
+    }
     user.events.push('PASSWORD_CHANGED');
     expect(response.data).toEqual({
       changePassword: {
@@ -287,10 +348,113 @@ class Reauthenticate implements Command {
     }
     expect(response.errors).toBeUndefined();
     token.fresh = true;
+    token.proved = true;
     user.events.push('REAUTHENTICATED');
   }
   toString = (): string =>
     `reauthenticate(token #${this.pick}, ${this.rightPassword ? 'right' : 'wrong'} password)`;
+}
+
+/**
+ * The owner of a live token turns two-factor on: a reauthentication (the proof
+ * adding a way in needs), then the app's secret, then a code: the account's
+ * other sessions end. Refused while it is on already.
+ */
+class EnableTwoFactor implements Command {
+  constructor(readonly pick: number) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const started = await app.gql<{ startTotpEnrollment: { secret: string } }>(
+      START_ENROLLMENT,
+      {},
+      {
+        token: token?.token ?? NEVER_ISSUED,
+      },
+    );
+    if (!token?.alive) {
+      expect(started.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    const user = model.users[token.user];
+    let enrollment = started;
+    if (!token.proved) {
+      // The sign-in's own freshness is not a proof for adding a way in.
+      expect(started.errors?.[0]?.extensions?.code).toBe('REAUTHENTICATION_REQUIRED');
+      await reauthenticate(app, user, token.token);
+      token.fresh = true;
+      token.proved = true;
+      user.events.push('REAUTHENTICATED');
+      enrollment = await app.gql(START_ENROLLMENT, {}, { token: token.token });
+    }
+    if (user.totp) {
+      expect(enrollment.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      return;
+    }
+    const authenticator = new TestAuthenticator(enrollment.data!.startTotpEnrollment.secret);
+    const confirmed = await app.gql<{
+      confirmTotpEnrollment: { recoveryCodes: string[]; signedOutCount: number };
+    }>(CONFIRM_ENROLLMENT, { code: await authenticator.nextCode() }, { token: token.token });
+    // Confirming needs the sudo window (a proof may be older than it): the enrollment then waits.
+    if (!token.fresh) {
+      expect(confirmed.errors?.[0]?.extensions?.code).toBe('REAUTHENTICATION_REQUIRED');
+      return;
+    }
+    const others = model.tokens.filter(
+      (other) => other.user === token.user && other.alive && other !== token,
+    );
+    for (const other of others) other.alive = false;
+    expect(confirmed.data?.confirmTotpEnrollment.signedOutCount).toBe(others.length);
+    user.totp = authenticator;
+    user.recoveryCodes = [...confirmed.data!.confirmTotpEnrollment.recoveryCodes];
+    user.events.push('TWO_FACTOR_ENABLED');
+  }
+  toString = (): string => `enableTwoFactor(token #${this.pick})`;
+}
+
+/** Turning it off: the sudo window and a recovery code (an app code when one is ready). */
+class DisableTwoFactor implements Command {
+  constructor(
+    readonly pick: number,
+    readonly rightCode: boolean,
+  ) {}
+  check = (): boolean => true;
+  async run(model: Model, { app }: Real): Promise<void> {
+    const token = pickToken(model, this.pick);
+    const user = token ? model.users[token.user] : null;
+    const ready = this.rightCode ? ((await user?.totp?.codeIfReady()) ?? null) : null;
+    const input = ready
+      ? { method: 'TOTP', code: ready }
+      : {
+          method: 'RECOVERY_CODE',
+          code: this.rightCode ? (user?.recoveryCodes[0] ?? 'none') : 'zzzz-zzzz-zzzz-zzzz',
+        };
+    const response = await app.gql(DISABLE, { input }, { token: token?.token ?? NEVER_ISSUED });
+    if (!token?.alive || !user) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      return;
+    }
+    if (!token.fresh) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('REAUTHENTICATION_REQUIRED');
+      return;
+    }
+    if (!user.totp) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      return;
+    }
+    if (!this.rightCode) {
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      user.events.push('SECOND_FACTOR_FAILED');
+      return;
+    }
+    expect(response.errors).toBeUndefined();
+    if (!ready) user.events.push('RECOVERY_CODE_USED');
+    user.events.push('TWO_FACTOR_DISABLED');
+    user.totp = null;
+    user.recoveryCodes = [];
+  }
+  toString = (): string =>
+    `disableTwoFactor(token #${this.pick}, ${this.rightCode ? 'right' : 'wrong'} code)`;
 }
 
 /**
@@ -346,7 +510,18 @@ const tokenPick = fc.nat({ max: 1_000 });
 // users with several live sessions, where signing out others means something.
 const signUp = user.map((u) => checked(new SignUp(u)));
 const signInRight = user.map((u) => checked(new SignIn(u, true)));
+// Two-factor is listed often too: turning it on needs a live token, and only then do sign-ins ask a second factor.
+const enableTwoFactor = tokenPick.map((pick) => checked(new EnableTwoFactor(pick)));
+const signInWithSecondFactor = fc
+  .tuple(user, fc.constantFrom<SecondFactorChoice>('totp', 'recovery-code', 'wrong'))
+  .map(([u, factor]) => checked(new SignIn(u, true, factor)));
 const commands = [
+  enableTwoFactor,
+  enableTwoFactor,
+  enableTwoFactor,
+  fc.tuple(tokenPick, fc.boolean()).map(([pick, right]) => checked(new DisableTwoFactor(pick, right))),
+  signInWithSecondFactor,
+  signInWithSecondFactor,
   signUp,
   signUp,
   signInRight,
@@ -380,9 +555,9 @@ describe(`sessions, against a model (seed ${SEED})`, () => {
     console.log(`fast-check seed ${SEED}: replay with FC_SEED=${SEED}`);
   });
 
-  it('agrees with the model after every step of random sign-up, sign-in, sign-out, sign-out-others, revoke, change-password, reauthenticate and time-passing sequences', async () => {
+  it('agrees with the model after every step of random sign-up, sign-in (with a second factor when on), sign-out, sign-out-others, revoke, change-password, reauthenticate, two-factor on and off, and time-passing sequences', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 15, size: 'max' }), async (steps) => {
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 20, size: 'max' }), async (steps) => {
         const run = randomUUID().slice(0, 8);
         const model: Model = {
           users: Array.from({ length: USERS }, (_, index) => ({
@@ -390,6 +565,8 @@ describe(`sessions, against a model (seed ${SEED})`, () => {
             password: `password of u${index} in ${run}`,
             id: null,
             events: [],
+            totp: null,
+            recoveryCodes: [],
           })),
           tokens: [],
         };
