@@ -1,4 +1,4 @@
-import { makeVar } from '@apollo/client';
+import { CombinedGraphQLErrors, makeVar } from '@apollo/client';
 
 /** A password prompt the page shows while an action waits for reauthenticate. */
 export interface PasswordRequest {
@@ -25,4 +25,15 @@ export function askForPassword(): Promise<void> {
       },
     });
   });
+}
+
+/**
+ * REAUTHENTICATION_REQUIRED for an account without a password: it confirms
+ * who it is at its provider (a redirect), then tries the action again.
+ */
+export function needsProviderStepUp(error: unknown): boolean {
+  return (
+    CombinedGraphQLErrors.is(error) &&
+    error.errors.some((e) => (e.extensions?.methods as string[] | undefined)?.includes('OIDC') === true)
+  );
 }

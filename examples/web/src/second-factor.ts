@@ -1,0 +1,56 @@
+import { CombinedGraphQLErrors } from '@apollo/client';
+import type { AuthenticationFactor, SecondFactorMethod } from './gql/graphql';
+
+/** A sign-in (or a password reset) waiting for its second factor: SECOND_FACTOR_REQUIRED's extensions. */
+export interface PendingSignIn {
+  /** Names this pending sign-in; the API also set it as an HttpOnly cookie. */
+  readonly challenge: string | null;
+  readonly methods: readonly SecondFactorMethod[];
+}
+
+/** The pending sign-in an error announces, or null for any other error. */
+export function pendingSignIn(error: unknown): PendingSignIn | null {
+  if (!CombinedGraphQLErrors.is(error)) return null;
+  const required = error.errors.find((e) => e.extensions?.code === 'SECOND_FACTOR_REQUIRED');
+  if (!required) return null;
+  const { challenge, methods } = required.extensions as { challenge?: unknown; methods?: unknown };
+  return {
+    challenge: typeof challenge === 'string' ? challenge : null,
+    methods: Array.isArray(methods) ? (methods as SecondFactorMethod[]) : ['TOTP', 'RECOVERY_CODE'],
+  };
+}
+
+/**
+ * The pending sign-in is gone (used, expired, or five wrong codes): no code
+ * can complete it any more, so the person starts over with the first factor.
+ */
+export function challengeGone(error: unknown): boolean {
+  return (
+    CombinedGraphQLErrors.is(error) &&
+    error.errors.some((e) => {
+      const fields = e.extensions?.fields as Record<string, unknown> | undefined;
+      return e.extensions?.code === 'BAD_USER_INPUT' && fields?.challenge !== undefined;
+    })
+  );
+}
+
+const FACTOR_NAMES: Record<AuthenticationFactor, string> = {
+  PASSWORD: 'password',
+  IDENTITY_PROVIDER: 'sign-in provider',
+  EMAIL_LINK: 'email link',
+  TOTP: 'authenticator app',
+  RECOVERY_CODE: 'recovery code',
+};
+
+/** What a session proved, in words: "Password + authenticator app", "Test ID + recovery code". */
+export function describeFactors(factors: readonly AuthenticationFactor[], providerName?: string): string {
+  const words = factors
+    .map((factor) => (factor === 'IDENTITY_PROVIDER' && providerName ? providerName : FACTOR_NAMES[factor]))
+    .join(' + ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** What the API is sent: an app's code without the spaces some apps show ("123 456"). */
+export function codeToSend(method: SecondFactorMethod, code: string): string {
+  return method === 'TOTP' ? code.replace(/\s/g, '') : code.trim();
+}
