@@ -86,6 +86,7 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
                   {session.identityProvider && ` · via ${providerName(account, session.identityProvider)}`}
                 </p>
                 <p className="muted" data-testid="session-factors">
+                  Signed in with{' '}
                   {describeFactors(
                     session.authenticationFactors,
                     session.identityProvider ? providerName(account, session.identityProvider) : undefined,

@@ -25,7 +25,10 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [confirmAtProvider, setConfirmAtProvider] = useState(false);
-  const provider = account.sessions.find((session) => session.current)?.identityProvider ?? null;
+  const provider = account.identities.find(
+    (identity) =>
+      identity.provider.id === account.sessions.find((session) => session.current)?.identityProvider,
+  )?.provider;
   const [start, starting] = useMutation(START_TOTP_ENROLLMENT);
   const [regenerate, regenerating] = useMutation(REGENERATE_RECOVERY_CODES, {
     update: (cache, { data }) =>
@@ -49,7 +52,7 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
   }
 
   return (
-    <section className="card" aria-labelledby="two-factor-title">
+    <section className="card stack" aria-labelledby="two-factor-title">
       <h2 id="two-factor-title">Two-factor authentication</h2>
       {codes ? (
         <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />
@@ -76,7 +79,7 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
           onCancel={() => setTurningOff(false)}
         />
       ) : account.twoFactorEnabled ? (
-        <>
+        <div className="stack">
           <p data-testid="two-factor-status">
             <strong>On.</strong> Signing in needs a code from your authenticator app.
           </p>
@@ -100,9 +103,9 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
               Turn off
             </button>
           </div>
-        </>
+        </div>
       ) : (
-        <>
+        <div className="stack">
           <p data-testid="two-factor-status">
             <strong>Off.</strong> Add an authenticator app, so a stolen password alone cannot sign in.
           </p>
@@ -119,7 +122,7 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
           >
             Set up an authenticator app
           </button>
-        </>
+        </div>
       )}
       {notice && (
         <p role="status" className="notice">
@@ -132,8 +135,8 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
         </p>
       )}
       {confirmAtProvider && provider && (
-        <a className="button" href={providerSignInUrl(provider, { reauthenticate: true })}>
-          Confirm with your provider
+        <a className="button" href={providerSignInUrl(provider.id, { reauthenticate: true })}>
+          Confirm with {provider.name}
         </a>
       )}
     </section>

@@ -42,12 +42,11 @@ const FACTOR_NAMES: Record<AuthenticationFactor, string> = {
   RECOVERY_CODE: 'recovery code',
 };
 
-/** What a session proved, in words: "Password + authenticator app", "Test ID + recovery code". */
+/** What a session proved, in words: "password + authenticator app", "Test ID + recovery code". */
 export function describeFactors(factors: readonly AuthenticationFactor[], providerName?: string): string {
-  const words = factors
+  return factors
     .map((factor) => (factor === 'IDENTITY_PROVIDER' && providerName ? providerName : FACTOR_NAMES[factor]))
     .join(' + ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** What the API is sent: an app's code without the spaces some apps show ("123 456"). */

@@ -49,3 +49,16 @@ export const COMPLETE_SIGN_IN = graphql(`
     }
   }
 `);
+
+// Step-up with the authenticator app instead of the password (PasswordPrompt).
+export const REAUTHENTICATE_WITH_SECOND_FACTOR = graphql(`
+  mutation ReauthenticateWithSecondFactor($input: SecondFactorInput!) {
+    reauthenticateWithSecondFactor(input: $input) {
+      session {
+        id
+        authenticatedAt
+        sudoExpiresAt
+      }
+    }
+  }
+`);
