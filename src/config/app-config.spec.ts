@@ -23,6 +23,7 @@ const PRODUCTION = {
   SMTP_URL: 'smtp://smtp.example.com',
   MAIL_FROM: 'a@example.com',
   PUBLIC_APP_URL: 'https://app.example.com',
+  TWO_FACTOR_ENCRYPTION_KEY: 'ab'.repeat(32),
 };
 
 describe('loadConfig', () => {
@@ -84,6 +85,7 @@ describe('loadConfig', () => {
         deliveryIntervalMs: 1000,
         maxAttempts: 10,
       },
+      twoFactor: { challengeSeconds: 300, totpIssuer: 'Sessions', encryptionKey: null },
     });
   });
 
@@ -137,6 +139,9 @@ describe('loadConfig', () => {
         EMAIL_ALERT_TOKEN_TTL_SECONDS: '86400',
         MAIL_DELIVERY_INTERVAL_MS: '500',
         MAIL_MAX_ATTEMPTS: '3',
+        TWO_FACTOR_CHALLENGE_SECONDS: '120',
+        TOTP_ISSUER: 'Acme',
+        TWO_FACTOR_ENCRYPTION_KEY: 'cd'.repeat(32),
       }),
     ).toEqual({
       environment: 'production',
@@ -195,6 +200,11 @@ describe('loadConfig', () => {
         deliveryIntervalMs: 500,
         maxAttempts: 3,
       },
+      twoFactor: {
+        challengeSeconds: 120,
+        totpIssuer: 'Acme',
+        encryptionKey: Buffer.from('cd'.repeat(32), 'hex'),
+      },
     });
   });
 
@@ -220,6 +230,25 @@ describe('loadConfig', () => {
       /SMTP_URL is required in production/,
     );
     expect(() => loadConfig({ SMTP_URL: 'smtp://127.0.0.1:25' })).toThrow(/MAIL_FROM is required/);
+  });
+
+  it('refuses to start in production without TWO_FACTOR_ENCRYPTION_KEY, and anywhere with a key that is not 32 bytes, never echoing it', () => {
+    const withoutKey = { ...PRODUCTION, TWO_FACTOR_ENCRYPTION_KEY: undefined };
+    expect(problemsOf({ ...withoutKey, DATABASE_URL: 'postgres://db/app' })).toEqual([
+      expect.stringMatching(/^TWO_FACTOR_ENCRYPTION_KEY is required when NODE_ENV=production/) as unknown,
+    ]);
+    expect(problemsOf({ TWO_FACTOR_ENCRYPTION_KEY: 'too-short-a-secret' })).toEqual([
+      expect.stringMatching(/^TWO_FACTOR_ENCRYPTION_KEY must be 32 random bytes/) as unknown,
+    ]);
+    expect(problemsOf({ TWO_FACTOR_ENCRYPTION_KEY: 'too-short-a-secret' }).join()).not.toContain('too-short');
+    // Base64 of 32 bytes, padded or not, either alphabet.
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ TWO_FACTOR_ENCRYPTION_KEY: key.toString('base64') }).twoFactor.encryptionKey).toEqual(
+      key,
+    );
+    expect(
+      loadConfig({ TWO_FACTOR_ENCRYPTION_KEY: key.toString('base64url') }).twoFactor.encryptionKey,
+    ).toEqual(key);
   });
 
   it('refuses to start in production without DATABASE_URL, saying why', () => {

@@ -4,6 +4,7 @@ import { MailModule } from '../mail/mail.module.js';
 import { SecurityLogModule } from '../security-log/security-log.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ChallengeCleanupJob } from './challenge-cleanup.job.js';
 import { IdentitiesRepository } from './identities.repository.js';
 import { KnownDevicesRepository } from './known-devices.repository.js';
 import { NewDeviceAlertService } from './new-device-alerts.js';
@@ -27,6 +28,7 @@ import { SignOutDoor } from './sign-out-door.js';
     SignInChallenges,
     SignInChallengesRepository,
     SecondFactorsRepository,
+    ChallengeCleanupJob,
   ],
   // The linked identities are ways in: the provider room reads and links them, "This wasn't me" removes them.
   // Pending sign-ins are completed by the two-factor room, which hands them back to the door.

@@ -33,15 +33,16 @@ const TAKE = sql<StoredChallenge>(
 
 const DELETE = sql('sign_in_challenges_delete', 'DELETE FROM sign_in_challenges c WHERE c.id = $1');
 
-// One statement counts the failure and ends the challenge at the limit.
+// One statement counts the failure, or ends the challenge at the limit (two
+// exclusive conditions on one snapshot: a row changed twice in one statement keeps only one change).
 const RECORD_FAILURE = sql<{ remaining: number }>(
   'sign_in_challenges_record_failure',
-  `WITH counted AS (
-     UPDATE sign_in_challenges c SET failed_attempts = c.failed_attempts + 1 WHERE c.id = $1
-     RETURNING c.id, c.failed_attempts),
-   ended AS (
-     DELETE FROM sign_in_challenges c USING counted WHERE c.id = counted.id AND counted.failed_attempts >= $2)
-   SELECT greatest($2 - failed_attempts, 0)::int AS remaining FROM counted`,
+  `WITH ended AS (
+     DELETE FROM sign_in_challenges c WHERE c.id = $1 AND c.failed_attempts + 1 >= $2 RETURNING c.id),
+   counted AS (
+     UPDATE sign_in_challenges c SET failed_attempts = c.failed_attempts + 1
+      WHERE c.id = $1 AND c.failed_attempts + 1 < $2 RETURNING c.failed_attempts)
+   SELECT coalesce((SELECT $2 - failed_attempts FROM counted), 0)::int AS remaining`,
 );
 
 const DELETE_EXPIRED = sql<{ id: string }>(
