@@ -9,7 +9,7 @@ import {
 import { describeError } from './errors';
 import { goTo } from './navigation';
 import { ME } from './operations';
-import { pendingSignIn, type PendingSignIn } from './second-factor';
+import { secondFactorRequired } from './second-factor';
 import { SecondFactorStep } from './SecondFactorStep';
 
 /** The secret of the link that opened this page; it never leaves the page but to the API. */
@@ -66,7 +66,7 @@ export function ResetPasswordPage() {
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   // A two-factor account: nothing changes until a code completes the reset (the link is not spent yet).
-  const [pending, setPending] = useState<PendingSignIn | null>(null);
+  const [secondStep, setSecondStep] = useState(false);
   const [reset, { loading }] = useMutation(RESET_PASSWORD, {
     update: (cache, { data }) =>
       data && cache.writeQuery({ query: ME, data: { me: data.resetPassword.user } }),
@@ -79,20 +79,12 @@ export function ResetPasswordPage() {
       await reset({ variables: { input: { token: linkToken(), newPassword: password } } });
       goHome();
     } catch (error) {
-      const second = pendingSignIn(error);
-      if (second) setPending(second);
+      if (secondFactorRequired(error)) setSecondStep(true);
       else setProblem(describeError(error));
     }
   }
 
-  if (pending)
-    return (
-      <SecondFactorStep
-        challenge={pending.challenge}
-        onSignedIn={goHome}
-        onStartOver={() => setPending(null)}
-      />
-    );
+  if (secondStep) return <SecondFactorStep onSignedIn={goHome} onStartOver={() => setSecondStep(false)} />;
 
   return (
     <form className="card" aria-label="Choose a new password" onSubmit={(event) => void submit(event)}>

@@ -14,11 +14,11 @@ import { COMPLETE_SIGN_IN } from './two-factor-operations';
  * account with two-factor on: a code completes the pending sign-in and the
  * page becomes the account. A wrong code says so and lets the person try
  * again; once the pending sign-in is gone (expired, used, too many wrong
- * codes) only starting over helps, so that is all it offers.
+ * codes) only starting over helps, so that is all it offers. The pending
+ * sign-in is named by the API's HttpOnly challenge cookie, which the browser
+ * sends with completeSignIn: the input leaves `challenge` out.
  */
 export function SecondFactorStep(props: {
-  /** From SECOND_FACTOR_REQUIRED; null when only the challenge cookie carries it (provider sign-in). */
-  challenge: string | null;
   /** After the account became `me` in the cache (the page switches to it on its own). */
   onSignedIn?: () => void;
   onStartOver: () => void;
@@ -37,7 +37,7 @@ export function SecondFactorStep(props: {
     setProblem(null);
     try {
       await complete({
-        variables: { input: { challenge: props.challenge, method, code: codeToSend(method, code) } },
+        variables: { input: { method, code: codeToSend(method, code) } },
       });
       sessionEndedElsewhere(false);
       endedRemotely(null);

@@ -6,7 +6,7 @@ import { describeError } from './errors';
 import { endedRemotely } from './live';
 import { ME, SIGN_IN, SIGN_UP } from './operations';
 import { ProviderButtons } from './ProviderButtons';
-import { pendingSignIn, type PendingSignIn } from './second-factor';
+import { secondFactorRequired } from './second-factor';
 import { SecondFactorStep } from './SecondFactorStep';
 
 type Mode = 'sign-in' | 'sign-up';
@@ -29,7 +29,7 @@ export function SignInForm() {
   const busy = signingIn.loading || signingUp.loading;
   const [forgot, setForgot] = useState(false);
   // The password was right and the account has two-factor on: the code comes next.
-  const [pending, setPending] = useState<PendingSignIn | null>(null);
+  const [secondStep, setSecondStep] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -40,19 +40,17 @@ export function SignInForm() {
       sessionEndedElsewhere(false);
       endedRemotely(null);
     } catch (error) {
-      const second = pendingSignIn(error);
-      if (second) setPending(second);
+      if (secondFactorRequired(error)) setSecondStep(true);
       else setProblem(describeError(error));
     }
   }
 
   if (forgot) return <ForgotPasswordForm onDone={() => setForgot(false)} />;
-  if (pending)
+  if (secondStep)
     return (
       <SecondFactorStep
-        challenge={pending.challenge}
         onStartOver={() => {
-          setPending(null);
+          setSecondStep(false);
           setPassword('');
         }}
       />

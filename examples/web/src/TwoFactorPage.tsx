@@ -8,9 +8,7 @@ import { SecondFactorStep } from './SecondFactorStep';
  * where the sign-in was headed (`returnTo`, if it is this app).
  */
 export function TwoFactorPage() {
-  return (
-    <SecondFactorStep challenge={null} onSignedIn={() => goTo(returnPath())} onStartOver={() => goTo('/')} />
-  );
+  return <SecondFactorStep onSignedIn={() => goTo(returnPath())} onStartOver={() => goTo('/')} />;
 }
 
 /** `returnTo` as a path of this app; anything else (another origin) is not followed. */

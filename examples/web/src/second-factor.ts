@@ -1,23 +1,17 @@
 import { CombinedGraphQLErrors } from '@apollo/client';
 import type { AuthenticationFactor, SecondFactorMethod } from './gql/graphql';
 
-/** A sign-in (or a password reset) waiting for its second factor: SECOND_FACTOR_REQUIRED's extensions. */
-export interface PendingSignIn {
-  /** Names this pending sign-in; the API also set it as an HttpOnly cookie. */
-  readonly challenge: string | null;
-  readonly methods: readonly SecondFactorMethod[];
-}
-
-/** The pending sign-in an error announces, or null for any other error. */
-export function pendingSignIn(error: unknown): PendingSignIn | null {
-  if (!CombinedGraphQLErrors.is(error)) return null;
-  const required = error.errors.find((e) => e.extensions?.code === 'SECOND_FACTOR_REQUIRED');
-  if (!required) return null;
-  const { challenge, methods } = required.extensions as { challenge?: unknown; methods?: unknown };
-  return {
-    challenge: typeof challenge === 'string' ? challenge : null,
-    methods: Array.isArray(methods) ? (methods as SecondFactorMethod[]) : ['TOTP', 'RECOVERY_CODE'],
-  };
+/**
+ * The first factor was right and the account has two-factor on
+ * (SECOND_FACTOR_REQUIRED): no session yet, a code comes next. The pending
+ * sign-in's challenge is not kept here: the API set it as an HttpOnly cookie,
+ * which completeSignIn reads, so this page's script never holds it.
+ */
+export function secondFactorRequired(error: unknown): boolean {
+  return (
+    CombinedGraphQLErrors.is(error) &&
+    error.errors.some((e) => e.extensions?.code === 'SECOND_FACTOR_REQUIRED')
+  );
 }
 
 /**
