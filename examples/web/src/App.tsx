@@ -8,8 +8,10 @@ import { PasswordPrompt } from './PasswordPrompt';
 import { SecurityActivity } from './SecurityActivity';
 import { SecurityPage } from './SecurityPage';
 import { SignInForm } from './SignInForm';
+import { TwoFactorCard } from './TwoFactorCard';
+import { TwoFactorPage } from './TwoFactorPage';
 
-/** The pages an emailed link opens; anything else is the account page. */
+/** The pages an emailed link (or a provider sign-in) opens; anything else is the account page. */
 function usePath(): string {
   const [path, setPath] = useState(window.location.pathname);
   useEffect(() => {
@@ -23,6 +25,15 @@ function usePath(): string {
 export function App() {
   const { data, loading, error } = useQuery(ME);
   const path = usePath();
+
+  if (path === '/two-factor') {
+    return (
+      <main className="page">
+        <h1>Account security</h1>
+        <TwoFactorPage />
+      </main>
+    );
+  }
 
   if (path === '/reset-password' || path === '/verify-email' || path === '/not-me') {
     return (
@@ -50,6 +61,7 @@ export function App() {
         <>
           <LiveUpdates />
           <SecurityPage account={data.me} />
+          <TwoFactorCard account={data.me} />
           <LinkedIdentities account={data.me} />
           <SecurityActivity
             currentSessionId={data.me.sessions.find((session) => session.current)?.id ?? null}
@@ -73,10 +85,14 @@ function accountState(account: {
   sessions: ReadonlyArray<{ id: string }>;
   identities: ReadonlyArray<{ id: string }>;
   emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  recoveryCodesRemaining: number;
 }): string {
   return [
     account.sessions.map((session) => session.id).join(','),
     account.identities.map((identity) => identity.id).join(','),
     account.emailVerified,
+    account.twoFactorEnabled,
+    account.recoveryCodesRemaining,
   ].join('|');
 }

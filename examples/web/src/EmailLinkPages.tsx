@@ -7,7 +7,10 @@ import {
   VERIFY_EMAIL,
 } from './email-operations';
 import { describeError } from './errors';
+import { goTo } from './navigation';
 import { ME } from './operations';
+import { secondFactorRequired } from './second-factor';
+import { SecondFactorStep } from './SecondFactorStep';
 
 /** The secret of the link that opened this page; it never leaves the page but to the API. */
 function linkToken(): string {
@@ -15,8 +18,7 @@ function linkToken(): string {
 }
 
 function goHome(): void {
-  window.history.replaceState(null, '', '/');
-  window.dispatchEvent(new PopStateEvent('popstate'));
+  goTo('/');
 }
 
 /** "Forgot password?": the answer is the same whether or not the address has an account. */
@@ -63,6 +65,8 @@ export function ForgotPasswordForm({ onDone }: { onDone: () => void }) {
 export function ResetPasswordPage() {
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // A two-factor account: nothing changes until a code completes the reset (the link is not spent yet).
+  const [secondStep, setSecondStep] = useState(false);
   const [reset, { loading }] = useMutation(RESET_PASSWORD, {
     update: (cache, { data }) =>
       data && cache.writeQuery({ query: ME, data: { me: data.resetPassword.user } }),
@@ -75,9 +79,12 @@ export function ResetPasswordPage() {
       await reset({ variables: { input: { token: linkToken(), newPassword: password } } });
       goHome();
     } catch (error) {
-      setProblem(describeError(error));
+      if (secondFactorRequired(error)) setSecondStep(true);
+      else setProblem(describeError(error));
     }
   }
+
+  if (secondStep) return <SecondFactorStep onSignedIn={goHome} onStartOver={() => setSecondStep(false)} />;
 
   return (
     <form className="card" aria-label="Choose a new password" onSubmit={(event) => void submit(event)}>

@@ -20,6 +20,9 @@ export function LiveUpdates() {
       if (reason === 'EXPIRED') endedRemotely('expired');
       // "This wasn't me": the password no longer works, so "sign in again" alone would mislead.
       else if (reason === 'UNRECOGNIZED_SIGN_IN_REPORTED') endedRemotely('reported');
+      // Signing in again now needs a code: say so, or the next step of the form would surprise.
+      else if (reason === 'TWO_FACTOR_ENABLED') endedRemotely('two-factor');
+      // Any other reason (and any the server adds later) reads as "signed out from another device".
       else if (reason !== 'SIGNED_OUT') endedRemotely('elsewhere');
       showSignedOut(client.cache);
     },

@@ -1,37 +1,52 @@
 import { useMutation, useReactiveVar } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
 import { describeError } from './errors';
+import type { SecondFactorMethod } from './gql/graphql';
 import { REAUTHENTICATE } from './operations';
-import { passwordRequest } from './step-up';
+import { codeToSend } from './second-factor';
+import { SecondFactorFields } from './SecondFactorFields';
+import { passwordRequest, type PasswordRequest } from './step-up';
+import { REAUTHENTICATE_WITH_SECOND_FACTOR } from './two-factor-operations';
 
 /**
- * The password prompt of step-up: shown while an action waits (see
- * step-up-link.ts). A wrong password says so and keeps the dialog open; the
- * right one lets the action go through.
+ * The prompt of step-up: shown while an action waits (see step-up-link.ts).
+ * A wrong password (or code) says so and keeps the dialog open; the right one
+ * lets the action go through.
  */
 export function PasswordPrompt() {
   const request = useReactiveVar(passwordRequest);
-  const [password, setPassword] = useState('');
+  // A new request starts from its own first method, with nothing typed.
+  return request ? <StepUpDialog key={request.methods.join()} request={request} /> : null;
+}
+
+function StepUpDialog({ request }: { request: PasswordRequest }) {
+  const canUsePassword = request.methods.includes('PASSWORD');
+  const canUseApp = request.methods.includes('TOTP');
+  const [method, setMethod] = useState<'PASSWORD' | SecondFactorMethod>(canUsePassword ? 'PASSWORD' : 'TOTP');
+  const [secret, setSecret] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [reauthenticate, { loading }] = useMutation(REAUTHENTICATE);
-  if (!request) return null;
+  const [reauthenticate, withPassword] = useMutation(REAUTHENTICATE);
+  const [reauthenticateWithCode, withCode] = useMutation(REAUTHENTICATE_WITH_SECOND_FACTOR);
+  const loading = withPassword.loading || withCode.loading;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setProblem(null);
     try {
-      await reauthenticate({ variables: { input: { password } } });
-      setPassword('');
-      request!.confirmed();
+      if (method === 'PASSWORD') await reauthenticate({ variables: { input: { password: secret } } });
+      else
+        await reauthenticateWithCode({ variables: { input: { method, code: codeToSend(method, secret) } } });
+      setSecret('');
+      request.confirmed();
     } catch (error) {
       setProblem(describeError(error));
     }
   }
 
-  function cancel() {
-    setPassword('');
+  function switchTo(next: 'PASSWORD' | SecondFactorMethod) {
+    setSecret('');
     setProblem(null);
-    request!.cancelled();
+    setMethod(next);
   }
 
   return (
@@ -43,28 +58,44 @@ export function PasswordPrompt() {
         className="card dialog"
         onSubmit={(event) => void submit(event)}
       >
-        <h2 id="password-prompt-title">Confirm your password</h2>
+        <h2 id="password-prompt-title">
+          {method === 'PASSWORD' ? 'Confirm your password' : 'Confirm with a code'}
+        </h2>
         <p className="muted">For your security, confirm it's you before this change to your account.</p>
-        <label>
-          Password
-          <input
-            type="password"
-            autoComplete="current-password"
-            autoFocus
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
+        {method === 'PASSWORD' ? (
+          <label>
+            Password
+            <input
+              type="password"
+              autoComplete="current-password"
+              autoFocus
+              value={secret}
+              onChange={(event) => setSecret(event.target.value)}
+            />
+          </label>
+        ) : (
+          <SecondFactorFields method={method} code={secret} onMethod={switchTo} onCode={setSecret} />
+        )}
+        {method === 'PASSWORD' && canUseApp && (
+          <button type="button" className="link" onClick={() => switchTo('TOTP')}>
+            Use your authenticator app instead
+          </button>
+        )}
+        {method !== 'PASSWORD' && canUsePassword && (
+          <button type="button" className="link" onClick={() => switchTo('PASSWORD')}>
+            Use your password instead
+          </button>
+        )}
         {problem && (
           <p role="alert" className="error">
             {problem}
           </p>
         )}
         <div className="row">
-          <button type="button" onClick={cancel}>
+          <button type="button" onClick={request.cancelled}>
             Cancel
           </button>
-          <button type="submit" disabled={loading || password === ''}>
+          <button type="submit" disabled={loading || secret === ''}>
             Confirm
           </button>
         </div>

@@ -23,6 +23,11 @@ const WHAT: Record<SecurityEventType, string> = {
   PASSWORD_RESET: 'Password reset',
   NEW_DEVICE_ALERT_SENT: 'New sign-in alert emailed',
   UNRECOGNIZED_SIGN_IN_REPORTED: '“This wasn’t me” reported',
+  TWO_FACTOR_ENABLED: 'Two-factor authentication turned on',
+  TWO_FACTOR_DISABLED: 'Two-factor authentication turned off',
+  SECOND_FACTOR_FAILED: 'Wrong two-factor code',
+  RECOVERY_CODE_USED: 'Recovery code used',
+  RECOVERY_CODES_REGENERATED: 'New recovery codes made',
 };
 
 /** "Recent security activity": the account's security log, newest first, a page at a time. */

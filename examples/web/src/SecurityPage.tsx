@@ -1,4 +1,3 @@
-import { CombinedGraphQLErrors } from '@apollo/client';
 import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { showSignedOut } from './apollo';
@@ -7,6 +6,8 @@ import { describeError } from './errors';
 import type { AccountFieldsFragment, SessionFieldsFragment } from './gql/graphql';
 import { providerSignInUrl } from './identity-providers';
 import { REVOKE_SESSION, SIGN_OUT, SIGN_OUT_OTHER_SESSIONS } from './operations';
+import { describeFactors } from './second-factor';
+import { needsProviderStepUp } from './step-up';
 
 export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
   const [problem, setProblem] = useState<string | null>(null);
@@ -84,6 +85,13 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
                   {session.ipAddress ?? 'Unknown IP'} · Last active {lastActive(session.lastActiveAt)}
                   {session.identityProvider && ` · via ${providerName(account, session.identityProvider)}`}
                 </p>
+                <p className="muted" data-testid="session-factors">
+                  Signed in with{' '}
+                  {describeFactors(
+                    session.authenticationFactors,
+                    session.identityProvider ? providerName(account, session.identityProvider) : undefined,
+                  )}
+                </p>
               </div>
               {!session.current && (
                 <button
@@ -99,13 +107,6 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
         </ul>
       </section>
     </>
-  );
-}
-
-function needsProviderStepUp(error: unknown): boolean {
-  return (
-    CombinedGraphQLErrors.is(error) &&
-    error.errors.some((e) => (e.extensions?.methods as string[] | undefined)?.includes('OIDC') === true)
   );
 }
 

@@ -6,6 +6,8 @@ import { describeError } from './errors';
 import { endedRemotely } from './live';
 import { ME, SIGN_IN, SIGN_UP } from './operations';
 import { ProviderButtons } from './ProviderButtons';
+import { secondFactorRequired } from './second-factor';
+import { SecondFactorStep } from './SecondFactorStep';
 
 type Mode = 'sign-in' | 'sign-up';
 
@@ -26,6 +28,8 @@ export function SignInForm() {
   });
   const busy = signingIn.loading || signingUp.loading;
   const [forgot, setForgot] = useState(false);
+  // The password was right and the account has two-factor on: the code comes next.
+  const [secondStep, setSecondStep] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -36,20 +40,28 @@ export function SignInForm() {
       sessionEndedElsewhere(false);
       endedRemotely(null);
     } catch (error) {
-      setProblem(describeError(error));
+      if (secondFactorRequired(error)) setSecondStep(true);
+      else setProblem(describeError(error));
     }
   }
 
   if (forgot) return <ForgotPasswordForm onDone={() => setForgot(false)} />;
+  if (secondStep)
+    return (
+      <SecondFactorStep
+        onStartOver={() => {
+          setSecondStep(false);
+          setPassword('');
+        }}
+      />
+    );
 
   return (
     <form className="card" onSubmit={(event) => void submit(event)} aria-label={title(mode)}>
       <h2>{title(mode)}</h2>
       {remotely ? (
         <p role="status" className="notice">
-          {remotely === 'reported'
-            ? 'A sign-in to your account was reported as not yours: every session has ended and your password must be reset. Use the link we emailed you.'
-            : `${remotely === 'elsewhere' ? 'You were signed out from another device' : 'Your session expired'}. Sign in again.`}
+          {endedRemotelyMessage(remotely)}
         </p>
       ) : (
         sessionEnded && (
@@ -114,4 +126,17 @@ export function SignInForm() {
 
 function title(mode: Mode): string {
   return mode === 'sign-in' ? 'Sign in' : 'Create account';
+}
+
+function endedRemotelyMessage(reason: 'elsewhere' | 'expired' | 'reported' | 'two-factor'): string {
+  switch (reason) {
+    case 'reported':
+      return 'A sign-in to your account was reported as not yours: every session has ended and your password must be reset. Use the link we emailed you.';
+    case 'two-factor':
+      return 'Two-factor authentication was turned on for your account, which signed out its other devices. Sign in again with your password and a code from your authenticator app.';
+    case 'elsewhere':
+      return 'You were signed out from another device. Sign in again.';
+    case 'expired':
+      return 'Your session expired. Sign in again.';
+  }
 }

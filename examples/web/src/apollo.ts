@@ -18,8 +18,8 @@ export const API_URL: string = import.meta.env.VITE_API_URL ?? 'http://localhost
 /** True once a request found the session ended (signed out from another device, expired). */
 export const sessionEndedElsewhere = makeVar(false);
 
-/** Operations for which UNAUTHENTICATED means "wrong email or password", not "your session ended". */
-const SIGN_IN_OPERATIONS = new Set(['SignIn', 'SignUp']);
+/** Operations for which UNAUTHENTICATED means "this sign-in was refused", not "your session ended". */
+const SIGN_IN_OPERATIONS = new Set(['SignIn', 'SignUp', 'CompleteSignIn']);
 
 export function createApolloClient(): ApolloClient {
   const cache = new InMemoryCache({

@@ -4,7 +4,7 @@ import { OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 
 /** Why this page went back to the sign-in form on its own, to say so there. */
-export const endedRemotely = makeVar<'elsewhere' | 'expired' | 'reported' | null>(null);
+export const endedRemotely = makeVar<'elsewhere' | 'expired' | 'reported' | 'two-factor' | null>(null);
 
 /**
  * Subscriptions go over WebSocket (graphql-ws) to the same /graphql, queries

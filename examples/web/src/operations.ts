@@ -14,6 +14,7 @@ export const SESSION_FIELDS = graphql(`
     current
     signInMethod
     identityProvider
+    authenticationFactors
   }
 `);
 
@@ -24,6 +25,8 @@ export const ACCOUNT_FIELDS = graphql(`
     emailVerified
     activeSessionCount
     hasPassword
+    twoFactorEnabled
+    recoveryCodesRemaining
     identities {
       id
       email

@@ -1,21 +1,24 @@
 import { ApolloLink } from '@apollo/client';
 import { Observable, type Subscription } from 'rxjs';
-import { askForPassword } from './step-up';
+import { askForPassword, type StepUpMethod } from './step-up';
 
-// Only a password can be asked for in the page; an account without one
-// (methods: ["OIDC"]) steps up through its provider (SecurityPage's link).
-const needsReauthentication = (result: ApolloLink.Result): boolean =>
-  'errors' in result &&
-  (result.errors ?? []).some(
-    (error) =>
-      error.extensions?.code === 'REAUTHENTICATION_REQUIRED' &&
-      ((error.extensions.methods as string[] | undefined) ?? ['PASSWORD']).includes('PASSWORD'),
-  );
+// The page can ask for a password or a code from the authenticator app; an
+// account with neither (methods: ["OIDC"]) steps up through its provider
+// (SecurityPage's link). The ways the prompt may offer, or null.
+const promptableMethods = (result: ApolloLink.Result): readonly StepUpMethod[] | null => {
+  const error =
+    'errors' in result
+      ? result.errors?.find((e) => e.extensions?.code === 'REAUTHENTICATION_REQUIRED')
+      : undefined;
+  if (!error) return null;
+  const methods = (error.extensions?.methods as StepUpMethod[] | undefined) ?? ['PASSWORD'];
+  return methods.includes('PASSWORD') || methods.includes('TOTP') ? methods : null;
+};
 
 /**
  * Step-up in one place: when the server answers REAUTHENTICATION_REQUIRED
- * (ending other sessions outside the sudo window), ask for the password in the
- * page (PasswordPrompt calls `reauthenticate`), then send the same operation
+ * (ending other sessions outside the sudo window), ask for the password (or a
+ * code) in the page (PasswordPrompt calls `reauthenticate`), then send the same operation
  * once more. Its result reaches the caller as the first attempt's would have,
  * so the cache is updated from the retried payload. Cancelled: the original
  * error goes through.
@@ -26,12 +29,13 @@ export const stepUpLink = new ApolloLink(
       let prompting = false;
       let attempt: Subscription = forward(operation).subscribe({
         next: (result) => {
-          if (!needsReauthentication(result)) {
+          const methods = promptableMethods(result);
+          if (!methods) {
             observer.next(result);
             return;
           }
           prompting = true;
-          askForPassword().then(
+          askForPassword(methods).then(
             // Once only: the retry's answer goes to the caller, whatever it is.
             () => {
               attempt = forward(operation).subscribe(observer);

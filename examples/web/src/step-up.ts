@@ -1,8 +1,13 @@
-import { makeVar } from '@apollo/client';
+import { CombinedGraphQLErrors, makeVar } from '@apollo/client';
 
-/** A password prompt the page shows while an action waits for reauthenticate. */
+/** How an account can prove who it is again, as REAUTHENTICATION_REQUIRED lists them. */
+export type StepUpMethod = 'PASSWORD' | 'TOTP' | 'OIDC';
+
+/** A prompt the page shows while an action waits for reauthentication. */
 export interface PasswordRequest {
-  /** The password was confirmed (reauthenticate succeeded): retry the action. */
+  /** What the server accepts for this account: its password, and its authenticator app when two-factor is on. */
+  readonly methods: readonly StepUpMethod[];
+  /** The proof was accepted (reauthenticate succeeded): retry the action. */
   readonly confirmed: () => void;
   /** The user gave up: the action fails with its original error. */
   readonly cancelled: () => void;
@@ -11,10 +16,11 @@ export interface PasswordRequest {
 /** The open prompt, if any; PasswordPrompt renders it. */
 export const passwordRequest = makeVar<PasswordRequest | null>(null);
 
-/** Opens the prompt and settles when the user has confirmed the password or cancelled. */
-export function askForPassword(): Promise<void> {
+/** Opens the prompt and settles when the user has confirmed who they are or cancelled. */
+export function askForPassword(methods: readonly StepUpMethod[] = ['PASSWORD']): Promise<void> {
   return new Promise((resolve, reject) => {
     passwordRequest({
+      methods,
       confirmed: () => {
         passwordRequest(null);
         resolve();
@@ -25,4 +31,15 @@ export function askForPassword(): Promise<void> {
       },
     });
   });
+}
+
+/**
+ * REAUTHENTICATION_REQUIRED for an account without a password: it confirms
+ * who it is at its provider (a redirect), then tries the action again.
+ */
+export function needsProviderStepUp(error: unknown): boolean {
+  return (
+    CombinedGraphQLErrors.is(error) &&
+    error.errors.some((e) => (e.extensions?.methods as string[] | undefined)?.includes('OIDC') === true)
+  );
 }

@@ -18,8 +18,8 @@ type Documents = {
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n": typeof types.ReportUnrecognizedSignInDocument,
-    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n": typeof types.SessionFieldsFragmentDoc,
-    "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.AccountFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    twoFactorEnabled\n    recoveryCodesRemaining\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.AccountFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignUpDocument,
@@ -33,14 +33,20 @@ type Documents = {
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": typeof types.ReauthenticateDocument,
     "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": typeof types.SecurityEventFieldsFragmentDoc,
     "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SecurityActivityDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n      qrCodeSvg\n    }\n  }\n": typeof types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      recoveryCodes\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation DisableTwoFactor($input: SecondFactorInput!) {\n    disableTwoFactor(input: $input) {\n      ...AccountFields\n    }\n  }\n": typeof types.DisableTwoFactorDocument,
+    "\n  mutation RegenerateRecoveryCodes {\n    regenerateRecoveryCodes\n  }\n": typeof types.RegenerateRecoveryCodesDocument,
+    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.CompleteSignInDocument,
+    "\n  mutation ReauthenticateWithSecondFactor($input: SecondFactorInput!) {\n    reauthenticateWithSecondFactor(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": typeof types.ReauthenticateWithSecondFactorDocument,
 };
 const documents: Documents = {
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input)\n  }\n": types.RequestPasswordResetDocument,
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.ResetPasswordDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n": types.VerifyEmailDocument,
     "\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n": types.ReportUnrecognizedSignInDocument,
-    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n": types.SessionFieldsFragmentDoc,
-    "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.AccountFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    twoFactorEnabled\n    recoveryCodesRemaining\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.AccountFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": types.MeDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignUpDocument,
@@ -54,6 +60,12 @@ const documents: Documents = {
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": types.ReauthenticateDocument,
     "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": types.SecurityEventFieldsFragmentDoc,
     "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SecurityActivityDocument,
+    "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n      qrCodeSvg\n    }\n  }\n": types.StartTotpEnrollmentDocument,
+    "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      recoveryCodes\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.ConfirmTotpEnrollmentDocument,
+    "\n  mutation DisableTwoFactor($input: SecondFactorInput!) {\n    disableTwoFactor(input: $input) {\n      ...AccountFields\n    }\n  }\n": types.DisableTwoFactorDocument,
+    "\n  mutation RegenerateRecoveryCodes {\n    regenerateRecoveryCodes\n  }\n": types.RegenerateRecoveryCodesDocument,
+    "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.CompleteSignInDocument,
+    "\n  mutation ReauthenticateWithSecondFactor($input: SecondFactorInput!) {\n    reauthenticateWithSecondFactor(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": types.ReauthenticateWithSecondFactorDocument,
 };
 
 /**
@@ -89,11 +101,11 @@ export function graphql(source: "\n  mutation ReportUnrecognizedSignIn($token: S
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n  }\n"];
+export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    twoFactorEnabled\n    recoveryCodesRemaining\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    twoFactorEnabled\n    recoveryCodesRemaining\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -146,6 +158,30 @@ export function graphql(source: "\n  fragment SecurityEventFields on SecurityEve
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n      qrCodeSvg\n    }\n  }\n"): (typeof documents)["\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n      qrCodeSvg\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      recoveryCodes\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      recoveryCodes\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTwoFactor($input: SecondFactorInput!) {\n    disableTwoFactor(input: $input) {\n      ...AccountFields\n    }\n  }\n"): (typeof documents)["\n  mutation DisableTwoFactor($input: SecondFactorInput!) {\n    disableTwoFactor(input: $input) {\n      ...AccountFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegenerateRecoveryCodes {\n    regenerateRecoveryCodes\n  }\n"): (typeof documents)["\n  mutation RegenerateRecoveryCodes {\n    regenerateRecoveryCodes\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSignIn($input: CompleteSignInInput!) {\n    completeSignIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReauthenticateWithSecondFactor($input: SecondFactorInput!) {\n    reauthenticateWithSecondFactor(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ReauthenticateWithSecondFactor($input: SecondFactorInput!) {\n    reauthenticateWithSecondFactor(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
