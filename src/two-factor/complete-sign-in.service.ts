@@ -36,7 +36,7 @@ export class CompleteSignInService {
     answer: SecondFactorAnswer,
     client: ClientInfo,
   ): Promise<SignInOutcome> {
-    const result = await this.unitOfWork.run(async (transaction) => {
+    const result = await this.unitOfWork.run(async (transaction): Promise<Attempt> => {
       const challenge = await this.challenges.take(challengeToken, transaction);
       const user = await this.users.lock(challenge.userId, transaction);
       if (!user) throw unknownChallenge();
@@ -47,7 +47,7 @@ export class CompleteSignInService {
           { type: SecurityEventType.SECOND_FACTOR_FAILED, userId: user.id, ...client },
           transaction,
         );
-        return { attemptsLeft, user: undefined, entry: undefined };
+        return { kind: 'wrong-code', attemptsLeft };
       }
       await this.challenges.spend(challenge, transaction);
       const entry = await this.door.enter(
@@ -56,20 +56,25 @@ export class CompleteSignInService {
         client,
         transaction,
       );
-      return { attemptsLeft: undefined, user, entry };
+      return { kind: 'entered', outcome: { user, entry } };
     });
-    if (result.attemptsLeft !== undefined) {
+    if (result.kind === 'wrong-code') {
       // Committed above: the count and the event stay, whatever the client does next.
       throw result.attemptsLeft > 0
         ? wrongCode()
-        : new InputValidationError({
-            code: ['Too many wrong codes: sign in again.'],
-            challenge: ['This sign-in has ended: sign in again.'],
+        : // The challenge is what ended: one message, on the field the client must start over from.
+          new InputValidationError({
+            challenge: ['Too many wrong codes: this sign-in has ended. Sign in again.'],
           });
     }
-    return { user: result.user, entry: result.entry };
+    return result.outcome;
   }
 }
+
+/** What one attempt did: entered the door, or counted a wrong code (committed either way). */
+type Attempt =
+  | { readonly kind: 'entered'; readonly outcome: SignInOutcome }
+  | { readonly kind: 'wrong-code'; readonly attemptsLeft: number };
 
 function unknownChallenge(): InputValidationError {
   return new InputValidationError({
