@@ -66,6 +66,8 @@ export class ServerProcess {
           SMTP_URL: 'smtp://127.0.0.1:9',
           MAIL_FROM: 'Bench <bench@example.com>',
           PUBLIC_APP_URL: 'https://app.example.com',
+          // Production also needs the key that seals authenticator secrets (a bench key, never a real one).
+          TWO_FACTOR_ENCRYPTION_KEY: 'be'.repeat(32),
           ...process.env,
           ...options.env,
           NODE_ENV: 'production',
