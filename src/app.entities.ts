@@ -1,13 +1,13 @@
 import { KnownDeviceEntity } from './doors/known-device.entity.js';
+import { RecoveryCodeEntity } from './doors/recovery-code.entity.js';
 import { SignInChallengeEntity } from './doors/sign-in-challenge.entity.js';
+import { TotpFactorEntity } from './doors/totp-factor.entity.js';
 import { UserIdentityEntity } from './identity/user-identity.entity.js';
 import { EmailTokenEntity } from './mail/email-token.entity.js';
 import { OutboxMailEntity } from './mail/outbox-mail.entity.js';
 import { RateLimitCounterEntity } from './rate-limit/rate-limit-counter.entity.js';
 import { SecurityEventEntity } from './security-log/security-event.entity.js';
 import { SessionEntity } from './sessions/session.entity.js';
-import { RecoveryCodeEntity } from './doors/recovery-code.entity.js';
-import { TotpFactorEntity } from './doors/totp-factor.entity.js';
 import { UserEntity } from './users/user.entity.js';
 
 /**

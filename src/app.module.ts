@@ -16,11 +16,11 @@ import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 import { GraphiqlModule } from './ide/graphiql.module.js';
 import { IdentityModule } from './identity/identity.module.js';
-import { TwoFactorModule } from './two-factor/two-factor.module.js';
 import { LiveModule } from './live/live.module.js';
 import { createRootLogger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { TwoFactorModule } from './two-factor/two-factor.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
