@@ -25,6 +25,7 @@ import {
   TrustProxyConstraint,
   WholeDays,
 } from './env-values.js';
+import { GeoIpEnvironmentVariables, type GeoIpSettings, geoIpSettingsOf } from './geoip-settings.js';
 import { HttpEnvironmentVariables, type HttpSettings, httpSettingsOf } from './http-settings.js';
 import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
 import { MailEnvironmentVariables, type MailSettings, mailSettingsOf } from './mail-settings.js';
@@ -196,6 +197,8 @@ export interface AppConfig extends HttpSettings {
   readonly oidc: OidcSettings;
   /** Outgoing mail (SMTP_URL, MAIL_FROM, EMAIL_*_TTL_SECONDS). */
   readonly mail: MailSettings;
+  /** Approximate location of client addresses (GEOIP_*). */
+  readonly geoip: GeoIpSettings;
 }
 
 export { ConfigValidationError };
@@ -211,6 +214,7 @@ const SECTIONS = {
   http: HttpEnvironmentVariables,
   live: LiveEnvironmentVariables,
   mail: MailEnvironmentVariables,
+  geoip: GeoIpEnvironmentVariables,
   oidc: OidcEnvironmentVariables,
 };
 
@@ -266,5 +270,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     live: liveSettingsOf(sections.live),
     oidc,
     mail,
+    geoip: geoIpSettingsOf(sections.geoip),
   };
 }
