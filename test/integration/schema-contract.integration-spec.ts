@@ -23,6 +23,7 @@ const CONTRACT_FILES = [
   'live-updates.graphql',
   'email.graphql',
   'identity-providers.graphql',
+  'location.graphql',
 ];
 const CONTRACT_DIR = resolve('contract');
 const SHARED_CONTRACT_DIR = resolve('../shared/contract');
