@@ -105,7 +105,7 @@ export function signInMethodChangedMail(to: string, link: string, facts: SignInM
   );
 }
 
-/** "203.0.113.7 (near Lagos, Nigeria)": the place is a guess, so the address stays beside it. */
+/** "102.88.34.1 (near Lagos, Nigeria)": the place is a guess, so the address stays beside it. */
 function whereFrom(facts: SignInFacts): string {
   return facts.place ? `${facts.ipAddress} (near ${facts.place})` : facts.ipAddress;
 }
