@@ -116,8 +116,8 @@ export class SessionsService {
   /**
    * Records that `session` was used, when activityDue() says so: the last
    * activity, IP (and, when it changed, its location) and user agent at most
-   * once per touch interval, and the
-   * sliding renewal once less than half the idle lifetime is left.
+   * once per touch interval, and the sliding renewal once less than half the
+   * idle lifetime is left.
    * Updates `session` in place; returns whether `expiresAt` moved.
    */
   async recordActivity(session: AuthenticatedSession, client: ClientInfo): Promise<boolean> {
