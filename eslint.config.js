@@ -21,7 +21,7 @@ const FEATURES = [
   'identity',
   'two-factor',
 ];
-const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health'];
+const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health', 'geoip'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 
 /** `no-restricted-imports` that refuses relative imports of the given rooms. */
@@ -42,7 +42,7 @@ const boundaries = [
           patterns: [
             refuseRooms(
               FEATURES,
-              'A shared room (common, config, database, http, graphql, logging, ide, health) never imports a feature room: take what it needs as a parameter, or move the code into the feature.',
+              'A shared room (common, config, database, http, graphql, logging, ide, health, geoip) never imports a feature room: take what it needs as a parameter, or move the code into the feature.',
             ),
             {
               regex: COMPOSITION_ROOT,

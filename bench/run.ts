@@ -147,6 +147,13 @@ async function main(): Promise<void> {
       [
         app('bearerMeId', '2a. `{ me { id } }`, bearer', 'meId', bearer, '≥ 0.85×'),
         app('bearerMeCount', '2b. `{ me { id activeSessionCount } }`, bearer', 'meCount', bearer, '≥ 0.70×'),
+        app('bearerMeSessions', '2d. `{ me { sessions { id ipAddress } } }`, bearer', 'meSessions', bearer),
+        app(
+          'bearerMeSessionsLocation',
+          '2e. as 2d with `location { city country countryCode }` (a stored column, no lookup)',
+          'meSessionsLocation',
+          bearer,
+        ),
         app('cookieMeId', '3a. `{ me { id } }`, cookie', 'meId', cookie),
         app('cookieMeCount', '3b. `{ me { id activeSessionCount } }`, cookie', 'meCount', cookie),
         {

@@ -8,6 +8,7 @@ import { AddUserIdentities1796200000000 } from './1796200000000-AddUserIdentitie
 import { OrderSecurityEventsByClock1796300000000 } from './1796300000000-OrderSecurityEventsByClock.js';
 import { AddSessionReauthenticatedAt1796400000000 } from './1796400000000-AddSessionReauthenticatedAt.js';
 import { AddMailOutboxExpiry1796450000000 } from './1796450000000-AddMailOutboxExpiry.js';
+import { AddApproximateLocation1796500000000 } from './1796500000000-AddApproximateLocation.js';
 import { AddTwoFactor1796600000000 } from './1796600000000-AddTwoFactor.js';
 
 /**
@@ -25,5 +26,6 @@ export const MIGRATIONS = [
   OrderSecurityEventsByClock1796300000000,
   AddSessionReauthenticatedAt1796400000000,
   AddMailOutboxExpiry1796450000000,
+  AddApproximateLocation1796500000000,
   AddTwoFactor1796600000000,
 ];

@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GeoIpModule } from './geoip/geoip.module.js';
 import { DomainErrorFilter } from './graphql/graphql-errors.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl, APP_ENTITIES, config),
         GraphQLModule.forRoot<ApolloDriverConfig>({ ...graphqlOptions(config), driver: ApolloDriver }),
         ScheduleModule.forRoot(),
+        GeoIpModule,
         ...GRAPHQL_API_MODULES,
         RateLimitModule,
         HealthModule,

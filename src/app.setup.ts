@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 
 import type { AppConfig } from './config/app-config.js';
 import { APP_CONFIG } from './config/config.module.js';
+import { IpLocator } from './geoip/ip-locator.js';
 import { refuseOtherCharsets } from './http/body-charset.js';
 import { refuseCrossSiteRequests, SitePolicy } from './http/cross-site-requests.js';
 import { addRequestIdToErrorAnswers } from './http/http-errors.js';
@@ -24,6 +25,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   // Nest's logs (and every `new Logger(…)` in the code) go to the JSON log.
   app.useLogger(nestLoggerFor(root));
   const fastify = app.getHttpAdapter().getInstance();
+  // Where client info is taken (auth/client-info.ts) looks the address up in it.
+  const locator = app.get(IpLocator);
+  fastify.decorateRequest('ipLocator', { getter: () => locator });
   fastify.addHook('onRequest', sendRequestId);
   logEveryRequest(fastify, root);
   fastify.addHook('onSend', addRequestIdToErrorAnswers);

@@ -1,3 +1,4 @@
+import type { IpLocator } from './geoip/ip-locator.js';
 import type { AuthContext } from './sessions/session.types.js';
 
 // What this app's hooks and guards put on Fastify's request, in one place.
@@ -19,6 +20,11 @@ declare module 'fastify' {
     authenticatedUserId?: string;
     /** The user whose emailed link this request just spent (verifyEmail): may read the fields marked for it. */
     emailLinkUserId?: string;
+    /**
+     * The app's GeoIP database (app.setup.ts), for auth/client-info.ts: a
+     * getter on Fastify's request prototype, so it costs a request nothing.
+     */
+    readonly ipLocator?: IpLocator;
   }
 }
 

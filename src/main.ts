@@ -7,6 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 
 import { type AppConfig, ConfigValidationError, loadConfig } from './config/app-config.js';
 import { DatabaseUnreachableError } from './database/wait-for-database.js';
+import { GeoIpDatabaseError } from './geoip/geoip-database.js';
 import { createServerLogger, type RunningServer, startServer } from './server.js';
 
 const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -26,8 +27,9 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config, { logger: rootLogger });
   } catch (error) {
-    // The reason of an unreachable database is its message; a stack would add only noise.
-    if (error instanceof DatabaseUnreachableError) logger.fatal(error.message);
+    // The reason of an unreachable database (or an unreadable GEOIP_DATABASE) is its message; a stack would add only noise.
+    if (error instanceof DatabaseUnreachableError || error instanceof GeoIpDatabaseError)
+      logger.fatal(error.message);
     else logger.fatal({ err: error }, 'Failed to start');
     await flushed(rootLogger);
     // Ends when nothing is left to do, so a log write still in flight finishes

@@ -100,6 +100,10 @@ export interface SeededSession {
   readonly token: string;
 }
 
+// What a signed-in row carries from a city database (the bench server reads the default country
+// one; seeded rows are written by SQL, so they bring their own): `me { sessions { location } }`
+// reads a value of this size.
+const SEEDED_LOCATION = `'{"city":"London","region":"England","country":"United Kingdom","countryCode":"GB"}'::jsonb`;
 const USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -151,8 +155,8 @@ export class Seeder {
       };
     });
     await this.pool.query(
-      `INSERT INTO sessions (id, user_id, secret_hash, expires_at, absolute_expires_at, ip_address, user_agent)
-       SELECT id, user_id, secret_hash, now() + interval '30 days', now() + interval '90 days', '203.0.113.7', $4
+      `INSERT INTO sessions (id, user_id, secret_hash, expires_at, absolute_expires_at, ip_address, user_agent, location)
+       SELECT id, user_id, secret_hash, now() + interval '30 days', now() + interval '90 days', '203.0.113.7', $4, ${SEEDED_LOCATION}
          FROM unnest($1::uuid[], $2::uuid[], $3::bytea[]) AS s(id, user_id, secret_hash)`,
       [seeded.map((s) => s.sessionId), seeded.map((s) => s.userId), seeded.map((s) => s.hash), USER_AGENT],
     );
@@ -171,10 +175,10 @@ export class Seeder {
       [prefix, this.passwordHash, count],
     );
     await this.pool.query(
-      `INSERT INTO sessions (user_id, secret_hash, created_at, last_active_at, expires_at, absolute_expires_at, ip_address, user_agent)
+      `INSERT INTO sessions (user_id, secret_hash, created_at, last_active_at, expires_at, absolute_expires_at, ip_address, user_agent, location)
        SELECT u.id, sha256(convert_to(u.id::text || g::text, 'UTF8')), now() - interval '10 days', now() - interval '1 day',
               CASE WHEN random() < $3 THEN now() - interval '1 hour' ELSE now() + interval '20 days' END,
-              now() + interval '80 days', '198.51.100.23', $4
+              now() + interval '80 days', '198.51.100.23', $4, ${SEEDED_LOCATION}
          FROM users u CROSS JOIN generate_series(1, $2::int) g
         WHERE u.email LIKE $1 || '%'`,
       [prefix, perUser, expiredShare, USER_AGENT],
@@ -184,10 +188,10 @@ export class Seeder {
   /** `perUser` more active sessions for each of these users. */
   async otherSessions(userIds: string[], perUser: number, expiredShare: number): Promise<void> {
     await this.pool.query(
-      `INSERT INTO sessions (user_id, secret_hash, expires_at, absolute_expires_at, ip_address, user_agent)
+      `INSERT INTO sessions (user_id, secret_hash, expires_at, absolute_expires_at, ip_address, user_agent, location)
        SELECT u.id, sha256(convert_to(u.id::text || g::text, 'UTF8')),
               CASE WHEN random() < $3 THEN now() - interval '1 hour' ELSE now() + interval '20 days' END,
-              now() + interval '90 days', '198.51.100.24', $4
+              now() + interval '90 days', '198.51.100.24', $4, ${SEEDED_LOCATION}
          FROM unnest($1::uuid[]) AS u(id) CROSS JOIN generate_series(1, $2::int) g`,
       [userIds, perUser, expiredShare, USER_AGENT],
     );

@@ -3,6 +3,8 @@ import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
 
+import type { ApproximateLocation } from '../geoip/approximate-location.js';
+import type { IpLocator } from '../geoip/ip-locator.js';
 import type { ClientInfo } from '../sessions/session.types.js';
 
 // The longest textual IPv6 address (IPv4-mapped); the column is this wide.
@@ -11,12 +13,31 @@ const MAX_IP_LENGTH = 45;
 /**
  * `request.ip` is the socket's address unless Fastify's `trustProxy` (the
  * TRUST_PROXY setting) says which proxies may speak for the client, so
- * X-Forwarded-For cannot be forged.
+ * X-Forwarded-For cannot be forged. The location is of that same address.
  */
 export function clientInfoOf(request: FastifyRequest): ClientInfo {
+  return clientInfoFrom(clientAddress(request.ip), request.headers['user-agent'] ?? null, request.ipLocator);
+}
+
+/**
+ * Client info with its location looked up when first read, at most once:
+ * most requests write no address (the touch is due once a minute, and finds
+ * the same address), and they make no lookup. Whatever writes an address
+ * (a new session, an event, a touch that saw the address change) reads it.
+ */
+export function clientInfoFrom(
+  ipAddress: string | null,
+  userAgent: string | null,
+  locator: IpLocator | undefined,
+): ClientInfo {
+  let location: ApproximateLocation | null | undefined;
   return {
-    ipAddress: clientAddress(request.ip),
-    userAgent: request.headers['user-agent'] ?? null,
+    ipAddress,
+    userAgent,
+    get location(): ApproximateLocation | null {
+      if (location === undefined) location = locator?.locate(ipAddress) ?? null;
+      return location;
+    },
   };
 }
 

@@ -21,6 +21,7 @@ describe('UserSessionFieldsResolver', () => {
     absoluteExpiresAt: new Date('2026-04-01T00:00:00Z'),
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+    location: null,
     reauthenticatedAt: null,
     authenticatedAt: new Date('2026-01-01T00:00:00Z'),
     signInMethod: SignInMethod.PASSWORD,

@@ -86,6 +86,13 @@ describe('loadConfig', () => {
         maxAttempts: 10,
       },
       twoFactor: { challengeSeconds: 300, totpIssuer: 'Sessions', encryptionKey: null },
+      // The country database installed from npm, checked for a new version every minute.
+      geoip: {
+        databasePath: expect.stringMatching(
+          /node_modules\/@ip-location-db\/geo-whois-asn-country-mmdb\/geo-whois-asn-country\.mmdb$/,
+        ) as unknown,
+        watchIntervalSeconds: 60,
+      },
     });
   });
 
@@ -121,6 +128,8 @@ describe('loadConfig', () => {
         SHUTDOWN_TIMEOUT_SECONDS: '12',
         PUBLIC_API_URL: 'https://api.example.com/graphql',
         PUBLIC_APP_URL: 'https://app.example.com/account/',
+        GEOIP_DATABASE: '/var/lib/geoip/GeoLite2-City.mmdb',
+        GEOIP_WATCH_INTERVAL_SECONDS: '3600',
         HTTP_HEADERS_TIMEOUT_SECONDS: '5',
         HTTP_REQUEST_TIMEOUT_SECONDS: '20',
         HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '65',
@@ -205,6 +214,7 @@ describe('loadConfig', () => {
         totpIssuer: 'Acme',
         encryptionKey: Buffer.from('cd'.repeat(32), 'hex'),
       },
+      geoip: { databasePath: '/var/lib/geoip/GeoLite2-City.mmdb', watchIntervalSeconds: 3600 },
     });
   });
 
@@ -377,6 +387,27 @@ describe('loadConfig', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain('SUDO_MODE_SECONDS must be a whole number of seconds from 0 (off)');
     }
+  });
+
+  it('turns location off with GEOIP_DATABASE=off, and reads a relative path from the working directory', () => {
+    expect(loadConfig({ GEOIP_DATABASE: 'off' }).geoip.databasePath).toBeNull();
+    expect(loadConfig({ GEOIP_DATABASE: 'OFF', GEOIP_WATCH_INTERVAL_SECONDS: '0' }).geoip).toEqual({
+      databasePath: null,
+      watchIntervalSeconds: 0,
+    });
+    expect(loadConfig({ GEOIP_DATABASE: 'geo/city.mmdb' }).geoip.databasePath).toBe(
+      `${process.cwd()}/geo/city.mmdb`,
+    );
+  });
+
+  it('refuses a GEOIP_DATABASE that is not off or an .mmdb path, and a bad watch interval, naming them', () => {
+    expect(problemsOf({ GEOIP_DATABASE: 'GeoLite2-City.mmdb.gz' })).toEqual([
+      'GEOIP_DATABASE must be off or the path of an .mmdb file (MaxMind DB format, not gzipped) (got "GeoLite2-City.mmdb.gz")',
+    ]);
+    expect(problemsOf({ GEOIP_DATABASE: 'no' })).toHaveLength(1);
+    expect(problemsOf({ GEOIP_WATCH_INTERVAL_SECONDS: '-1' })).toEqual([
+      expect.stringContaining('GEOIP_WATCH_INTERVAL_SECONDS must be a whole number of seconds from 0 (off)'),
+    ]);
   });
 
   it('refuses a SECURITY_EVENTS_RETENTION_DAYS outside 1 to 36600 days, naming the variable', () => {

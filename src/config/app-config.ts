@@ -10,7 +10,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { readSections } from './config-sections.js';
+import { readSections, withoutProblems } from './config-sections.js';
 import { ConfigValidationError } from './config-validation.error.js';
 import { DatabaseTimingEnvironmentVariables } from './database-timing-settings.js';
 import {
@@ -25,6 +25,7 @@ import {
   TrustProxyConstraint,
   WholeDays,
 } from './env-values.js';
+import { GeoIpEnvironmentVariables, type GeoIpSettings, geoIpSettingsOf } from './geoip-settings.js';
 import { HttpEnvironmentVariables, type HttpSettings, httpSettingsOf } from './http-settings.js';
 import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
 import { MailEnvironmentVariables, type MailSettings, mailSettingsOf } from './mail-settings.js';
@@ -203,6 +204,8 @@ export interface AppConfig extends HttpSettings {
   readonly mail: MailSettings;
   /** Two-factor authentication (TWO_FACTOR_*, TOTP_ISSUER). */
   readonly twoFactor: TwoFactorSettings;
+  /** Approximate location of client addresses (GEOIP_*). */
+  readonly geoip: GeoIpSettings;
 }
 
 export { ConfigValidationError };
@@ -218,6 +221,7 @@ const SECTIONS = {
   http: HttpEnvironmentVariables,
   live: LiveEnvironmentVariables,
   mail: MailEnvironmentVariables,
+  geoip: GeoIpEnvironmentVariables,
   oidc: OidcEnvironmentVariables,
   twoFactor: TwoFactorEnvironmentVariables,
 };
@@ -227,19 +231,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sections = readSections(env, SECTIONS);
   const { core: variables, database } = sections;
   const isProduction = variables.NODE_ENV === 'production';
-  const http = httpSettingsOf(sections.http, isProduction);
-  const oidc = oidcSettingsOf(
-    { ...sections.oidc, PUBLIC_API_URL: sections.http.PUBLIC_API_URL },
-    isProduction,
+  // Every problem of every section at once, so one restart fixes them all.
+  const [http, oidc, mail, twoFactor] = withoutProblems(
+    httpSettingsOf(sections.http, isProduction),
+    oidcSettingsOf({ ...sections.oidc, PUBLIC_API_URL: sections.http.PUBLIC_API_URL }, isProduction),
+    mailSettingsOf(sections.mail, isProduction),
+    twoFactorSettingsOf(sections.twoFactor, isProduction),
   );
-  const mail = mailSettingsOf(sections.mail, isProduction);
-  const twoFactor = twoFactorSettingsOf(sections.twoFactor, isProduction);
-  // Every problem at once, so one restart fixes them all.
-  const problems = [http, oidc, mail, twoFactor].flatMap((settings) =>
-    'problems' in settings ? settings.problems : [],
-  );
-  if ('problems' in http || 'problems' in oidc || 'problems' in mail || 'problems' in twoFactor)
-    throw new ConfigValidationError(problems);
   return {
     environment: variables.NODE_ENV,
     isProduction,
@@ -276,5 +274,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     oidc,
     mail,
     twoFactor,
+    geoip: geoIpSettingsOf(sections.geoip),
   };
 }

@@ -48,3 +48,16 @@ export function readSections<T extends SectionClasses>(env: NodeJS.ProcessEnv, c
   }
   return sections;
 }
+
+type Problems = { readonly problems: string[] };
+type Settled<T extends readonly object[]> = { [K in keyof T]: Exclude<T[K], Problems> };
+
+/**
+ * The settings of sections that check their variables together, once none of
+ * them has a problem; otherwise every problem of every section, thrown at once.
+ */
+export function withoutProblems<T extends readonly object[]>(...settings: T): Settled<T> {
+  const problems = settings.flatMap((each) => ('problems' in each ? (each as Problems).problems : []));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return settings as unknown as Settled<T>;
+}

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { Transaction } from '../database/transaction.js';
+import { placeNameOf } from '../geoip/approximate-location.js';
 import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
 import { newSignInMail } from '../mail/mail-templates.js';
@@ -44,6 +45,7 @@ export class NewDeviceAlertService {
     const mail = newSignInMail(user.email, `${base}/not-me?token=${secret}`, {
       device: deviceNameOf(client),
       ipAddress: client.ipAddress ?? 'unknown',
+      place: placeNameOf(client.location),
       time: new Date().toUTCString(),
       linkTtlSeconds: this.config.mail.alertTokenTtlSeconds,
     });

@@ -11,12 +11,14 @@ import type { Context, ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { WebSocket } from 'ws';
 
+import { clientInfoFrom } from '../auth/client-info.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import { SessionCookie } from '../auth/session-cookie.js';
 import { sessionTokenFromHeaders } from '../auth/session-token.extractor.js';
 import { ConflictingCredentialsError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { IpLocator } from '../geoip/ip-locator.js';
 import { graphqlLimits } from '../graphql/graphql-limits.js';
 import { createSocketErrorFormatter } from '../graphql/socket-errors.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -53,6 +55,7 @@ export class LiveProtocol {
     private readonly accountExpiry: AccountExpiryWatch,
     private readonly gate: UpgradeGate,
     private readonly messages: MessageGate,
+    private readonly locator: IpLocator,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     const limits = graphqlLimits({
@@ -126,10 +129,14 @@ export class LiveProtocol {
     if (connection.isEnding) return false;
     // Opening the page is activity, as a request is (at most once per touch interval).
     if (this.sessions.activityDue(auth.session)) {
-      await this.sessions.recordActivity(auth.session, {
-        ipAddress: this.gate.clientAddressOf(request),
-        userAgent: request.headers['user-agent'] ?? null,
-      });
+      await this.sessions.recordActivity(
+        auth.session,
+        clientInfoFrom(
+          this.gate.clientAddressOf(request),
+          request.headers['user-agent'] ?? null,
+          this.locator,
+        ),
+      );
     }
     this.messages.acknowledge(socket);
     return true;

@@ -59,8 +59,10 @@ export function verificationMail(to: string, link: string, ttlSeconds: number): 
 
 export interface SignInFacts {
   readonly device: string;
-  /** The approximate place: the address it came from. */
+  /** The address it came from. */
   readonly ipAddress: string;
+  /** Where that address appears to be ("Lagos, Nigeria", or the country alone); null when unknown. */
+  readonly place: string | null;
   readonly time: string;
   /** How long the "This wasn't me" link works. */
   readonly linkTtlSeconds: number;
@@ -71,7 +73,7 @@ export function newSignInMail(to: string, link: string, facts: SignInFacts): Out
     to,
     'New sign-in to your account',
     [
-      `Your account was signed in from a device it had not used before: ${facts.device}, from ${facts.ipAddress}, at ${facts.time}.`,
+      `Your account was signed in from a device it had not used before: ${facts.device}, from ${whereFrom(facts)}, at ${facts.time}.`,
       'If it was you, there is nothing to do.',
       "If it wasn't you, follow the link below: every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
     ],
@@ -93,7 +95,7 @@ export function signInMethodChangedMail(to: string, link: string, facts: SignInM
     to,
     added ? 'A way to sign in was added to your account' : 'A way to sign in was removed from your account',
     [
-      `${added ? 'Added' : 'Removed'}: ${facts.method}, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}.`,
+      `${added ? 'Added' : 'Removed'}: ${facts.method}, from ${facts.device} at ${whereFrom(facts)}, at ${facts.time}.`,
       'If it was you, there is nothing to do.',
       "If it wasn't you, follow the link below: every session of your account ends, every linked sign-in is removed, your password stops working, and we mail you a link to choose a new one.",
     ],
@@ -110,12 +112,12 @@ export interface TwoFactorChange extends SignInFacts {
 export function twoFactorChangedMail(to: string, link: string, facts: TwoFactorChange): OutgoingMail {
   const lines = facts.on
     ? [
-        `Two-factor authentication was turned on for your account, with an authenticator app, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}. Every other session was signed out.`,
+        `Two-factor authentication was turned on for your account, with an authenticator app, from ${facts.device} at ${whereFrom(facts)}, at ${facts.time}. Every other session was signed out.`,
         'If it was you, there is nothing to do: keep your recovery codes somewhere safe.',
         "If it wasn't you, follow the link below: that authenticator app is removed, every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
       ]
     : [
-        `Two-factor authentication was turned off for your account, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}. Signing in now needs only one factor.`,
+        `Two-factor authentication was turned off for your account, from ${facts.device} at ${whereFrom(facts)}, at ${facts.time}. Signing in now needs only one factor.`,
         'If it was you, there is nothing to do.',
         "If it wasn't you, follow the link below: every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
       ];
@@ -142,7 +144,7 @@ export function recoveryCodeUsedMail(to: string, link: string, facts: RecoveryCo
     to,
     'A recovery code was used',
     [
-      `A recovery code of your account was used, from ${facts.device} at ${facts.ipAddress}, at ${facts.time}. ${left}`,
+      `A recovery code of your account was used, from ${facts.device} at ${whereFrom(facts)}, at ${facts.time}. ${left}`,
       'If it was you, there is nothing to do.',
       "If it wasn't you, follow the link below: every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
     ],
@@ -150,4 +152,9 @@ export function recoveryCodeUsedMail(to: string, link: string, facts: RecoveryCo
     link,
     facts.linkTtlSeconds,
   );
+}
+
+/** "102.88.34.1 (near Lagos, Nigeria)": the place is a guess, so the address stays beside it. */
+function whereFrom(facts: SignInFacts): string {
+  return facts.place ? `${facts.ipAddress} (near ${facts.place})` : facts.ipAddress;
 }

@@ -9,6 +9,7 @@ import {
   type Relation,
 } from 'typeorm';
 
+import type { ApproximateLocation } from '../geoip/approximate-location.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { SecurityEventType } from './security-event-type.js';
 
@@ -50,6 +51,10 @@ export class SecurityEventEntity {
 
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent!: string | null;
+
+  /** Where `ipAddress` appeared to be when the event was written; null when private or unknown. */
+  @Column({ type: 'jsonb', nullable: true })
+  location!: ApproximateLocation | null;
 
   @Column({ name: 'ended_session_count', type: 'integer', nullable: true })
   endedSessionCount!: number | null;

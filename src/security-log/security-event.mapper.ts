@@ -22,6 +22,7 @@ function toNode(event: StoredSecurityEvent) {
     type: event.type,
     occurredAt: event.occurredAt,
     ipAddress: event.ipAddress,
+    location: event.location,
     ...describeUserAgent(event.userAgent),
     sessionId: event.sessionId,
     actorSessionId: event.actorSessionId,

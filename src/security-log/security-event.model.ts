@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
+import { ApproximateLocationModel } from '../geoip/approximate-location.model.js';
 import { SecurityEventType } from './security-event-type.js';
 
 @ObjectType('SecurityEvent')
@@ -15,6 +16,12 @@ export class SecurityEvent {
 
   @Field(() => String, { nullable: true, description: 'The address the request came from.' })
   ipAddress!: string | null;
+
+  @Field(() => ApproximateLocationModel, {
+    nullable: true,
+    description: 'Where the request that caused the event appeared to come from.',
+  })
+  location!: ApproximateLocationModel | null;
 
   @Field(() => String, { nullable: true })
   browser!: string | null;

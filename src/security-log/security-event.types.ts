@@ -1,3 +1,4 @@
+import type { ApproximateLocation } from '../geoip/approximate-location.js';
 import type { SecurityEventEntity } from './security-event.entity.js';
 import type { SecurityEventType } from './security-event-type.js';
 
@@ -11,6 +12,8 @@ export interface NewSecurityEvent {
   readonly actorSessionId?: string | null;
   readonly ipAddress: string | null;
   readonly userAgent: string | null;
+  /** Where `ipAddress` appears to be (ClientInfo's, spread in with it); absent: unknown. */
+  readonly location?: ApproximateLocation | null;
   readonly endedSessionCount?: number | null;
 }
 

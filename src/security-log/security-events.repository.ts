@@ -7,14 +7,14 @@ import type { NewSecurityEvent, SecurityEventPosition, StoredSecurityEvent } fro
 
 const COLUMNS = `e.id, e.type, e.user_id AS "userId", e.session_id AS "sessionId",
   e.actor_session_id AS "actorSessionId", e.ip_address AS "ipAddress", e.user_agent AS "userAgent",
-  e.ended_session_count AS "endedSessionCount", e.occurred_at AS "occurredAt",
+  e.ended_session_count AS "endedSessionCount", e.occurred_at AS "occurredAt", e.location,
   (extract(epoch FROM e.occurred_at) * 1000000)::bigint::text AS "positionMicros"`;
 
 const INSERT = sql(
   'security_events_insert',
   `INSERT INTO security_events
-     (type, user_id, session_id, actor_session_id, ip_address, user_agent, ended_session_count)
-   VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+     (type, user_id, session_id, actor_session_id, ip_address, user_agent, ended_session_count, location)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 );
 
 // By email, in one statement whether or not the account exists: an unknown
@@ -22,8 +22,8 @@ const INSERT = sql(
 // sign-in's answer still does not say whether the email has an account.
 const INSERT_FOR_EMAIL = sql(
   'security_events_insert_for_email',
-  `INSERT INTO security_events (type, user_id, ip_address, user_agent)
-   SELECT $1, u.id, $3, $4 FROM users u WHERE u.email = $2`,
+  `INSERT INTO security_events (type, user_id, ip_address, user_agent, location)
+   SELECT $1, u.id, $3, $4, $5 FROM users u WHERE u.email = $2`,
 );
 
 // Newest first. occurred_at is clock_timestamp(), so events of one
@@ -64,7 +64,8 @@ export class SecurityEventsRepository {
   constructor(private readonly sql: SqlRunner) {}
 
   async insert(event: NewSecurityEvent, transaction?: Transaction): Promise<void> {
-    const { type, userId, sessionId, actorSessionId, ipAddress, userAgent, endedSessionCount } = event;
+    const { type, userId, sessionId, actorSessionId, ipAddress, userAgent, endedSessionCount, location } =
+      event;
     await this.sql.run(
       INSERT,
       [
@@ -75,6 +76,7 @@ export class SecurityEventsRepository {
         ipAddress,
         userAgent,
         endedSessionCount ?? null,
+        location ?? null,
       ],
       transaction,
     );
@@ -84,9 +86,15 @@ export class SecurityEventsRepository {
   async insertForEmail(
     type: string,
     email: string,
-    client: { ipAddress: string | null; userAgent: string | null },
+    client: Pick<NewSecurityEvent, 'ipAddress' | 'userAgent' | 'location'>,
   ): Promise<void> {
-    await this.sql.run(INSERT_FOR_EMAIL, [type, email, client.ipAddress, client.userAgent]);
+    await this.sql.run(INSERT_FOR_EMAIL, [
+      type,
+      email,
+      client.ipAddress,
+      client.userAgent,
+      client.location ?? null,
+    ]);
   }
 
   /** Up to `limit` of the user's events, newest first, older than `after` when given. */

@@ -37,11 +37,12 @@ export class SecurityLogService {
    */
   recordFailedSignIn(
     email: string,
-    client: Pick<NewSecurityEvent, 'ipAddress' | 'userAgent'>,
+    client: Pick<NewSecurityEvent, 'ipAddress' | 'userAgent' | 'location'>,
   ): Promise<void> {
     return this.events.insertForEmail(SecurityEventType.SIGN_IN_FAILED, normalizeEmail(email), {
       ipAddress: client.ipAddress,
       userAgent: truncate(client.userAgent),
+      location: client.location,
     });
   }
 

@@ -13,7 +13,7 @@ export const STORED_COLUMNS = `s.id, s.user_id AS "userId", s.created_at AS "cre
   s.last_active_at AS "lastActiveAt", s.expires_at AS "expiresAt",
   s.absolute_expires_at AS "absoluteExpiresAt", s.ip_address AS "ipAddress", s.user_agent AS "userAgent",
   s.authenticated_at AS "authenticatedAt", s.reauthenticated_at AS "reauthenticatedAt", s.sign_in_method AS "signInMethod",
-  s.identity_provider AS "identityProvider", s.authentication_factors AS "authenticationFactors"`;
+  s.identity_provider AS "identityProvider", s.authentication_factors AS "authenticationFactors", s.location`;
 
 /**
  * Whether session `alias` proved its identity within the last `windowParam`

@@ -10,6 +10,7 @@ import {
   type Relation,
 } from 'typeorm';
 
+import type { ApproximateLocation } from '../geoip/approximate-location.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { AuthenticationFactor } from './authentication-factor.js';
 import type { SignInMethod } from './sign-in-method.js';
@@ -61,6 +62,10 @@ export class SessionEntity {
 
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent!: string | null;
+
+  /** Where `ipAddress` appeared to be when it was written; null when private, unknown, or written before lookups. */
+  @Column({ type: 'jsonb', nullable: true })
+  location!: ApproximateLocation | null;
 
   /**
    * When this session last proved its user's identity (sign-in, sign-up,

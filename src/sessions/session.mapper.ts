@@ -10,6 +10,7 @@ export function toSessionModel(session: StoredSession, currentSessionId: string 
     expiresAt: session.expiresAt,
     ipAddress: session.ipAddress,
     userAgent: session.userAgent,
+    location: session.location,
     ...describeUserAgent(session.userAgent),
     current: session.id === currentSessionId,
     authenticatedAt: session.authenticatedAt,

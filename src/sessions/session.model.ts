@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 
+import { ApproximateLocationModel } from '../geoip/approximate-location.model.js';
 import { AuthenticationFactor } from './authentication-factor.js';
 import { SignInMethod } from './sign-in-method.js';
 
@@ -22,6 +23,12 @@ export class Session {
 
   @Field(() => String, { nullable: true })
   userAgent!: string | null;
+
+  @Field(() => ApproximateLocationModel, {
+    nullable: true,
+    description: "Where the session's latest address appears to be.",
+  })
+  location!: ApproximateLocationModel | null;
 
   @Field(() => String, {
     nullable: true,

@@ -1,3 +1,4 @@
+import type { ApproximateLocation } from '../geoip/approximate-location.js';
 import type { UserAccount } from '../users/user-account.js';
 import type { AuthenticationFactor } from './authentication-factor.js';
 import type { SessionEntity } from './session.entity.js';
@@ -7,6 +8,12 @@ import type { SignInMethod } from './sign-in-method.js';
 export interface ClientInfo {
   readonly ipAddress: string | null;
   readonly userAgent: string | null;
+  /**
+   * Where `ipAddress` appears to be (auth/client-info.ts looks it up when
+   * this is first read, so a request that writes no address makes no lookup);
+   * absent where no lookup is possible (a test's literal): stored as unknown.
+   */
+  readonly location?: ApproximateLocation | null;
 }
 
 /** A session as issued and listed: every column but the secret's hash. */

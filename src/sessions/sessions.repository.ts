@@ -4,6 +4,7 @@ import { CoalescingLookup } from '../database/coalescing-lookup.js';
 import { SqlRunner } from '../database/sql-runner.js';
 import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
+import type { ApproximateLocation } from '../geoip/approximate-location.js';
 import type { AuthenticationFactor } from './authentication-factor.js';
 import type { AuthenticatedSession, StoredSession } from './session.types.js';
 import { active, STORED_COLUMNS } from './session-sql.js';
@@ -21,12 +22,20 @@ interface NewSession {
   readonly secretHash: Buffer;
   readonly ipAddress: string | null;
   readonly userAgent: string | null;
+  readonly location: ApproximateLocation | null;
   /** Idle lifetime of the new session (already capped at `maxLifetimeSeconds`). */
   readonly lifetimeSeconds: number;
   readonly maxLifetimeSeconds: number;
   readonly signInMethod: SignInMethod;
   readonly identityProvider: string | null;
   readonly authenticationFactors: readonly AuthenticationFactor[];
+}
+
+/** What a touch wrote, and the address it replaced. */
+export interface TouchedSession {
+  readonly lastActiveAt: Date;
+  readonly expiresAt: Date;
+  readonly previousIpAddress: string | null;
 }
 
 interface ActivityWrite {
@@ -43,8 +52,8 @@ interface ActivityWrite {
 const INSERT = sql<StoredSession>(
   'sessions_insert',
   `INSERT INTO sessions AS s (user_id, secret_hash, ip_address, user_agent, expires_at, absolute_expires_at,
-                              sign_in_method, identity_provider, authentication_factors)
-   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6), $7, $8, $9)
+                              sign_in_method, identity_provider, authentication_factors, location)
+   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6), $7, $8, $9, $10)
    RETURNING ${STORED_COLUMNS}`,
 );
 
@@ -65,16 +74,28 @@ const RENEWAL_DUE =
 // An UPDATE, never an upsert: a session ended meanwhile stays ended. The
 // database re-checks what the app decided from the row it loaded: another
 // request may have touched the row meanwhile, and the app's clock is not the one that counts.
-const TOUCH = sql<{ lastActiveAt: Date; expiresAt: Date }>(
+// `before` is the row as it was, so the caller learns whether the address
+// changed, and looks its location up only then (relocate).
+const TOUCH = sql<TouchedSession>(
   'sessions_touch',
   `UPDATE sessions s
       SET last_active_at = now(), ip_address = $2, user_agent = $3,
           expires_at = CASE WHEN ${RENEWAL_DUE}
                             THEN least(now() + make_interval(secs => $4), s.absolute_expires_at)
                             ELSE s.expires_at END
-    WHERE s.id = $1 AND ${active('s')}
+     FROM sessions before
+    WHERE s.id = $1 AND before.id = s.id AND ${active('s')}
       AND (s.last_active_at <= now() - make_interval(secs => $6) OR (${RENEWAL_DUE}))
-   RETURNING s.last_active_at AS "lastActiveAt", s.expires_at AS "expiresAt"`,
+   RETURNING s.last_active_at AS "lastActiveAt", s.expires_at AS "expiresAt",
+             before.ip_address AS "previousIpAddress"`,
+);
+
+// Only while the address is still the one located: a later touch from
+// another address has its own lookup, which this must not overwrite.
+const RELOCATE = sql(
+  'sessions_relocate',
+  `UPDATE sessions s SET location = $3
+    WHERE s.id = $1 AND s.ip_address IS NOT DISTINCT FROM $2 AND ${active('s')}`,
 );
 
 // int4, which pg hands back as a number (a bigint would come back as a string).
@@ -171,6 +192,7 @@ export class SessionsRepository {
         session.signInMethod,
         session.identityProvider,
         session.authenticationFactors,
+        session.location,
       ],
       transaction,
     );
@@ -194,7 +216,7 @@ export class SessionsRepository {
   }
 
   /** Writes the activity when the database agrees it is due; `undefined` when it was not (or the session ended). */
-  async touch(write: ActivityWrite): Promise<{ lastActiveAt: Date; expiresAt: Date } | undefined> {
+  async touch(write: ActivityWrite): Promise<TouchedSession | undefined> {
     const { sessionId, ipAddress, userAgent, ttlSeconds, touchIntervalSeconds } = write;
     const [row] = await this.sql.rows(TOUCH, [
       sessionId,
@@ -205,6 +227,15 @@ export class SessionsRepository {
       touchIntervalSeconds,
     ]);
     return row;
+  }
+
+  /** Records where the session's address `ipAddress` appears to be, if that is still its address. */
+  async relocate(
+    sessionId: string,
+    ipAddress: string | null,
+    location: ApproximateLocation | null,
+  ): Promise<void> {
+    await this.sql.run(RELOCATE, [sessionId, ipAddress, location]);
   }
 
   /** The user's number of active sessions (0 when none). */

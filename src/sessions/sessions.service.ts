@@ -67,6 +67,7 @@ export class SessionsService {
         secretHash: hash,
         ipAddress: client.ipAddress,
         userAgent: truncateUserAgent(client.userAgent),
+        location: client.location ?? null,
         lifetimeSeconds: Math.min(ttl, maxLifetime),
         maxLifetimeSeconds: maxLifetime,
         signInMethod: via.method,
@@ -120,8 +121,9 @@ export class SessionsService {
 
   /**
    * Records that `session` was used, when activityDue() says so: the last
-   * activity, IP and user agent at most once per touch interval, and the
-   * sliding renewal once less than half the idle lifetime is left.
+   * activity, IP (and, when it changed, its location) and user agent at most
+   * once per touch interval, and the sliding renewal once less than half the
+   * idle lifetime is left.
    * Updates `session` in place; returns whether `expiresAt` moved.
    */
   async recordActivity(session: AuthenticatedSession, client: ClientInfo): Promise<boolean> {
@@ -135,6 +137,10 @@ export class SessionsService {
     });
     // None: the session ended meanwhile, or a concurrent request touched it first.
     if (!touched) return false;
+    // The one lookup an address change costs; an unchanged address (nearly every touch) costs none.
+    if (touched.previousIpAddress !== client.ipAddress) {
+      await this.sessions.relocate(session.id, client.ipAddress, client.location ?? null);
+    }
     const renewed = touched.expiresAt.getTime() !== session.expiresAt.getTime();
     session.lastActiveAt = touched.lastActiveAt;
     session.expiresAt = touched.expiresAt;

@@ -24,6 +24,7 @@ const CONTRACT_FILES = [
   'email.graphql',
   'identity-providers.graphql',
   'two-factor.graphql',
+  'location.graphql',
 ];
 const CONTRACT_DIR = resolve('contract');
 const SHARED_CONTRACT_DIR = resolve('../shared/contract');

@@ -52,12 +52,12 @@ export async function createUser(
 export async function signIn(
   app: TestApp,
   user: Pick<TestUser, 'email' | 'password'>,
-  options: { userAgent?: string } = {},
+  options: { userAgent?: string; headers?: Record<string, string> } = {},
 ): Promise<{ token: string; sessionId: string }> {
   const response = await app.gql<{ signIn: AuthPayloadData }>(
     `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH_PAYLOAD} } }`,
     { input: { email: user.email, password: user.password } },
-    { userAgent: options.userAgent },
+    { userAgent: options.userAgent, headers: options.headers },
   );
   if (!response.data?.signIn) throw new Error(`sign-in failed: ${JSON.stringify(response.errors)}`);
   return { token: response.data.signIn.token, sessionId: response.data.signIn.session.id };

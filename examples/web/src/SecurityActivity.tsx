@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
 import type { SecurityEventFieldsFragment, SecurityEventType } from './gql/graphql';
+import { LocationAttribution, nearby } from './location';
 import { SECURITY_ACTIVITY } from './operations';
 
 const PAGE_SIZE = 5;
@@ -64,14 +65,17 @@ export function SecurityActivity({
               <strong>{WHAT[node.type] ?? node.type}</strong>
               {isThisDevice(node, currentSessionId) && <span className="badge">This device</span>}
               <p className="muted">
-                {device(node)} · {node.ipAddress ?? 'Unknown IP'} ·{' '}
-                {new Date(node.occurredAt).toLocaleString()}
+                {[device(node), node.ipAddress ?? 'Unknown IP', nearby(node.location)]
+                  .filter(Boolean)
+                  .join(' · ')}{' '}
+                · {new Date(node.occurredAt).toLocaleString()}
                 {node.endedSessionCount ? ` · ${node.endedSessionCount} ended` : ''}
               </p>
             </div>
           </li>
         ))}
       </ul>
+      {connection.edges.some(({ node }) => node.location) && <LocationAttribution />}
       {connection.pageInfo.hasNextPage && (
         <button
           type="button"

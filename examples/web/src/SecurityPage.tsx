@@ -5,6 +5,7 @@ import { DoubleCheckButton } from './DoubleCheckButton';
 import { describeError } from './errors';
 import type { AccountFieldsFragment, SessionFieldsFragment } from './gql/graphql';
 import { providerSignInUrl } from './identity-providers';
+import { LocationAttribution, nearby } from './location';
 import { REVOKE_SESSION, SIGN_OUT, SIGN_OUT_OTHER_SESSIONS } from './operations';
 import { describeFactors } from './second-factor';
 import { needsProviderStepUp } from './step-up';
@@ -82,7 +83,8 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
                 <strong>{device(session)}</strong>
                 {session.current && <span className="badge">This device</span>}
                 <p className="muted">
-                  {session.ipAddress ?? 'Unknown IP'} · Last active {lastActive(session.lastActiveAt)}
+                  {[session.ipAddress ?? 'Unknown IP', nearby(session.location)].filter(Boolean).join(' · ')}{' '}
+                  · Last active {lastActive(session.lastActiveAt)}
                   {session.identityProvider && ` · via ${providerName(account, session.identityProvider)}`}
                 </p>
                 <p className="muted" data-testid="session-factors">
@@ -105,6 +107,7 @@ export function SecurityPage({ account }: { account: AccountFieldsFragment }) {
             </li>
           ))}
         </ul>
+        {account.sessions.some((session) => session.location) && <LocationAttribution />}
       </section>
     </>
   );

@@ -10,6 +10,10 @@ export const SESSION_FIELDS = graphql(`
     browser
     os
     ipAddress
+    location {
+      city
+      country
+    }
     lastActiveAt
     current
     signInMethod
@@ -154,6 +158,10 @@ export const SECURITY_EVENT_FIELDS = graphql(`
     type
     occurredAt
     ipAddress
+    location {
+      city
+      country
+    }
     browser
     os
     sessionId

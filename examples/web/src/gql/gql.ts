@@ -18,7 +18,7 @@ type Documents = {
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n": typeof types.ReportUnrecognizedSignInDocument,
-    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    location {\n      city\n      country\n    }\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    twoFactorEnabled\n    recoveryCodesRemaining\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.AccountFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.SignInDocument,
@@ -31,7 +31,7 @@ type Documents = {
     "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": typeof types.AccountSessionsChangedDocument,
     "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": typeof types.CurrentSessionEndedDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": typeof types.ReauthenticateDocument,
-    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": typeof types.SecurityEventFieldsFragmentDoc,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": typeof types.SecurityEventFieldsFragmentDoc,
     "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SecurityActivityDocument,
     "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n      qrCodeSvg\n    }\n  }\n": typeof types.StartTotpEnrollmentDocument,
     "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      recoveryCodes\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": typeof types.ConfirmTotpEnrollmentDocument,
@@ -45,7 +45,7 @@ const documents: Documents = {
     "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.ResetPasswordDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token) {\n      id\n      emailVerified\n    }\n  }\n": types.VerifyEmailDocument,
     "\n  mutation ReportUnrecognizedSignIn($token: String!) {\n    reportUnrecognizedSignIn(token: $token)\n  }\n": types.ReportUnrecognizedSignInDocument,
-    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    location {\n      city\n      country\n    }\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  fragment AccountFields on User {\n    id\n    email\n    emailVerified\n    activeSessionCount\n    hasPassword\n    twoFactorEnabled\n    recoveryCodesRemaining\n    identities {\n      id\n      email\n      linkedAt\n      provider {\n        id\n        name\n      }\n    }\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.AccountFieldsFragmentDoc,
     "\n  query Me {\n    me {\n      ...AccountFields\n    }\n  }\n": types.MeDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.SignInDocument,
@@ -58,7 +58,7 @@ const documents: Documents = {
     "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": types.AccountSessionsChangedDocument,
     "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": types.CurrentSessionEndedDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": types.ReauthenticateDocument,
-    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": types.SecurityEventFieldsFragmentDoc,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": types.SecurityEventFieldsFragmentDoc,
     "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SecurityActivityDocument,
     "\n  mutation StartTotpEnrollment {\n    startTotpEnrollment {\n      secret\n      otpauthUri\n      qrCodeSvg\n    }\n  }\n": types.StartTotpEnrollmentDocument,
     "\n  mutation ConfirmTotpEnrollment($code: String!) {\n    confirmTotpEnrollment(code: $code) {\n      recoveryCodes\n      signedOutCount\n      user {\n        ...AccountFields\n      }\n    }\n  }\n": types.ConfirmTotpEnrollmentDocument,
@@ -101,7 +101,7 @@ export function graphql(source: "\n  mutation ReportUnrecognizedSignIn($token: S
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n"];
+export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    location {\n      city\n      country\n    }\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    id\n    browser\n    os\n    ipAddress\n    location {\n      city\n      country\n    }\n    lastActiveAt\n    current\n    signInMethod\n    identityProvider\n    authenticationFactors\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -153,7 +153,7 @@ export function graphql(source: "\n  mutation Reauthenticate($input: Reauthentic
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"): (typeof documents)["\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"];
+export function graphql(source: "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"): (typeof documents)["\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
