@@ -150,9 +150,7 @@ export class LiveProtocol {
     const auth = await this.sessions.authenticate(connection.token);
     if (!auth || connection.isEnding) {
       // Once the refusal is on its way: find out why the session is gone, tell the socket, close it.
-      setImmediate(
-        () => void this.watch.check([connection]).catch(() => connection.close(1011, 'Try again')),
-      );
+      setImmediate(() => void this.watch.check([connection]));
       return [refusal('Your session has ended.', 'UNAUTHENTICATED')];
     }
     connection.expiresAt = auth.session.expiresAt;

@@ -1,0 +1,83 @@
+import { createUser, signIn, type TestUser } from '../../support/factories.js';
+import {
+  closeAll,
+  type Closed,
+  CURRENT_SESSION_ENDED,
+  LiveClient,
+  type Received,
+  startTwoInstances,
+  untilSubscribed,
+} from '../../support/live-client.js';
+import type { TestApp } from '../../support/test-app.js';
+
+interface Ended {
+  currentSessionEnded: { sessionId: string; reason: string };
+}
+
+/** Waits for `what` (bounded, so that a socket left open fails the test by name instead of by Jest's timeout). */
+async function within<T>(promise: Promise<T>, what: string, ms = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting for ${what} after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A database answers one statement with an error now and then (a reset, a
+ * statement timeout, a failover) without going away. A bulk ending names only
+ * the session kept, so the instance holding the other sockets must read their
+ * sessions again to close them: when that one statement fails, the socket of a
+ * signed-out device must still close, with the ending's own reason.
+ */
+describe('a statement error while closing a signed-out device', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const clients: LiveClient[] = [];
+
+  beforeAll(async () => {
+    ({ a, b } = await startTwoInstances());
+  });
+
+  afterAll(() => closeAll(clients, b, a));
+
+  /** A device of `user` signed in on A, with a socket on B subscribed to its ending. */
+  async function phoneOf(user: TestUser): Promise<{
+    sessionId: string;
+    socket: LiveClient;
+    ended: Received<Ended>;
+  }> {
+    const { sessionId, token } = await signIn(a, user);
+    const socket = new LiveClient(b, { token });
+    clients.push(socket);
+    const ended = socket.subscribe<Ended>(CURRENT_SESSION_ENDED);
+    await untilSubscribed(b, sessionId);
+    return { sessionId, socket, ended };
+  }
+
+  it('closes the socket of a device signed out by another when the re-check of the survivors fails once', async () => {
+    const alice = await createUser(a);
+    const phone = await phoneOf(alice);
+    const recheckFailed = a.failNextStatement('sessions_liveness');
+
+    const response = await a.gql(
+      'mutation { signOutOtherSessions { signedOutCount } }',
+      {},
+      { token: alice.token },
+    );
+    expect(response.errors).toBeUndefined();
+    await within(recheckFailed, "B's re-check of the phone's session to fail");
+
+    expect(await within(phone.ended.atLeast(1), 'currentSessionEnded')).toEqual([
+      { currentSessionEnded: { sessionId: phone.sessionId, reason: 'SIGNED_OUT_BY_OTHER_SESSION' } },
+    ]);
+    expect(await within<Closed>(phone.socket.closed, 'the socket to close')).toEqual({
+      code: 4403,
+      reason: 'Session ended',
+    });
+  });
+});
