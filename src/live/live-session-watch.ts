@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 
 import { SessionEndReason, SessionEvents } from '../sessions/session-events.js';
@@ -82,7 +80,7 @@ export class LiveSessionWatch implements OnModuleDestroy {
       }
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await sleep(Math.min(retryMs, left), undefined, { ref: false });
+      await pause(Math.min(retryMs, left));
       retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     }
     const unverified = connections.filter((connection) => !connection.isEnding);
@@ -149,6 +147,11 @@ export class LiveSessionWatch implements OnModuleDestroy {
         });
     }
   }
+}
+
+/** A wait that does not keep the process alive (a shutdown does not wait for a retry). */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /** Whether `promise` resolved within `ms`; its rejection within that time is thrown. */
