@@ -29,12 +29,16 @@ async function within<T>(promise: Promise<T>, what: string, ms = 20_000): Promis
 
 /**
  * A database answers one statement with an error now and then (a reset, a
- * statement timeout, a failover) without going away. A bulk ending names only
- * the session kept, so the instance holding the other sockets must read their
- * sessions again to close them: when that one statement fails, the socket of a
- * signed-out device must still close, with the ending's own reason.
+ * statement timeout, a failover) without going away.
+ *
+ * A bulk ending names only the session kept, so the instance holding the
+ * other sockets must read their sessions again to close them: when that one
+ * statement fails, the socket of a signed-out device must still close, with
+ * the ending's own reason. And a socket whose session could not be looked up
+ * is told to try again (1013), never that it ended (4403) nor graphql-ws's
+ * 4500, after which its clients give up for good.
  */
-describe('a statement error while closing a signed-out device', () => {
+describe('a statement error on the live path', () => {
   let a: TestApp;
   let b: TestApp;
   const clients: LiveClient[] = [];
@@ -79,5 +83,48 @@ describe('a statement error while closing a signed-out device', () => {
       code: 4403,
       reason: 'Session ended',
     });
+  });
+
+  it('closes with 1013 (try again later), not as ended, a socket whose session lookup fails; the next one is served', async () => {
+    const alice = await createUser(a);
+    const { sessionId, token } = await signIn(a, alice);
+    const lookupFailed = b.failNextStatement('sessions_authenticate');
+
+    const first = new LiveClient(b, { token });
+    clients.push(first);
+    expect(await within<Closed>(first.closed, 'the first socket to close')).toEqual({
+      code: 1013,
+      reason: 'Try again later',
+    });
+    await lookupFailed;
+
+    // graphql-ws clients never reconnect after 4500, its code for an error thrown while connecting.
+    const again = new LiveClient(b, { token });
+    clients.push(again);
+    again.subscribe(CURRENT_SESSION_ENDED);
+    await untilSubscribed(b, sessionId);
+  });
+
+  it('refuses a subscribe whose session lookup fails as unavailable and closes with 1013, not as ended', async () => {
+    const alice = await createUser(a);
+    const { token } = await signIn(a, alice);
+    const socket = new LiveClient(b, { token });
+    clients.push(socket);
+    await within(socket.connected, 'the socket to be acknowledged');
+    const lookupFailed = b.failNextStatement('sessions_authenticate');
+
+    const ended = socket.subscribe<Ended>(CURRENT_SESSION_ENDED);
+    await within(lookupFailed, 'the lookup to fail');
+
+    expect(await within<Closed>(socket.closed, 'the socket to close')).toEqual({
+      code: 1013,
+      reason: 'Try again later',
+    });
+    expect(await within(ended.failure(), "the subscribe's refusal")).toEqual([
+      expect.objectContaining({
+        message: 'Please try again shortly.',
+        extensions: { code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) },
+      }),
+    ]);
   });
 });
