@@ -93,7 +93,10 @@ export class Cluster {
   statementErrorsUnderway = false;
   /** Every fault window so far, in order. */
   readonly windows: FaultWindow[] = [];
-  /** Set once a violation ends the run, so that no worker sends to instances being stopped. */
+  /**
+   * Set once a violation ends the run, so that no worker sends to instances being stopped, and
+   * once the run is over: the sockets the soak then closes itself are not counted as closes.
+   */
   stopped = false;
   readonly down = new Set<number>();
 
@@ -178,7 +181,8 @@ export class Cluster {
         device.closedAt = now;
         device.live = undefined;
       }
-      if (device.endedAt === undefined) return;
+      // Once the run is over the soak closes every socket itself: those closes are not the server's.
+      if (device.endedAt === undefined || this.stopped) return;
       const elapsed = now - device.endedAt;
       this.figures.longestCloseMs = Math.max(this.figures.longestCloseMs, elapsed);
       this.figures.closeMs.push(elapsed);

@@ -132,6 +132,7 @@ async function main(): Promise<void> {
       problems.push(
         `instance ${index} exited (${instance.exitCode}):\n${instance.recentOutput.slice(-3_000)}`,
       );
+  if (cluster) cluster.stopped = true;
   for (const device of users.flatMap((user) => user.devices)) await device.live?.dispose().catch(() => {});
   await Promise.all(cluster?.instances.map((instance) => instance.stop()) ?? []);
   await inbox.close();
