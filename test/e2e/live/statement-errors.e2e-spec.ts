@@ -1,3 +1,5 @@
+import pg from 'pg';
+
 import { createUser, signIn, type TestUser } from '../../support/factories.js';
 import {
   closeAll,
@@ -79,6 +81,31 @@ describe('a statement error on the live path', () => {
     expect(await within(phone.ended.atLeast(1), 'currentSessionEnded')).toEqual([
       { currentSessionEnded: { sessionId: phone.sessionId, reason: 'SIGNED_OUT_BY_OTHER_SESSION' } },
     ]);
+    expect(await within<Closed>(phone.socket.closed, 'the socket to close')).toEqual({
+      code: 4403,
+      reason: 'Session ended',
+    });
+  });
+
+  it('closes, after the listener reconnects, a socket whose ending sent no notification, when the re-check fails once', async () => {
+    const alice = await createUser(a);
+    const phone = await phoneOf(alice);
+    const recheckFailed = a.failNextStatement('sessions_liveness');
+    // The row goes without a NOTIFY (as if the notification were lost), then the listeners drop:
+    // only B's re-check after its reconnect can find it gone, and its first read fails.
+    const direct = new pg.Client({ connectionString: b.database.directUrl ?? b.database.url });
+    await direct.connect();
+    try {
+      await direct.query('DELETE FROM sessions WHERE id = $1', [phone.sessionId]);
+      await direct.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'live' AND datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+    } finally {
+      await direct.end();
+    }
+    await within(recheckFailed, 'a re-check after the reconnect to fail');
+
     expect(await within<Closed>(phone.socket.closed, 'the socket to close')).toEqual({
       code: 4403,
       reason: 'Session ended',
