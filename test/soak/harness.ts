@@ -150,7 +150,9 @@ export class Cluster {
     if (answer.code) {
       this.figures.errors.set(answer.code, (this.figures.errors.get(answer.code) ?? 0) + 1);
       if ((answer.code === 'SERVICE_UNAVAILABLE' || answer.code === 'TRANSPORT') && !faulty)
-        this.figures.unavailableOutsideFaults.push(`${answer.code}: ${query.slice(0, 60)}`);
+        this.figures.unavailableOutsideFaults.push(
+          `${answer.code} (${this.sinceLastWindow()}, ${Math.round(performance.now() - started)} ms): ${query.slice(0, 60)}`,
+        );
       if (answer.code === 'INTERNAL_SERVER_ERROR') {
         if (duringStatementErrors || this.statementErrorsUnderway)
           this.figures.internalErrorsInStatementFaults++;
@@ -193,6 +195,13 @@ export class Cluster {
         this.figures.closeMsByFault.set(window.kind, list);
       }
     });
+  }
+
+  /** How long ago the last fault window ended, and its kind: what an answer outside the windows followed. */
+  private sinceLastWindow(): string {
+    const last = this.windows.at(-1);
+    if (!last?.end) return 'no fault before';
+    return `${Date.now() - last.end} ms after a ${last.kind} window`;
   }
 
   /** The fault window under way at `time`, if any. */
