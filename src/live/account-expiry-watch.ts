@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 
 import { SessionEndReason, SessionEvents } from '../sessions/session-events.js';
-import { SessionLivenessRepository } from '../sessions/session-liveness.repository.js';
+import { type AccountExpiries, SessionLivenessRepository } from '../sessions/session-liveness.repository.js';
 import { EarliestTimer } from './earliest-timer.js';
 import { LiveConnections } from './live-connections.js';
 
@@ -67,23 +67,32 @@ export class AccountExpiryWatch implements OnModuleDestroy {
       else this.timer.arm(at);
     }
     if (due.length === 0) return;
+    let rows: Map<string, AccountExpiries>;
     try {
-      const rows = new Map((await this.liveness.accountExpiries(due)).map((row) => [row.userId, row]));
-      for (const { userId } of due) {
-        const row = rows.get(userId);
-        this.keep(userId, row?.nextExpiry ?? null);
-        if (!row || row.expiredIds.length === 0) continue;
-        await this.events.announce({
-          kind: 'ended',
-          userId,
-          reason: SessionEndReason.EXPIRED,
-          sessionIds: row.expiredIds,
-        });
-      }
+      rows = new Map((await this.liveness.accountExpiries(due)).map((row) => [row.userId, row]));
     } catch (error) {
       // The database is away: try again shortly rather than leave the lists stale.
       this.logger.warn(`Could not check the accounts' expiring sessions: ${String(error)}`);
       for (const { since } of due) this.timer.arm(since.getTime());
+      return;
+    }
+    for (const { userId, since } of due) {
+      const row = rows.get(userId);
+      try {
+        if (row && row.expiredIds.length > 0) {
+          await this.events.announce({
+            kind: 'ended',
+            userId,
+            reason: SessionEndReason.EXPIRED,
+            sessionIds: row.expiredIds,
+          });
+        }
+        // Only once announced: an account whose announcement failed stays due from `since`, and is read again.
+        this.keep(userId, row?.nextExpiry ?? null);
+      } catch (error) {
+        this.logger.warn(`Could not announce an account's expired sessions: ${String(error)}`);
+        this.timer.arm(since.getTime());
+      }
     }
   }
 }

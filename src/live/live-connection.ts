@@ -26,6 +26,11 @@ export const LiveCloseCode = {
   ConflictingCredentials: 4400,
   /** The server is shutting down: reconnect (to another instance). */
   GoingAway: 1001,
+  /**
+   * The session could not be checked (the database kept failing the read): reconnect, and
+   * connection_init proves the session again. WebSocket's "try again later".
+   */
+  Unverified: 1013,
 } as const;
 
 /** How long the last event may take to reach a slow client before the socket closes anyway. */

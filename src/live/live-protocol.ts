@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   type ExecutionArgs,
   GraphQLError,
@@ -42,6 +42,7 @@ type LiveServerContext = Context<Record<string, unknown> | undefined, LiveExtra>
  */
 @Injectable()
 export class LiveProtocol {
+  private readonly logger = new Logger(LiveProtocol.name);
   private readonly validationRules: ValidationRule[];
   private readonly parseOptions: ParseOptions;
   private readonly formatErrors: ReturnType<typeof createSocketErrorFormatter>;
@@ -74,8 +75,18 @@ export class LiveProtocol {
     const documents = new SubscriptionDocuments(schema, this.validationRules, this.parseOptions);
     return {
       schema,
-      onConnect: (ctx) => this.onConnect(ctx),
-      onSubscribe: (ctx, _id, payload) => this.onSubscribe(schema, documents, ctx, payload),
+      // Closed before answering false: graphql-ws closes a refused connection with 4403, this endpoint's "session ended".
+      onConnect: (ctx) =>
+        this.onConnect(ctx).catch((error: unknown) => {
+          this.unverified(ctx, error);
+          return false;
+        }),
+      onSubscribe: (ctx, _id, payload) =>
+        this.onSubscribe(schema, documents, ctx, payload).catch((error: unknown) => {
+          // After the refusal is on its way (it is sent once this returns).
+          setImmediate(() => this.unverified(ctx, error));
+          return [refusal('Please try again shortly.', 'SERVICE_UNAVAILABLE')];
+        }),
       // Every error gets HTTP's format: codes, no internals or suggestions in production, the request id.
       onNext: (ctx, _id, _payload, _args, result) =>
         result.errors
@@ -142,6 +153,20 @@ export class LiveProtocol {
     return true;
   }
 
+  /**
+   * A statement failed while the session was being proven (the database away, or answering one
+   * statement with an error): graphql-ws would close with 4500, which its clients take as fatal
+   * and never reconnect after. Closed with 1013 instead: the client reconnects and proves its
+   * session again, and nothing unverified stays open.
+   */
+  private unverified(ctx: LiveServerContext, error: unknown): void {
+    this.logger.warn(
+      `Could not check a live connection's session (request ${this.gate.requestIdOf(ctx.extra.request)}): ${String(error)}`,
+    );
+    if (ctx.extra.live) ctx.extra.live.close(LiveCloseCode.Unverified, 'Try again later');
+    else ctx.extra.socket.close(LiveCloseCode.Unverified, 'Try again later');
+  }
+
   private async onSubscribe(
     schema: GraphQLSchema,
     documents: SubscriptionDocuments,
@@ -157,9 +182,7 @@ export class LiveProtocol {
     const auth = await this.sessions.authenticate(connection.token);
     if (!auth || connection.isEnding) {
       // Once the refusal is on its way: find out why the session is gone, tell the socket, close it.
-      setImmediate(
-        () => void this.watch.check([connection]).catch(() => connection.close(1011, 'Try again')),
-      );
+      setImmediate(() => void this.watch.check([connection]));
       return [refusal('Your session has ended.', 'UNAUTHENTICATED')];
     }
     connection.expiresAt = auth.session.expiresAt;

@@ -84,11 +84,9 @@ export class SessionEventListener implements OnModuleDestroy {
     this.listening = true;
     this.retryMs = FIRST_RETRY_MS;
     this.startHeartbeat(client);
-    // Before trusting the stream: whatever ended while nobody listened.
-    await this.watch.check(this.connections.all()).catch((error: unknown) => {
-      this.logger.warn(`Could not re-check open connections after (re)connecting: ${String(error)}`);
-      this.onLost(client, error);
-    });
+    // Before trusting the stream: whatever ended while nobody listened. A failed read is the
+    // watch's to retry; the stream is trustworthy from LISTEN on, so the connection stays.
+    await this.watch.check(this.connections.all());
   }
 
   private onLost(client: pg.Client, error?: unknown): void {
@@ -133,10 +131,6 @@ export class SessionEventListener implements OnModuleDestroy {
       return;
     }
     const toCheck = this.connections.apply(event);
-    if (event.kind === 'ended' && toCheck.length > 0) {
-      this.watch.check(toCheck, event.reason).catch((error: unknown) => {
-        this.logger.warn(`Could not check the sessions of a bulk ending: ${String(error)}`);
-      });
-    }
+    if (event.kind === 'ended' && toCheck.length > 0) void this.watch.check(toCheck, event.reason);
   }
 }

@@ -21,6 +21,8 @@ export interface Device {
   unknownGroup?: number;
   /** The close code its live connection got after it ended. */
   closedWith?: number;
+  /** When its live connection closed, as the client saw it (ms since epoch). */
+  closedAt?: number;
 }
 
 export class EventTally {

@@ -4,13 +4,16 @@
  * of the built server that share one PostgreSQL and one real SMTP server,
  * live subscriptions open, while faults strike at random steps: PostgreSQL
  * restarted, an instance killed, the LISTEN connection terminated, the SMTP
- * server refusing mail. Run: `npm run test:soak` (SOAK_STEPS, SOAK_SECONDS, SOAK_SEED,
- * SOAK_USERS, SOAK_CONCURRENCY, SOAK_FAULTS; SOAK_REPLAY=<failure file> replays
- * one user's failing sequence alone).
+ * server refusing mail, a fraction of statements failing one at a time. Run:
+ * `npm run test:soak` (SOAK_STEPS, SOAK_SECONDS, SOAK_SEED, SOAK_USERS,
+ * SOAK_CONCURRENCY, SOAK_FAULTS, SOAK_FAULT_KINDS, SOAK_STATEMENT_FAULT_SECONDS,
+ * SOAK_STATEMENT_FAULT_FRACTION; SOAK_REPLAY=<failure file> replays one user's
+ * failing sequence alone).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 
 import pg from 'pg';
 
@@ -19,7 +22,7 @@ import { MailCatcher } from '../support/mail-catcher.js';
 import { ServerProcess } from '../support/server-process.js';
 import { StoppablePostgres } from '../support/stoppable-postgres.js';
 import { FINAL_CHECKS } from './final-checks.js';
-import { Cluster, FAULT_GRACE_MS, Figures } from './harness.js';
+import { Cluster, FAULT_GRACE_MS, type FaultWindow, Figures } from './harness.js';
 import { Inbox } from './inbox.js';
 import type { SoakUser } from './model.js';
 import { Operations, Violation } from './operations.js';
@@ -32,10 +35,29 @@ const STEPS = Number(env.SOAK_STEPS ?? 2_000);
 const SECONDS = Number(env.SOAK_SECONDS ?? 110);
 const USERS = Number(env.SOAK_USERS ?? 50);
 const CONCURRENCY = Number(env.SOAK_CONCURRENCY ?? 12);
-const FAULT_KINDS = ['postgres-restart', 'instance-kill', 'listener-terminate', 'smtp-refusal'] as const;
+const ALL_FAULT_KINDS = [
+  'postgres-restart',
+  'instance-kill',
+  'listener-terminate',
+  'smtp-refusal',
+  'statement-errors',
+] as const;
+/** SOAK_FAULT_KINDS=statement-errors,… narrows the kinds (in this order); all by default. */
+const FAULT_KINDS = env.SOAK_FAULT_KINDS
+  ? ALL_FAULT_KINDS.filter((kind) => env.SOAK_FAULT_KINDS!.split(',').includes(kind))
+  : ALL_FAULT_KINDS;
 const FAULTS = Number(env.SOAK_FAULTS ?? FAULT_KINDS.length);
 /** How long the SMTP server refuses every mail during an smtp-refusal fault. */
 const SMTP_REFUSAL_MS = 8_000;
+/**
+ * A statement-errors fault: for this long, this fraction of the statements that mention
+ * `sessions` fail on both instances, half as a connection reset, half as a plain error
+ * (test/support/statement-faults.js, loaded into each instance).
+ */
+const STATEMENT_FAULT_MS = Number(env.SOAK_STATEMENT_FAULT_SECONDS ?? 15) * 1000;
+const STATEMENT_FAULT_FRACTION = Number(env.SOAK_STATEMENT_FAULT_FRACTION ?? 0.03);
+/** How often the instances read the fault file again (statement-faults.js's POLL_MS), with margin. */
+const STATEMENT_FAULT_POLL_MS = 300;
 
 async function main(): Promise<void> {
   const replay = env.SOAK_REPLAY
@@ -48,7 +70,16 @@ async function main(): Promise<void> {
     MailCatcher.start(),
   ]);
   const inbox = new Inbox(catcher, postgres.url);
+  const statementFaults = resolve('.data', `soak-${process.pid}-statement-faults.json`);
+  await writeFile(statementFaults, JSON.stringify({ fraction: 0 }));
   const serverEnv = {
+    NODE_OPTIONS: [
+      env.NODE_OPTIONS,
+      `--import=${pathToFileURL(resolve('test/support/statement-faults.js')).href}`,
+    ]
+      .filter(Boolean)
+      .join(' '),
+    STATEMENT_FAULTS_FILE: statementFaults,
     ...catcher.env,
     PUBLIC_APP_URL: 'https://app.example.com',
     MAIL_DELIVERY_INTERVAL_MS: '100',
@@ -74,7 +105,7 @@ async function main(): Promise<void> {
     if (replay) {
       shortest = await replayAndShrink(replay.steps, operations, users);
     } else {
-      await drive(cluster, operations, users, { postgres, build, serverEnv, catcher });
+      await drive(cluster, operations, users, { postgres, build, serverEnv, catcher, statementFaults });
     }
     await operations.settle();
     for (const update of operations.foreignUpdates)
@@ -101,12 +132,14 @@ async function main(): Promise<void> {
       problems.push(
         `instance ${index} exited (${instance.exitCode}):\n${instance.recentOutput.slice(-3_000)}`,
       );
+  if (cluster) cluster.stopped = true;
   for (const device of users.flatMap((user) => user.devices)) await device.live?.dispose().catch(() => {});
   await Promise.all(cluster?.instances.map((instance) => instance.stop()) ?? []);
   await inbox.close();
   await catcher.close();
   await postgres.close();
   await build.remove();
+  await rm(statementFaults, { force: true });
   report(figures, users.length);
   if (failure || problems.length > 0) {
     const user = failure?.user;
@@ -174,6 +207,8 @@ interface FaultTargets {
   build: BuiltServer;
   serverEnv: Record<string, string>;
   catcher: MailCatcher;
+  /** The file the instances read their statement faults from. */
+  statementFaults: string;
 }
 
 async function drive(
@@ -233,7 +268,7 @@ async function drive(
 async function inject(
   kind: string,
   cluster: Cluster,
-  { postgres, build, serverEnv, catcher }: FaultTargets,
+  { postgres, build, serverEnv, catcher, statementFaults }: FaultTargets,
   random: () => number,
 ): Promise<void> {
   if (kind === 'smtp-refusal') {
@@ -248,9 +283,22 @@ async function inject(
   }
   while (cluster.faultUnderway) await sleep(100);
   cluster.faultUnderway = true;
+  const window: FaultWindow = { kind, start: Date.now() };
+  cluster.windows.push(window);
   cluster.figures.faults.set(kind, (cluster.figures.faults.get(kind) ?? 0) + 1);
   console.log(`fault: ${kind}`);
-  if (kind === 'postgres-restart') {
+  if (kind === 'statement-errors') {
+    // Answers in the window may be errors of any kind, a plain error's INTERNAL_SERVER_ERROR included.
+    cluster.statementErrorsUnderway = true;
+    const seed = Math.floor(random() * 2 ** 31);
+    await writeFile(
+      statementFaults,
+      JSON.stringify({ fraction: STATEMENT_FAULT_FRACTION, match: 'sessions', seed }),
+    );
+    await sleep(STATEMENT_FAULT_MS);
+    await writeFile(statementFaults, JSON.stringify({ fraction: 0 }));
+    await sleep(STATEMENT_FAULT_POLL_MS);
+  } else if (kind === 'postgres-restart') {
     await postgres.stop(random() < 0.5 ? 'fast' : 'immediate');
     await sleep(3_000);
     await postgres.restart();
@@ -273,11 +321,14 @@ async function inject(
     )
       await sleep(100);
   await sleep(FAULT_GRACE_MS);
+  window.end = Date.now();
   cluster.faultUnderway = false;
+  cluster.statementErrorsUnderway = false;
 }
 
 /**
- * Answers no user should get: any INTERNAL_SERVER_ERROR, and a
+ * Answers no user should get: any INTERNAL_SERVER_ERROR outside a statement-errors window (a
+ * statement that failed with a plain error is answered so), and a
  * SERVICE_UNAVAILABLE or a dropped connection with no fault under way (the
  * window runs from the fault's start until both instances are ready again,
  * plus FAULT_GRACE_MS). Counted in the run and shown, a few of each.
@@ -321,17 +372,41 @@ function report(figures: Figures, users: number): void {
         errorsByCode: Object.fromEntries(figures.errors),
         unavailableOutsideFaults: figures.unavailableOutsideFaults.length,
         internalErrors: figures.internalErrors.length,
+        internalErrorsInStatementFaults: figures.internalErrorsInStatementFaults,
         transportSamples: figures.transportSamples,
         // The median with its spread (quartiles), and the tail.
         latencyMsOutsideFaults: { median: at(0.5), p25: at(0.25), p75: at(0.75) },
         p99LatencyMsOutsideFaults: p99,
         endedSessionRequestsAnswered: figures.endedAnswered,
         longestEndToSocketCloseMs: figures.longestCloseMs,
+        // Median with quartiles and the longest, over every end, then over the ends of each fault kind's windows.
+        endToSocketCloseMs: spread(figures.closeMs),
+        endToSocketCloseMsInFaults: Object.fromEntries(
+          [...figures.closeMsByFault].map(([kind, times]) => [kind, spread(times)]),
+        ),
       },
       null,
       2,
     ),
   );
+}
+
+function spread(values: readonly number[]): {
+  count: number;
+  median: number;
+  p25: number;
+  p75: number;
+  max: number;
+} {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (quantile: number): number => Math.round(sorted[Math.floor(sorted.length * quantile)] ?? 0);
+  return {
+    count: sorted.length,
+    median: at(0.5),
+    p25: at(0.25),
+    p75: at(0.75),
+    max: Math.round(sorted.at(-1) ?? 0),
+  };
 }
 
 await main();

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createRootLogger } from '../../src/logging/logger.js';
+import { failNextStatement } from './failing-statement.js';
 import { setStatementTimeout } from './pgbouncer.js';
 import { PRODUCTION_MAIL_ENV } from './production-mail-env.js';
 import { type RecordedStatement, recordStatements } from './statement-recorder.js';
@@ -99,6 +100,14 @@ export class TestModule<N extends INestApplicationContext = INestApplicationCont
   /** The SQL statements this app sent to its database while `action` ran. */
   statementsDuring(action: () => Promise<unknown>): Promise<RecordedStatement[]> {
     return recordStatements(new URL(this.database.url).pathname.slice(1), action);
+  }
+
+  /**
+   * The next statement named `name` sent to this test's database, by this app or another sharing
+   * it, fails once with a plain error (test/support/failing-statement.ts); resolves when it has.
+   */
+  failNextStatement(name: string): Promise<void> {
+    return failNextStatement(new URL(this.database.url).pathname.slice(1), name);
   }
 
   /** Raw SQL against this test's database, to check what the code really changed. */
