@@ -139,12 +139,16 @@ describe('IpLocator', () => {
     const path = databaseFile();
     const locator = await open(path, 1);
     expect(locator.locate('81.2.69.142')?.countryCode).toBe('GB');
+    // Said in the log (kept out of the test run's output, which stays quiet).
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
 
     // The operator's monthly chore: write the new release beside it, rename it over.
     const next = databaseFile([{ network: '81.2.69.0/24', data: { country_code: 'FR' } }], 'next.mmdb');
     renameSync(next, path);
 
     await eventually(() => expect(locator.locate('81.2.69.142')?.countryCode).toBe('FR'));
+    await eventually(() => expect(String(logged.mock.calls.at(-1)?.[0])).toMatch(/^Reloaded: /));
+    logged.mockRestore();
   });
 
   it('keeps the database it has when the new file cannot be read', async () => {
