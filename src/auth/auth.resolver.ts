@@ -128,7 +128,8 @@ export class AuthResolver {
    */
   answerSignIn(context: GraphqlContext, { user, entry }: SignInOutcome): AuthPayload {
     if (entry.kind === 'signed-in') {
-      this.challengeCookie.clear(context.res);
+      // A completed pending sign-in's cookie goes; a plain sign-in sends no header for it.
+      if (this.challengeCookie.read(context.req)) this.challengeCookie.clear(context.res);
       return this.startSession(context, { user, ...entry.issued });
     }
     const { pending } = entry;
