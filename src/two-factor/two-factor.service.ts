@@ -113,9 +113,10 @@ export class TwoFactorService {
   ): Promise<void> {
     const event = { userId: user.id, sessionId: session.id, actorSessionId: session.id, ...client };
     const accepted = await this.unitOfWork.run(async (transaction) => {
-      await this.users.lock(user.id, transaction);
+      // The row the sign-in door holds, and whether two-factor is on, in one read inside the lock.
+      const held = await this.users.holdForSignIn(user.id, transaction);
       await this.stepUp.requireSudo(user.id, session.id, transaction);
-      if (!(await this.isOn(user.id))) throw twoFactorNotOn();
+      if (!held?.twoFactorEnabled) throw twoFactorNotOn();
       if (!(await this.check.verify(user, answer, client, transaction))) return false;
       await this.factors.removeAll(user.id, transaction);
       await this.securityLog.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, ...event }, transaction);
@@ -130,7 +131,7 @@ export class TwoFactorService {
     const codes = newRecoveryCodes();
     await this.unitOfWork.run(async (transaction) => {
       await this.stepUp.requireSudo(user.id, session.id, transaction);
-      if (!(await this.isOn(user.id))) throw twoFactorNotOn();
+      if (!(await this.users.holdForSignIn(user.id, transaction))?.twoFactorEnabled) throw twoFactorNotOn();
       await this.factors.replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), transaction);
       await this.securityLog.record(
         {
@@ -165,10 +166,6 @@ export class TwoFactorService {
     });
     if (!renewed) return this.refuseCode(event);
     return renewed;
-  }
-
-  private async isOn(userId: string): Promise<boolean> {
-    return (await this.factors.twoFactorEnabled([userId])).get(userId) ?? false;
   }
 
   /** Logged in its own statement (the attempt's transaction changed nothing), then BAD_USER_INPUT on `code`. */
