@@ -1,4 +1,6 @@
-import { createUser, type TestUser, whoAmI } from '../../support/factories.js';
+import { createUser, reauthenticate, type TestUser, uniqueEmail, whoAmI } from '../../support/factories.js';
+import { CookieJar, signInThroughProvider } from '../../support/oidc-browser.js';
+import { type OidcTestSetup, startAppWithProvider, TEST_APP_URL } from '../../support/oidc-test-app.js';
 import type { PasskeyAuthenticator } from '../../support/passkey-authenticator.js';
 import {
   accountState,
@@ -12,7 +14,8 @@ import {
   testAuthenticator,
 } from '../../support/passkeys.js';
 import { ageAuthentication, securityEventRowsOf, sessionIdOf } from '../../support/session-rows.js';
-import { type GraphqlResponse, useTestApp } from '../../support/test-app.js';
+import type { GraphqlResponse } from '../../support/test-app.js';
+import { forwardTo } from '../../support/test-module.js';
 import { COMPLETE_SIGN_IN, enableTwoFactor, SIGN_IN_MUTATION } from '../../support/two-factor.js';
 
 const SIGN_OUT_OTHERS = 'mutation { signOutOtherSessions { signedOutCount } }';
@@ -37,7 +40,18 @@ interface PasskeyOwner extends TestUser {
  * and it opens the sudo window instead of the password.
  */
 describe('a passkey as the second factor and for step-up', () => {
-  const app = useTestApp();
+  let setup: OidcTestSetup | undefined;
+  // With an identity provider: its sign-ins must ask for the passkey like a password's.
+  const app = forwardTo(() => setup?.app, 'test app');
+
+  beforeAll(async () => {
+    setup = await startAppWithProvider({ env: { LOG_LEVEL: 'error' } });
+  });
+
+  afterAll(async () => {
+    await setup?.app.close();
+    await setup?.provider.close();
+  });
 
   async function passkeyOwner(): Promise<PasskeyOwner> {
     const user = await createUser(app);
@@ -108,6 +122,41 @@ describe('a passkey as the second factor and for step-up', () => {
     );
 
     expect(completed.data?.completeSignIn.session.authenticationFactors).toEqual(['PASSWORD', 'PASSKEY']);
+  });
+
+  it("asks a provider sign-in for the passkey on the app's /two-factor page: [IDENTITY_PROVIDER, PASSKEY]", async () => {
+    const owner = await passkeyOwner();
+    const person = { subject: `passkey-${Math.random().toString(36).slice(2)}`, email: uniqueEmail() };
+    await reauthenticate(app, owner, owner.token);
+    const ownersBrowser = new CookieJar();
+    ownersBrowser.set(app.url, 'session', owner.token);
+    expect(
+      (await signInThroughProvider(app, setup!.providerId, person, ownersBrowser, '?link=1')).error,
+    ).toBeNull();
+    const before = await accountState(app, [owner.id]);
+
+    const browser = new CookieJar();
+    const result = await signInThroughProvider(app, setup!.providerId, person, browser);
+
+    expect(result.sessionToken).toBeUndefined();
+    const landing = new URL(result.location);
+    expect(`${landing.origin}${landing.pathname}`).toBe(`${TEST_APP_URL}/two-factor`);
+    expect(await accountState(app, [owner.id])).toEqual(before);
+    const completed = await app.gql<CompleteSignIn>(
+      COMPLETE_SIGN_IN,
+      {
+        input: {
+          method: 'PASSKEY',
+          responseJson: owner.authenticator.getAssertion(await signInOptions(app)),
+        },
+      },
+      { headers: { cookie: `sign_in_challenge=${browser.get(app.url, 'sign_in_challenge')}` } },
+    );
+    expect(completed.errors).toBeUndefined();
+    expect(completed.data!.completeSignIn.session.authenticationFactors).toEqual([
+      'IDENTITY_PROVIDER',
+      'PASSKEY',
+    ]);
   });
 
   it('offers the passkey beside the authenticator app and recovery codes', async () => {

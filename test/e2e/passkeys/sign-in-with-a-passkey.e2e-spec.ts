@@ -7,10 +7,12 @@ import {
   addPasskey,
   MY_PASSKEYS,
   PASSKEY_ORIGIN,
+  PASSKEY_RP_ID,
   passkeyRowsOf,
   type PasskeyView,
   signInWithPasskey,
   START_REGISTRATION,
+  START_SIGN_IN,
   testAuthenticator,
 } from '../../support/passkeys.js';
 import { securityEventRowsOf } from '../../support/session-rows.js';
@@ -91,6 +93,21 @@ describe('adding a passkey and signing in with it', () => {
     const [mail] = await mailTo(user.email, /passkey/i);
     expect(mail.subject).toMatch(/^A passkey was added/);
     expect(mail.link).toMatch(`${PASSKEY_ORIGIN}/not-me?token=`);
+  });
+
+  it('hands anyone sign-in options naming no account, whose challenge lapses with TWO_FACTOR_CHALLENGE_SECONDS', async () => {
+    const response = await app.gql<{ startPasskeySignIn: { optionsJson: string; expiresAt: string } }>(
+      START_SIGN_IN,
+    );
+
+    const { optionsJson, expiresAt } = response.data!.startPasskeySignIn;
+    const options = JSON.parse(optionsJson) as Record<string, unknown>;
+    expect(options).toMatchObject({ rpId: PASSKEY_RP_ID, userVerification: 'required' });
+    // Empty: the authenticator offers whichever passkey the person picks, so no email is typed.
+    expect(options.allowCredentials ?? []).toEqual([]);
+    const expiresIn = new Date(expiresAt).getTime() - Date.now();
+    expect(expiresIn).toBeGreaterThan(250_000);
+    expect(expiresIn).toBeLessThanOrEqual(300_000);
   });
 
   it('signs in with the passkey alone, no email typed: a PASSKEY session, counted and listed', async () => {
