@@ -20,6 +20,8 @@ import { TestApp } from '../../support/test-app.js';
 
 const SESSIONS_PER_USER_MAX = 6;
 
+const NOT_ME = 'mutation($token: String!) { reportUnrecognizedSignIn(token: $token) }';
+
 type MyPasskeys = { me: { id: string; twoFactorEnabled: boolean; passkeys: PasskeyView[] } };
 type SessionEnded = { currentSessionEnded: { sessionId: string; reason: string } };
 
@@ -185,17 +187,47 @@ describe('adding a passkey and signing in with it', () => {
     expect(new URL(alert.link!).pathname).toBe('/not-me');
   });
 
-  it('signs no one in to an account locked by "This wasn\'t me" (PASSWORD_RESET_REQUIRED)', async () => {
-    const user = await createUser(app);
+  it('signs no one in after "This wasn\'t me" about a passkey sign-in (PASSWORD_RESET_REQUIRED)', async () => {
+    const user = await createUser(app, { userAgent: USER_AGENTS.chromeOnMac });
     const authenticator = testAuthenticator();
     await addPasskey(app, user, authenticator);
-    await app.sql('UPDATE users SET password_reset_required = true WHERE id = $1', [user.id]);
+    const intruder = await signInWithPasskey(
+      app,
+      authenticator,
+      {},
+      { userAgent: USER_AGENTS.firefoxOnWindows },
+    );
+    const [alert] = await mailTo(user.email, /^New sign-in to your account$/);
+
+    const reported = await app.gql(NOT_ME, { token: new URL(alert.link!).searchParams.get('token') });
+
+    expect(reported.errors).toBeUndefined();
+    expect(await whoAmI(app, intruder.data!.signInWithPasskey.token)).toBeNull();
     const before = await accountState(app, [user.id]);
-
-    const response = await signInWithPasskey(app, authenticator);
-
-    expect(response.errors?.[0].extensions?.code).toBe('PASSWORD_RESET_REQUIRED');
+    const again = await signInWithPasskey(app, authenticator);
+    expect(again.errors?.[0].extensions?.code).toBe('PASSWORD_RESET_REQUIRED');
     expect(await accountState(app, [user.id])).toEqual(before);
+  });
+
+  it('"This wasn\'t me" from the "passkey added" mail removes the passkey someone else added', async () => {
+    const owner = await createUser(app);
+    // Someone who knows the password signs in and adds their own passkey (the owner is signed out by it).
+    const intruder = await signIn(app, owner, { userAgent: USER_AGENTS.firefoxOnWindows });
+    const intrudersKey = testAuthenticator();
+    await addPasskey(app, { ...owner, token: intruder.token }, intrudersKey);
+    const [mail] = await mailTo(owner.email, /^A passkey was added/);
+
+    const reported = await app.gql(NOT_ME, { token: new URL(mail.link!).searchParams.get('token') });
+
+    expect(reported.errors).toBeUndefined();
+    expect(await passkeyRowsOf(app, [owner.id])).toEqual([]);
+    expect(await whoAmI(app, intruder.token)).toBeNull();
+    const refused = await signInWithPasskey(app, intrudersKey);
+    expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const removed = (await securityEventRowsOf(app, owner.id)).filter(
+      (event) => event.type === 'PASSKEY_REMOVED',
+    );
+    expect(removed).toHaveLength(1);
   });
 
   it('keeps the per-user session cap: the least recently active sessions make room', async () => {
