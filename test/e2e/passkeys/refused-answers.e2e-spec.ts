@@ -1,4 +1,4 @@
-import { createUser, reauthenticate, type TestUser, whoAmI } from '../../support/factories.js';
+import { createUser, reauthenticate, signIn, type TestUser, whoAmI } from '../../support/factories.js';
 import type { CeremonyOverrides, PasskeyAuthenticator } from '../../support/passkey-authenticator.js';
 import {
   accountState,
@@ -295,6 +295,31 @@ describe('passkey answers that are refused', () => {
       await expectRefusedChangingNothing([alice.id, bob.id], () =>
         finish(bob, testAuthenticator().createCredential(alicesOptions)),
       );
+    });
+
+    it('refuses an answer sent from another session of the same account', async () => {
+      const user = await createUser(app);
+      const otherDevice = await signIn(app, user);
+      await reauthenticate(app, user, user.token);
+      await reauthenticate(app, user, otherDevice.token);
+      const options = await registrationOptions(app, user.token);
+
+      await expectRefusedChangingNothing([user.id], () =>
+        finish({ ...user, token: otherDevice.token }, testAuthenticator().createCredential(options)),
+      );
+    });
+
+    it('needs the sudo window still open at the finish', async () => {
+      const user = await createUser(app);
+      await reauthenticate(app, user, user.token);
+      const options = await registrationOptions(app, user.token);
+      await ageAuthentication(app, [sessionIdOf(user.token)], 3600);
+      const before = await accountState(app, [user.id]);
+
+      const response = await finish(user, testAuthenticator().createCredential(options));
+
+      expect(response.errors?.[0].extensions?.code).toBe('REAUTHENTICATION_REQUIRED');
+      expect(await accountState(app, [user.id])).toEqual(before);
     });
 
     it('refuses a credential already registered, on another account', async () => {

@@ -194,6 +194,27 @@ describe('renaming and removing passkeys', () => {
     expect((await signInWithPasskey(app(), spare)).errors).toBeUndefined();
   });
 
+  it('never lets two removals at once take away the last two passkeys of such an account', async () => {
+    const account = await providerAccountWithPasskey();
+    expect(
+      (await app().gql(UNLINK, { id: account.identityId }, { cookie: account.token })).errors,
+    ).toBeUndefined();
+    const spare = await addPasskey(app(), { password: '', token: account.token }, testAuthenticator(), {
+      reauthenticated: true,
+    });
+
+    const answers = await Promise.all([
+      remove(account.passkey.id, account.token),
+      remove(spare.id, account.token),
+    ]);
+
+    expect(answers.filter((answer) => answer.data?.removePasskey)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.errors?.[0].extensions?.code === 'BAD_USER_INPUT')).toHaveLength(
+      1,
+    );
+    expect(await passkeysOf(account.token)).toHaveLength(1);
+  });
+
   it('lets an account without a password unlink its provider once it has a passkey', async () => {
     const account = await providerAccountWithPasskey();
 
