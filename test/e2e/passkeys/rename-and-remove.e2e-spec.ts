@@ -1,3 +1,5 @@
+import pg from 'pg';
+
 import { MailDeliveryJob } from '../../../src/mail/mail-delivery.job.js';
 import { createUser, uniqueEmail } from '../../support/factories.js';
 import { MailCatcher } from '../../support/mail-catcher.js';
@@ -100,6 +102,37 @@ describe('renaming and removing passkeys', () => {
     };
   }
 
+  /**
+   * Runs `action` while the security log's table is locked: a removal writes its
+   * event right after its DELETE, so it waits there with its decision made and
+   * not committed. `bothWaiting` resolves once two statements wait on a lock,
+   * then the lock goes. Two removals held this way have each decided before
+   * the other commits, which is the race the account's row lock must order.
+   */
+  async function withSecurityLogLocked<T>(action: (bothWaiting: Promise<void>) => Promise<T>): Promise<T> {
+    const locker = new pg.Client({ connectionString: app().database.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE security_events IN SHARE MODE');
+      const bothWaiting = (async () => {
+        // Watched from the app's pool: pg_stat_activity is a snapshot within a transaction.
+        for (;;) {
+          const [{ waiting }] = await app().sql<{ waiting: number }>(
+            "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+          );
+          if (waiting >= 2) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await locker.query('COMMIT');
+      })();
+      return await action(bothWaiting);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    }
+  }
+
   it('renames a passkey of the account', async () => {
     const owner = await passwordOwner('Laptop');
 
@@ -199,14 +232,21 @@ describe('renaming and removing passkeys', () => {
     expect(
       (await app().gql(UNLINK, { id: account.identityId }, { cookie: account.token })).errors,
     ).toBeUndefined();
-    const spare = await addPasskey(app(), { password: '', token: account.token }, testAuthenticator(), {
+    const spareKey = testAuthenticator();
+    const spare = await addPasskey(app(), { password: '', token: account.token }, spareKey, {
       reauthenticated: true,
     });
+    // Each removal from its own device (its own session, in its sudo window since it just signed in).
+    const otherDevice = (await signInWithPasskey(app(), spareKey)).data!.signInWithPasskey.token;
 
-    const answers = await Promise.all([
-      remove(account.passkey.id, account.token),
-      remove(spare.id, account.token),
-    ]);
+    const answers = await withSecurityLogLocked(async (bothWaiting) => {
+      const removals = Promise.all([
+        remove(account.passkey.id, account.token),
+        remove(spare.id, otherDevice),
+      ]);
+      await bothWaiting;
+      return removals;
+    });
 
     expect(answers.filter((answer) => answer.data?.removePasskey)).toHaveLength(1);
     expect(answers.filter((answer) => answer.errors?.[0].extensions?.code === 'BAD_USER_INPUT')).toHaveLength(
