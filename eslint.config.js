@@ -61,8 +61,71 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['sessions', 'security-log', 'mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
+              [
+                'webauthn',
+                'sessions',
+                'security-log',
+                'mail',
+                'doors',
+                'auth',
+                'rate-limit',
+                'live',
+                'identity',
+                'two-factor',
+                'passkeys',
+              ],
               'users/ is the bottom feature: it imports no other feature.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/webauthn/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
+              [
+                'sessions',
+                'security-log',
+                'mail',
+                'doors',
+                'auth',
+                'rate-limit',
+                'live',
+                'identity',
+                'two-factor',
+                'passkeys',
+              ],
+              'webauthn/ sits on users/ only: sessions/ (step-up), doors/ and passkeys/ build on its ceremonies.',
+            ),
+            {
+              regex: COMPOSITION_ROOT,
+              message: 'Only the composition root imports the app module, the entity list or the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/passkeys/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            refuseRooms(
+              ['live', 'identity', 'two-factor'],
+              'passkeys/ never imports live/, identity/ or two-factor/: they build beside it.',
             ),
             {
               regex: COMPOSITION_ROOT,
@@ -101,7 +164,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
+              ['mail', 'doors', 'auth', 'rate-limit', 'live', 'identity', 'two-factor', 'passkeys'],
               'security-log/ never imports mail/, doors/, auth/, rate-limit/ or live/: they write the log.',
             ),
             {
@@ -121,7 +184,7 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['security-log', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
+              ['security-log', 'doors', 'auth', 'rate-limit', 'live', 'identity', 'two-factor', 'passkeys'],
               'mail/ sends what the flows above it queue: it never imports them.',
             ),
             {
@@ -141,8 +204,8 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['auth', 'rate-limit', 'live', 'identity', 'two-factor'],
-              'doors/ is what every way in and out goes through: the flows (auth/, identity/, two-factor/) import it, never the reverse.',
+              ['auth', 'rate-limit', 'live', 'identity', 'two-factor', 'passkeys'],
+              'doors/ is what every way in and out goes through: the flows (auth/, identity/, two-factor/, passkeys/) import it, never the reverse.',
             ),
             {
               regex: COMPOSITION_ROOT,
@@ -161,8 +224,8 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['live', 'identity', 'two-factor'],
-              'live/, identity/ and two-factor/ build on auth/: auth/ and rate-limit/ never import them.',
+              ['live', 'identity', 'two-factor', 'passkeys'],
+              'live/, identity/, two-factor/ and passkeys/ build on auth/: auth/ and rate-limit/ never import them.',
             ),
             {
               regex: COMPOSITION_ROOT,
@@ -198,8 +261,8 @@ const boundaries = [
         {
           patterns: [
             refuseRooms(
-              ['live', 'identity'],
-              'two-factor/ never imports live/ or identity/: both build beside it.',
+              ['live', 'identity', 'passkeys'],
+              'two-factor/ never imports live/, identity/ or passkeys/: they build beside it.',
             ),
             {
               regex: COMPOSITION_ROOT,
