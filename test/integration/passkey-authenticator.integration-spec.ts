@@ -130,6 +130,23 @@ describe('the test passkey authenticator', () => {
     expect(authenticator.credentials).toHaveLength(1);
   });
 
+  it('attests a credential it holds again when named, for a second account (same id, same key)', async () => {
+    const authenticator = new PasskeyAuthenticator({ origin: ORIGIN });
+    const first = await registered(authenticator);
+    const options = await registrationOptions();
+
+    const verified = await verifyRegistration(
+      options,
+      authenticator.createCredential(options, { credentialId: first.id }),
+    );
+
+    expect(verified.registrationInfo!.credential.id).toBe(first.id);
+    expect(Buffer.from(verified.registrationInfo!.credential.publicKey)).toEqual(
+      Buffer.from(first.publicKey),
+    );
+    expect(authenticator.credentials).toHaveLength(1);
+  });
+
   it('signs a discoverable assertion that verifies, with the user handle of the registration', async () => {
     const authenticator = new PasskeyAuthenticator({ origin: ORIGIN });
     const creation = await registrationOptions();

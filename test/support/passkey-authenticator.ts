@@ -1,4 +1,12 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, randomInt, sign } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  randomInt,
+  sign,
+} from 'node:crypto';
 
 import type {
   AuthenticationResponseJSON,
@@ -52,7 +60,11 @@ export interface CeremonyOverrides {
   userVerified?: boolean;
   /** The signCount to send this once (e.g. one that went backwards, as a cloned key would). */
   counter?: number;
-  /** The credential to answer with (its id, base64url); required when several would fit. */
+  /**
+   * The credential to answer with (its id, base64url); required when several would fit.
+   * In createCredential: attest this held credential again (same id and key) instead of a
+   * new one, as when one credential is offered to a second account.
+   */
   credentialId?: string;
   /** Answer with `credentialId` even though the options' allowCredentials do not list it (a tampered client). */
   ignoreAllowCredentials?: boolean;
@@ -111,9 +123,12 @@ export class PasskeyAuthenticator {
     if (this.held.some((credential) => credential.rpId === rpId && excluded.has(credential.id)))
       throw new Error('InvalidStateError: this authenticator already holds an excluded credential');
 
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const id = base64url(randomBytes(randomInt(16, 33)));
-    const credential: HeldCredential = { id, rpId, userHandle: options.user.id, privateKey, signCount: 0 };
+    const reused = overrides.credentialId !== undefined;
+    const credential = reused
+      ? this.heldCredential(overrides.credentialId!)
+      : newCredential(rpId, options.user.id);
+    const id = credential.id;
+    const publicKey = createPublicKey(credential.privateKey);
     const counter = this.nextCounter(credential, overrides);
 
     const credentialId = isoBase64URL.toBuffer(id);
@@ -136,7 +151,7 @@ export class PasskeyAuthenticator {
     const clientDataJSON = this.clientData('webauthn.create', options.challenge, overrides);
 
     // Stored only once the response exists: a refused create leaves nothing behind.
-    this.held.push(credential);
+    if (!reused) this.held.push(credential);
     const response: RegistrationResponseJSON = {
       id,
       rawId: id,
@@ -194,8 +209,7 @@ export class PasskeyAuthenticator {
   ): HeldCredential {
     const allowed = new Set((options.allowCredentials ?? []).map((descriptor) => descriptor.id));
     if (overrides.credentialId !== undefined) {
-      const named = this.held.find((credential) => credential.id === overrides.credentialId);
-      if (!named) throw new Error(`This authenticator holds no credential ${overrides.credentialId}`);
+      const named = this.heldCredential(overrides.credentialId);
       if (allowed.size > 0 && !allowed.has(named.id) && !overrides.ignoreAllowCredentials)
         throw new Error('NotAllowedError: the named credential is not in allowCredentials');
       return named;
@@ -210,6 +224,12 @@ export class PasskeyAuthenticator {
     if (candidates.length > 1)
       throw new Error('Several credentials fit the options: name one (credentialId)');
     return candidates[0];
+  }
+
+  private heldCredential(id: string): HeldCredential {
+    const credential = this.held.find((candidate) => candidate.id === id);
+    if (!credential) throw new Error(`This authenticator holds no credential ${id}`);
+    return credential;
   }
 
   private nextCounter(credential: HeldCredential, overrides: CeremonyOverrides): number {
@@ -248,6 +268,13 @@ export class PasskeyAuthenticator {
     };
     return isoBase64URL.fromUTF8String(JSON.stringify(clientData));
   }
+}
+
+function newCredential(rpId: string, userHandle: string): HeldCredential {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // Credential ids are opaque and of varying length: 16 to 32 random bytes, as platform authenticators make.
+  const id = base64url(randomBytes(randomInt(16, 33)));
+  return { id, rpId, userHandle, privateKey, signCount: 0 };
 }
 
 /** The public key as a COSE_Key (RFC 9053): EC2, ES256, P-256, x and y. */
