@@ -81,7 +81,10 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
       ) : account.twoFactorEnabled ? (
         <div className="stack">
           <p data-testid="two-factor-status">
-            <strong>On.</strong> Signing in needs a code from your authenticator app.
+            <strong>On.</strong>{' '}
+            {account.passkeys.length > 0
+              ? 'Signing in with a password or a provider also needs a passkey (or a code from your authenticator app, if you set one up).'
+              : 'Signing in needs a code from your authenticator app.'}
           </p>
           <p className="muted" data-testid="recovery-codes-remaining">
             {account.recoveryCodesRemaining}{' '}
