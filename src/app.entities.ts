@@ -9,6 +9,8 @@ import { RateLimitCounterEntity } from './rate-limit/rate-limit-counter.entity.j
 import { SecurityEventEntity } from './security-log/security-event.entity.js';
 import { SessionEntity } from './sessions/session.entity.js';
 import { UserEntity } from './users/user.entity.js';
+import { PasskeyEntity } from './webauthn/passkey.entity.js';
+import { PasskeyChallengeEntity } from './webauthn/passkey-challenge.entity.js';
 
 /**
  * Every table the app maps, given to the DataSource by its callers (the app
@@ -28,4 +30,6 @@ export const APP_ENTITIES = [
   TotpFactorEntity,
   RecoveryCodeEntity,
   SignInChallengeEntity,
+  PasskeyEntity,
+  PasskeyChallengeEntity,
 ];

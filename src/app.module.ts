@@ -20,6 +20,7 @@ import { IdentityModule } from './identity/identity.module.js';
 import { LiveModule } from './live/live.module.js';
 import { createRootLogger } from './logging/logger.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { PasskeysModule } from './passkeys/passkeys.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TwoFactorModule } from './two-factor/two-factor.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -33,7 +34,14 @@ export interface AppModuleOptions {
 }
 
 /** The modules that make up the GraphQL API; `npm run schema:print` builds the schema from them. */
-export const GRAPHQL_API_MODULES = [UsersModule, AuthModule, LiveModule, IdentityModule, TwoFactorModule];
+export const GRAPHQL_API_MODULES = [
+  UsersModule,
+  AuthModule,
+  LiveModule,
+  IdentityModule,
+  TwoFactorModule,
+  PasskeysModule,
+];
 
 /** Wires the app: infrastructure rooms, then feature rooms. Nothing else lives here. */
 @Module({})

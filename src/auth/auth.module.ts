@@ -5,6 +5,7 @@ import { MailModule } from '../mail/mail.module.js';
 import { SecurityLogModule } from '../security-log/security-log.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { WebAuthnModule } from '../webauthn/webauthn.module.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
 import { ChallengeCookie } from './challenge-cookie.js';
@@ -23,7 +24,7 @@ import { UserSessionFieldsResolver } from './user-session-fields.resolver.js';
 
 /** Sign-up, sign-in and the sessions they create, as the GraphQL API sees them. */
 @Module({
-  imports: [UsersModule, SessionsModule, SecurityLogModule, MailModule, DoorsModule],
+  imports: [UsersModule, SessionsModule, SecurityLogModule, MailModule, DoorsModule, WebAuthnModule],
   providers: [
     AuthService,
     AuthResolver,

@@ -134,7 +134,12 @@ export class AuthResolver {
     }
     const { pending } = entry;
     this.challengeCookie.set(context.res, pending);
-    throw new SecondFactorRequiredError(pending.challenge, pending.methods, pending.expiresAt);
+    throw new SecondFactorRequiredError(
+      pending.challenge,
+      pending.methods,
+      pending.expiresAt,
+      pending.passkeyOptions,
+    );
   }
 
   /** The new session becomes the request's own: cookie set, and fields below count it. */

@@ -14,6 +14,7 @@ import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { ClientInfo } from '../sessions/session.types.js';
 import { UsersService } from '../users/users.service.js';
+import { PasskeysRepository } from '../webauthn/passkeys.repository.js';
 
 /**
  * "This wasn't me": whoever is in the account is put out and kept out. Every
@@ -29,6 +30,7 @@ export class UnrecognizedSignInService {
     private readonly signOutDoor: SignOutDoor,
     private readonly identities: IdentitiesRepository,
     private readonly secondFactors: SecondFactorsRepository,
+    private readonly passkeys: PasskeysRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly tokens: EmailTokensService,
     private readonly mailer: Mailer,
@@ -54,6 +56,10 @@ export class UnrecognizedSignInService {
       );
       await this.removeLinkedIdentities(userId, client, transaction);
       await this.removeTwoFactorAddedSince(userId, issuedAt, client, transaction);
+      await this.removePasskeysAddedSince(userId, issuedAt, client, transaction);
+      // Recovery codes stand in for a second factor: with none left, they go too.
+      if (!(await this.users.holdForSignIn(userId, transaction))?.twoFactorEnabled)
+        await this.secondFactors.removeAll(userId, transaction);
       await this.tokens.spendAll(userId, EmailTokenPurpose.NOT_ME, transaction);
       const base = this.config.publicAppUrl;
       if (base) {
@@ -90,6 +96,18 @@ export class UnrecognizedSignInService {
   ): Promise<void> {
     if (await this.secondFactors.removeEnabledSince(userId, since, tx))
       await this.securityLog.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId, ...client }, tx);
+  }
+
+  /** Likewise a passkey added since the mail: each removal is in the security log. */
+  private async removePasskeysAddedSince(
+    userId: string,
+    since: Date,
+    client: ClientInfo,
+    tx: Transaction,
+  ): Promise<void> {
+    const removed = await this.passkeys.deleteCreatedSince(userId, since, tx);
+    for (let i = 0; i < removed.length; i++)
+      await this.securityLog.record({ type: SecurityEventType.PASSKEY_REMOVED, userId, ...client }, tx);
   }
 
   /**

@@ -116,14 +116,23 @@ export class ReauthenticationRequiredError extends DomainError {
   readonly code = 'REAUTHENTICATION_REQUIRED';
   constructor(
     readonly maxAgeSeconds: number,
-    /** How the account can prove it again: `PASSWORD` (or `OIDC` for an account without one), and `TOTP` when two-factor is on. */
-    readonly methods: readonly ('PASSWORD' | 'OIDC' | 'TOTP')[] = ['PASSWORD'],
+    /**
+     * How the account can prove it again: `PASSWORD` (or `OIDC` for an
+     * account without one), `TOTP` when its authenticator app is on, `PASSKEY`
+     * when it has one (then `passkeyOptions` are the options to answer with).
+     */
+    readonly methods: readonly ('PASSWORD' | 'OIDC' | 'TOTP' | 'PASSKEY')[] = ['PASSWORD'],
+    readonly passkeyOptions: string | null = null,
   ) {
     super(methods.includes('PASSWORD') ? 'Confirm your password to do this.' : 'Sign in again to do this.');
   }
 
   override get details(): Record<string, unknown> {
-    return { methods: this.methods, maxAgeSeconds: this.maxAgeSeconds };
+    return {
+      methods: this.methods,
+      maxAgeSeconds: this.maxAgeSeconds,
+      ...(this.passkeyOptions ? { passkeyOptions: this.passkeyOptions } : {}),
+    };
   }
 }
 
@@ -146,11 +155,22 @@ export class SecondFactorRequiredError extends DomainError {
     readonly challenge: string,
     readonly methods: readonly string[],
     readonly expiresAt: Date,
+    /** With PASSKEY among the methods: the options (a JSON string) for the account's passkeys. */
+    readonly passkeyOptions: string | null = null,
   ) {
-    super('Enter a code from your authenticator app, or a recovery code, to finish signing in.');
+    super(
+      methods.includes('PASSKEY')
+        ? 'Use your passkey, a code from your authenticator app, or a recovery code, to finish signing in.'
+        : 'Enter a code from your authenticator app, or a recovery code, to finish signing in.',
+    );
   }
 
   override get details(): Record<string, unknown> {
-    return { challenge: this.challenge, methods: this.methods, expiresAt: this.expiresAt.toISOString() };
+    return {
+      challenge: this.challenge,
+      methods: this.methods,
+      expiresAt: this.expiresAt.toISOString(),
+      ...(this.passkeyOptions ? { passkeyOptions: this.passkeyOptions } : {}),
+    };
   }
 }

@@ -93,6 +93,8 @@ describe('loadConfig', () => {
         ) as unknown,
         watchIntervalSeconds: 60,
       },
+      // Passkeys belong to the example client's development address.
+      webauthn: { rpId: 'localhost', origins: ['http://localhost:5173'] },
     });
   });
 
@@ -151,6 +153,8 @@ describe('loadConfig', () => {
         TWO_FACTOR_CHALLENGE_SECONDS: '120',
         TOTP_ISSUER: 'Acme',
         TWO_FACTOR_ENCRYPTION_KEY: 'cd'.repeat(32),
+        WEBAUTHN_RP_ID: 'example.com',
+        WEBAUTHN_ORIGINS: 'https://app.example.com, https://www.example.com/',
       }),
     ).toEqual({
       environment: 'production',
@@ -215,6 +219,7 @@ describe('loadConfig', () => {
         encryptionKey: Buffer.from('cd'.repeat(32), 'hex'),
       },
       geoip: { databasePath: '/var/lib/geoip/GeoLite2-City.mmdb', watchIntervalSeconds: 3600 },
+      webauthn: { rpId: 'example.com', origins: ['https://app.example.com', 'https://www.example.com'] },
     });
   });
 

@@ -30,11 +30,8 @@ import { HttpEnvironmentVariables, type HttpSettings, httpSettingsOf } from './h
 import { LiveEnvironmentVariables, type LiveSettings, liveSettingsOf } from './live-settings.js';
 import { MailEnvironmentVariables, type MailSettings, mailSettingsOf } from './mail-settings.js';
 import { OidcEnvironmentVariables, type OidcSettings, oidcSettingsOf } from './oidc-settings.js';
-import {
-  TwoFactorEnvironmentVariables,
-  type TwoFactorSettings,
-  twoFactorSettingsOf,
-} from './two-factor-settings.js';
+import { type TwoFactorSettings, twoFactorSettingsOf, TwoFactorVariables } from './two-factor-settings.js';
+import { type WebAuthnSettings, webAuthnSettingsOf, WebAuthnVariables } from './webauthn-settings.js';
 
 const NODE_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
@@ -206,6 +203,7 @@ export interface AppConfig extends HttpSettings {
   readonly twoFactor: TwoFactorSettings;
   /** Approximate location of client addresses (GEOIP_*). */
   readonly geoip: GeoIpSettings;
+  readonly webauthn: WebAuthnSettings;
 }
 
 export { ConfigValidationError };
@@ -223,7 +221,8 @@ const SECTIONS = {
   mail: MailEnvironmentVariables,
   geoip: GeoIpEnvironmentVariables,
   oidc: OidcEnvironmentVariables,
-  twoFactor: TwoFactorEnvironmentVariables,
+  twoFactor: TwoFactorVariables,
+  webauthn: WebAuthnVariables,
 };
 
 /** Reads and validates the environment, failing with every bad variable named. */
@@ -232,11 +231,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const { core: variables, database } = sections;
   const isProduction = variables.NODE_ENV === 'production';
   // Every problem of every section at once, so one restart fixes them all.
-  const [http, oidc, mail, twoFactor] = withoutProblems(
+  const [http, oidc, mail, twoFactor, webauthn] = withoutProblems(
     httpSettingsOf(sections.http, isProduction),
     oidcSettingsOf({ ...sections.oidc, PUBLIC_API_URL: sections.http.PUBLIC_API_URL }, isProduction),
     mailSettingsOf(sections.mail, isProduction),
     twoFactorSettingsOf(sections.twoFactor, isProduction),
+    webAuthnSettingsOf(sections.webauthn, sections.http, isProduction),
   );
   return {
     environment: variables.NODE_ENV,
@@ -275,5 +275,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mail,
     twoFactor,
     geoip: geoIpSettingsOf(sections.geoip),
+    webauthn,
   };
 }

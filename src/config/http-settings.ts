@@ -96,12 +96,20 @@ export function httpSettingsOf(
     corsOrigins: variables.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     requestBodyLimitBytes: variables.REQUEST_BODY_LIMIT_BYTES,
     publicApiOrigin: variables.PUBLIC_API_URL === undefined ? null : new URL(variables.PUBLIC_API_URL).origin,
-    publicAppUrl:
-      (variables.PUBLIC_APP_URL ?? (isProduction ? null : EXAMPLE_CLIENT_DEV_URL))?.replace(/\/+$/, '') ??
-      null,
+    publicAppUrl: publicAppUrlOf(variables, isProduction),
     httpHeadersTimeoutSeconds: variables.HTTP_HEADERS_TIMEOUT_SECONDS,
     httpRequestTimeoutSeconds: variables.HTTP_REQUEST_TIMEOUT_SECONDS,
     httpKeepAliveTimeoutSeconds: variables.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS,
     httpMaxConnections: variables.HTTP_MAX_CONNECTIONS,
   };
+}
+
+/** PUBLIC_APP_URL without a trailing slash; outside production, the example client's address when unset. */
+export function publicAppUrlOf(
+  variables: Pick<HttpEnvironmentVariables, 'PUBLIC_APP_URL'>,
+  isProduction: boolean,
+): string | null {
+  return (
+    (variables.PUBLIC_APP_URL ?? (isProduction ? null : EXAMPLE_CLIENT_DEV_URL))?.replace(/\/+$/, '') ?? null
+  );
 }

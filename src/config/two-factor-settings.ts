@@ -20,7 +20,7 @@ const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/;
 
 /** The two-factor environment variables, with their defaults: one section of the configuration. */
-export class TwoFactorEnvironmentVariables {
+export class TwoFactorVariables {
   @DurationInSeconds('TWO_FACTOR_CHALLENGE_SECONDS')
   TWO_FACTOR_CHALLENGE_SECONDS = 300;
 
@@ -45,7 +45,7 @@ export function parseEncryptionKey(text: string): Buffer | null {
 
 /** The settings, or the problems that keep them from making sense together. */
 export function twoFactorSettingsOf(
-  variables: TwoFactorEnvironmentVariables,
+  variables: TwoFactorVariables,
   isProduction: boolean,
 ): TwoFactorSettings | { problems: string[] } {
   const given = variables.TWO_FACTOR_ENCRYPTION_KEY;

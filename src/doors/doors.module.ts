@@ -4,6 +4,7 @@ import { MailModule } from '../mail/mail.module.js';
 import { SecurityLogModule } from '../security-log/security-log.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { WebAuthnModule } from '../webauthn/webauthn.module.js';
 import { ChallengeCleanupJob } from './challenge-cleanup.job.js';
 import { IdentitiesRepository } from './identities.repository.js';
 import { KnownDevicesRepository } from './known-devices.repository.js';
@@ -17,7 +18,7 @@ import { SignOutDoor } from './sign-out-door.js';
 
 /** One door in and one door out: the rules every session's start and end get (docs/architecture.md). */
 @Module({
-  imports: [UsersModule, SessionsModule, SecurityLogModule, MailModule],
+  imports: [UsersModule, SessionsModule, SecurityLogModule, MailModule, WebAuthnModule],
   providers: [
     SignInDoor,
     SignOutDoor,

@@ -45,7 +45,8 @@ const DELETE_UNLESS_LAST = sql<{ id: string; provider: string }>(
   `DELETE FROM user_identities i
     WHERE i.user_id = $1 AND i.id = $2
       AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.password_hash IS NOT NULL)
-           OR EXISTS (SELECT 1 FROM user_identities o WHERE o.user_id = $1 AND o.id <> $2))
+           OR EXISTS (SELECT 1 FROM user_identities o WHERE o.user_id = $1 AND o.id <> $2)
+           OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = $1))
    RETURNING i.id, i.provider`,
 );
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { SqlRunner } from '../database/sql-runner.js';
 import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
+import { twoFactorOnSql } from '../users/second-factor-sql.js';
 
 /** An account's authenticator app as stored: the sealed secret and its state. */
 export interface StoredTotpFactor {
@@ -79,8 +80,7 @@ const COUNT_RECOVERY_CODES = sql<{ userId: string; remaining: number }>(
 
 const TWO_FACTOR_ENABLED = sql<{ userId: string; enabled: boolean }>(
   'totp_factors_enabled',
-  `SELECT u.id AS "userId", EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS enabled
-     FROM unnest($1::uuid[]) AS u(id)`,
+  `SELECT u.id AS "userId", ${twoFactorOnSql('u.id')} AS enabled FROM unnest($1::uuid[]) AS u(id)`,
 );
 
 /**

@@ -11,6 +11,8 @@ import {
   parseSessionToken,
   sessionSecretMatches,
 } from '../sessions/session-token.js';
+import type { SignInHold } from '../users/users.repository.js';
+import { PasskeyCeremonies } from '../webauthn/passkey-ceremonies.js';
 import { SignInChallengesRepository, type StoredChallenge } from './sign-in-challenges.repository.js';
 import type { SecondFactor, SignInProof } from './sign-in-proof.js';
 
@@ -20,6 +22,8 @@ export interface PendingSignIn {
   readonly challenge: string;
   readonly expiresAt: Date;
   readonly methods: readonly SecondFactorMethod[];
+  /** With PASSKEY among the methods: request options (JSON) naming the account's passkeys. */
+  readonly passkeyOptions: string | null;
 }
 
 /** A challenge taken for completion, locked until its transaction ends. */
@@ -35,10 +39,17 @@ export type TakenChallenge = StoredChallenge;
 export class SignInChallenges {
   constructor(
     private readonly challenges: SignInChallengesRepository,
+    private readonly passkeys: PasskeyCeremonies,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async open(userId: string, proof: SignInProof, transaction: Transaction): Promise<PendingSignIn> {
+  /** `account`: which second factors it has, as the door read them under its hold. */
+  async open(
+    userId: string,
+    proof: SignInProof,
+    account: Pick<SignInHold, 'totpEnabled' | 'hasPasskey'>,
+    transaction: Transaction,
+  ): Promise<PendingSignIn> {
     const { secret, hash } = createSessionSecret();
     const { id, expiresAt } = await this.challenges.insert(
       {
@@ -54,10 +65,18 @@ export class SignInChallenges {
       },
       transaction,
     );
+    const passkeyOptions = account.hasPasskey
+      ? (await this.passkeys.assertionOptions(userId, transaction)).optionsJson
+      : null;
     return {
       challenge: formatSessionToken(id, secret),
       expiresAt,
-      methods: [SecondFactorMethod.TOTP, SecondFactorMethod.RECOVERY_CODE],
+      methods: [
+        ...(account.totpEnabled ? [SecondFactorMethod.TOTP] : []),
+        ...(account.hasPasskey ? [SecondFactorMethod.PASSKEY] : []),
+        SecondFactorMethod.RECOVERY_CODE,
+      ],
+      passkeyOptions,
     };
   }
 
@@ -122,6 +141,8 @@ export function firstFactorOf(proof: SignInProof): AuthenticationFactor {
       return AuthenticationFactor.IDENTITY_PROVIDER;
     case 'password-reset':
       return AuthenticationFactor.EMAIL_LINK;
+    case 'passkey':
+      return AuthenticationFactor.PASSKEY;
   }
 }
 

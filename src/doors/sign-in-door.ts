@@ -25,7 +25,7 @@ export type Entry =
 
 /**
  * One door in: every way a session begins (sign-up, password, identity
- * provider, password reset, and each of those completed by a second factor)
+ * provider, password reset, passkey, and the first four completed by a second factor)
  * hands its proof to `enter()`, which applies the same rules, in one
  * transaction (the caller's), in this order:
  *
@@ -33,7 +33,8 @@ export type Entry =
  *    everyone out until a reset, whatever the proof; a password checked
  *    against a hash that has changed since signs no one in);
  * 2. two-factor: a first factor alone opens a challenge (no session, nothing
- *    else changed) and the door answers `second-factor-required`;
+ *    else changed) and the door answers `second-factor-required` (a passkey
+ *    is both factors at once);
  * 3. a reset's own changes: the link spent, the new password set, every
  *    session ended (door out);
  * 4. the session is issued with its sign-in method and factors;
@@ -64,8 +65,8 @@ export class SignInDoor {
     transaction: Transaction,
   ): Promise<Entry> {
     const held = await this.holdAccount(user.id, proof, transaction);
-    if (held.twoFactorEnabled && proof.kind !== 'sign-up' && !proof.secondFactor) {
-      const pending = await this.challenges.open(user.id, proof, transaction);
+    if (held.twoFactorEnabled && needsSecondFactor(proof)) {
+      const pending = await this.challenges.open(user.id, proof, held, transaction);
       return { kind: 'second-factor-required', pending };
     }
     const endedByReset =
@@ -136,12 +137,21 @@ export class SignInDoor {
   }
 }
 
+/** A first factor alone, on a two-factor account: a new account has none yet, and a passkey is both. */
+function needsSecondFactor(proof: SignInProof): boolean {
+  return proof.kind !== 'sign-up' && proof.kind !== 'passkey' && !proof.secondFactor;
+}
+
 function originOf(proof: SignInProof): SignInOrigin {
   const factors = [
     firstFactorOf(proof),
-    ...(proof.kind !== 'sign-up' && proof.secondFactor ? [proof.secondFactor] : []),
+    ...(proof.kind !== 'sign-up' && proof.kind !== 'passkey' && proof.secondFactor
+      ? [proof.secondFactor]
+      : []),
   ];
   switch (proof.kind) {
+    case 'passkey':
+      return { method: SignInMethod.PASSKEY, identityProvider: null, factors };
     case 'identity-provider':
       return { method: SignInMethod.OIDC, identityProvider: proof.providerId, factors };
     case 'password-reset':
@@ -161,6 +171,7 @@ function eventOf(proof: SignInProof): SecurityEventType {
     case 'password-reset':
       return SecurityEventType.PASSWORD_RESET;
     case 'password':
+    case 'passkey':
       return SecurityEventType.SIGNED_IN;
   }
 }
@@ -168,5 +179,5 @@ function eventOf(proof: SignInProof): SecurityEventType {
 /** A new account's first device, and a reset proven by the mailbox, are not "someone else". */
 function alertsOnNewDevice(proof: SignInProof): boolean {
   if (proof.kind === 'identity-provider') return !proof.newAccount;
-  return proof.kind === 'password';
+  return proof.kind === 'password' || proof.kind === 'passkey';
 }

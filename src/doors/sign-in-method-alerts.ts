@@ -8,6 +8,8 @@ import { EmailTokenPurpose } from '../mail/email-token-purpose.js';
 import { EmailTokensService } from '../mail/email-tokens.service.js';
 import type { OutgoingMail } from '../mail/mail.types.js';
 import {
+  type PasskeyChange,
+  passkeyChangedMail,
   recoveryCodeUsedMail,
   type SignInFacts,
   signInMethodChangedMail,
@@ -42,6 +44,18 @@ export class SignInMethodAlerts {
   ): Promise<void> {
     return this.send(user, client, transaction, (link, facts) =>
       signInMethodChangedMail(user.email, link, { ...facts, change, method }),
+    );
+  }
+
+  /** "A passkey was added to your account" (or removed), saying when two-factor turned on or off with it. */
+  passkeyChanged(
+    user: UserAccount,
+    change: Pick<PasskeyChange, 'change' | 'name' | 'twoFactorTurned'>,
+    client: ClientInfo,
+    transaction: Transaction,
+  ): Promise<void> {
+    return this.send(user, client, transaction, (link, facts) =>
+      passkeyChangedMail(user.email, link, { ...facts, ...change }),
     );
   }
 

@@ -1,7 +1,8 @@
 import type { AuthenticationFactor } from '../sessions/authentication-factor.js';
 
 /** A factor that completes a pending sign-in (SECOND_FACTOR_REQUIRED). */
-export type SecondFactor = AuthenticationFactor.TOTP | AuthenticationFactor.RECOVERY_CODE;
+export type SecondFactor =
+  AuthenticationFactor.TOTP | AuthenticationFactor.RECOVERY_CODE | AuthenticationFactor.PASSKEY;
 
 interface MayCarrySecondFactor {
   /** Given when the sign-in completes a challenge: the door then signs in a two-factor account. */
@@ -17,6 +18,11 @@ interface MayCarrySecondFactor {
 export type SignInProof =
   /** A new account with its password, made in the same transaction (it has no second factor yet). */
   | { readonly kind: 'sign-up' }
+  /**
+   * A passkey's assertion, verified a moment ago in the same transaction:
+   * possession and user verification at once, so it needs no second factor.
+   */
+  | { readonly kind: 'passkey'; readonly passkeyId: string }
   /**
    * The password matched `verifiedHash`, read a moment ago: the door signs in
    * only while it is still the account's hash.

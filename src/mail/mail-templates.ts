@@ -105,6 +105,39 @@ export function signInMethodChangedMail(to: string, link: string, facts: SignInM
   );
 }
 
+export interface PasskeyChange extends SignInFacts {
+  readonly change: 'added' | 'removed';
+  /** The passkey's name, as the account's list shows it. */
+  readonly name: string;
+  /** Two-factor authentication turned on (the first second factor) or off (the last) with this change. */
+  readonly twoFactorTurned: 'on' | 'off' | null;
+}
+
+export function passkeyChangedMail(to: string, link: string, facts: PasskeyChange): OutgoingMail {
+  const added = facts.change === 'added';
+  const twoFactorLine =
+    facts.twoFactorTurned === 'on'
+      ? [
+          'Signing in now needs this passkey (or another second factor), and every other session was signed out.',
+        ]
+      : facts.twoFactorTurned === 'off'
+        ? ['It was the last second factor: signing in now needs only one factor.']
+        : [];
+  return linkMail(
+    to,
+    added ? 'A passkey was added to your account' : 'A passkey was removed from your account',
+    [
+      `${added ? 'Added' : 'Removed'}: the passkey "${facts.name}", from ${facts.device} at ${whereFrom(facts)}, at ${facts.time}.`,
+      ...twoFactorLine,
+      'If it was you, there is nothing to do.',
+      "If it wasn't you, follow the link below: every passkey added since this mail is removed, every session of your account ends, your password stops working, and we mail you a link to choose a new one.",
+    ],
+    "This wasn't me",
+    link,
+    facts.linkTtlSeconds,
+  );
+}
+
 export interface TwoFactorChange extends SignInFacts {
   readonly on: boolean;
 }

@@ -7,6 +7,7 @@ export enum AuthenticationFactor {
   EMAIL_LINK = 'EMAIL_LINK',
   TOTP = 'TOTP',
   RECOVERY_CODE = 'RECOVERY_CODE',
+  PASSKEY = 'PASSKEY',
 }
 
 registerEnumType(AuthenticationFactor, {
@@ -18,6 +19,7 @@ registerEnumType(AuthenticationFactor, {
 export enum SecondFactorMethod {
   TOTP = 'TOTP',
   RECOVERY_CODE = 'RECOVERY_CODE',
+  PASSKEY = 'PASSKEY',
 }
 
 registerEnumType(SecondFactorMethod, { name: 'SecondFactorMethod' });

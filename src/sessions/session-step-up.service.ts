@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { Transaction } from '../database/transaction.js';
 import { UsersService } from '../users/users.service.js';
+import { PasskeyCeremonies } from '../webauthn/passkey-ceremonies.js';
 import type { StoredSession } from './session.types.js';
 import { SessionStepUpRepository } from './session-step-up.repository.js';
 import { isSessionId } from './session-token.js';
@@ -24,20 +25,29 @@ export class SessionStepUpService {
   constructor(
     private readonly sessions: SessionStepUpRepository,
     private readonly users: UsersService,
+    private readonly passkeys: PasskeyCeremonies,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /**
    * REAUTHENTICATION_REQUIRED with the ways this account can answer it: its
    * password, or (an account without one) a fresh sign-in at its provider;
-   * and its authenticator app when two-factor is on.
+   * its authenticator app when that is on; its passkeys, with options to
+   * answer with (their challenge is stored on its own, outside the refused
+   * request's transaction, which rolls back).
    */
   async reauthenticationRequired(userId: string): Promise<ReauthenticationRequiredError> {
-    const { hasPassword, twoFactorEnabled } = await this.users.proofsOf(userId);
-    return new ReauthenticationRequiredError(this.config.sudoModeSeconds, [
-      hasPassword ? 'PASSWORD' : 'OIDC',
-      ...(twoFactorEnabled ? (['TOTP'] as const) : []),
-    ]);
+    const { hasPassword, totpEnabled, hasPasskey } = await this.users.proofsOf(userId);
+    const passkeyOptions = hasPasskey ? (await this.passkeys.assertionOptions(userId)).optionsJson : null;
+    return new ReauthenticationRequiredError(
+      this.config.sudoModeSeconds,
+      [
+        hasPassword ? 'PASSWORD' : 'OIDC',
+        ...(totpEnabled ? (['TOTP'] as const) : []),
+        ...(hasPasskey ? (['PASSKEY'] as const) : []),
+      ],
+      passkeyOptions,
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { UsersModule } from '../users/users.module.js';
+import { WebAuthnModule } from '../webauthn/webauthn.module.js';
 import { SessionCleanupJob } from './session-cleanup.job.js';
 import { SessionEvents } from './session-events.js';
 import { SessionLivenessRepository } from './session-liveness.repository.js';
@@ -11,7 +12,7 @@ import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, WebAuthnModule],
   providers: [
     SessionsRepository,
     SessionsService,

@@ -5,6 +5,7 @@ export enum SignInMethod {
   PASSWORD = 'password',
   OIDC = 'oidc',
   PASSWORD_RESET = 'password_reset',
+  PASSKEY = 'passkey',
 }
 
 registerEnumType(SignInMethod, { name: 'SignInMethod' });

@@ -10,7 +10,7 @@ import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { ClientInfo } from '../sessions/session.types.js';
 import { UsersService } from '../users/users.service.js';
 import { type SecondFactorAnswer, SecondFactorCheck } from './second-factor-check.js';
-import { wrongCode } from './two-factor-errors.js';
+import { refusedAnswer } from './two-factor-errors.js';
 
 /**
  * completeSignIn: the second factor of a pending sign-in. The challenge is
@@ -61,7 +61,7 @@ export class CompleteSignInService {
     if (result.kind === 'wrong-code') {
       // Committed above: the count and the event stay, whatever the client does next.
       throw result.attemptsLeft > 0
-        ? wrongCode()
+        ? refusedAnswer(answer.method)
         : // The challenge is what ended: one message, on the field the client must start over from.
           new InputValidationError({
             challenge: ['Too many wrong codes: this sign-in has ended. Sign in again.'],

@@ -9,14 +9,17 @@ import { SecurityLogService } from '../security-log/security-log.service.js';
 import { AuthenticationFactor, SecondFactorMethod } from '../sessions/authentication-factor.js';
 import type { ClientInfo } from '../sessions/session.types.js';
 import type { UserAccount } from '../users/user-account.js';
+import { PasskeyCeremonies } from '../webauthn/passkey-ceremonies.js';
 import { recoveryCodeHash } from './recovery-codes.js';
 import { SecretBox } from './secret-box.js';
 import { matchingTimeStep } from './totp.js';
 
-/** A second factor as given: the method, and the six digits or the recovery code. */
+/** A second factor as given: the method, and the six digits, the recovery code or the passkey's answer. */
 export interface SecondFactorAnswer {
   readonly method: SecondFactorMethod;
   readonly code?: string | null;
+  /** PASSKEY: AuthenticationResponseJSON, as a string. */
+  readonly responseJson?: string | null;
 }
 
 // The longest a recovery code can be typed (16 letters, 3 dashes, some spaces): anything longer is wrong unread.
@@ -28,6 +31,8 @@ const MAX_CODE_LENGTH = 64;
  * one UPDATE), a recovery code is deleted. A wrong, reused or missing code
  * gives `null`, through the same statements as a right one, so the answer's
  * time does not tell them apart. A recovery code used is logged and mailed.
+ * A passkey's answer is checked by the WebAuthn ceremony (its challenge
+ * spent, its counter moved) and must be one of the account's passkeys.
  */
 @Injectable()
 export class SecondFactorCheck {
@@ -36,6 +41,7 @@ export class SecondFactorCheck {
     private readonly box: SecretBox,
     private readonly alerts: SignInMethodAlerts,
     private readonly securityLog: SecurityLogService,
+    private readonly passkeys: PasskeyCeremonies,
   ) {}
 
   async verify(
@@ -44,6 +50,11 @@ export class SecondFactorCheck {
     client: ClientInfo,
     transaction: Transaction,
   ): Promise<SecondFactor | null> {
+    if (answer.method === SecondFactorMethod.PASSKEY) {
+      // Only this account's passkeys answer, whoever's options the response is to.
+      const used = await this.passkeys.verifyAssertion(answer.responseJson, user.id, transaction);
+      return used ? AuthenticationFactor.PASSKEY : null;
+    }
     const code = typeof answer.code === 'string' && answer.code.length <= MAX_CODE_LENGTH ? answer.code : '';
     if (answer.method === SecondFactorMethod.RECOVERY_CODE)
       return this.useRecoveryCode(user, code, client, transaction);

@@ -7,6 +7,7 @@ import { DoorsModule } from '../doors/doors.module.js';
 import { SecurityLogModule } from '../security-log/security-log.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { WebAuthnModule } from '../webauthn/webauthn.module.js';
 import { CompleteSignInService } from './complete-sign-in.service.js';
 import { encryptionKeyOf } from './encryption-key.js';
 import { SecondFactorCheck } from './second-factor-check.js';
@@ -17,7 +18,7 @@ import { UserTwoFactorFieldsResolver } from './user-two-factor-fields.resolver.j
 
 /** Two-factor authentication: an authenticator app and recovery codes (docs/two-factor.md). */
 @Module({
-  imports: [UsersModule, SessionsModule, SecurityLogModule, DoorsModule, AuthModule],
+  imports: [UsersModule, SessionsModule, SecurityLogModule, DoorsModule, AuthModule, WebAuthnModule],
   providers: [
     {
       provide: SecretBox,

@@ -16,7 +16,7 @@ import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.js';
 import { type SecondFactorAnswer, SecondFactorCheck } from './second-factor-check.js';
 import { SecretBox } from './secret-box.js';
 import { matchingTimeStep, newTotpSecret, qrCodeSvg, totpUri } from './totp.js';
-import { twoFactorNotOn, wrongCode } from './two-factor-errors.js';
+import { passkeysKeepTwoFactorOn, refusedAnswer, twoFactorNotOn, wrongCode } from './two-factor-errors.js';
 
 export interface TotpEnrollment {
   readonly secret: string;
@@ -117,13 +117,15 @@ export class TwoFactorService {
       const held = await this.users.holdForSignIn(user.id, transaction);
       await this.stepUp.requireSudo(user.id, session.id, transaction);
       if (!held?.twoFactorEnabled) throw twoFactorNotOn();
+      // Removing the app would leave the passkeys asking for themselves, with no recovery codes behind them.
+      if (held.hasPasskey) throw passkeysKeepTwoFactorOn();
       if (!(await this.check.verify(user, answer, client, transaction))) return false;
       await this.factors.removeAll(user.id, transaction);
       await this.securityLog.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, ...event }, transaction);
       await this.alerts.twoFactorChanged(user, false, client, transaction);
       return true;
     });
-    if (!accepted) await this.refuseCode(event);
+    if (!accepted) await this.refuse(answer, event);
   }
 
   /** Ten new codes; the old ones stop working. Needs the sudo window. */
@@ -164,13 +166,13 @@ export class TwoFactorService {
       await this.securityLog.record({ type: SecurityEventType.REAUTHENTICATED, ...event }, transaction);
       return marked;
     });
-    if (!renewed) return this.refuseCode(event);
+    if (!renewed) return this.refuse(answer, event);
     return renewed;
   }
 
-  /** Logged in its own statement (the attempt's transaction changed nothing), then BAD_USER_INPUT on `code`. */
-  private async refuseCode(event: { userId: string } & ClientInfo): Promise<never> {
+  /** Logged in its own statement (the attempt's transaction changed nothing), then BAD_USER_INPUT on `code` or `response`. */
+  private async refuse(answer: SecondFactorAnswer, event: { userId: string } & ClientInfo): Promise<never> {
     await this.securityLog.record({ type: SecurityEventType.SECOND_FACTOR_FAILED, ...event });
-    throw wrongCode();
+    throw refusedAnswer(answer.method);
   }
 }

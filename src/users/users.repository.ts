@@ -4,6 +4,7 @@ import { QueryFailedError } from 'typeorm';
 import { SqlRunner } from '../database/sql-runner.js';
 import { sql } from '../database/sql-statement.js';
 import type { Transaction } from '../database/transaction.js';
+import { hasPasskeySql, totpConfirmedSql, twoFactorOnSql } from './second-factor-sql.js';
 import type { UserEntity } from './user.entity.js';
 import type { UserAccount } from './user-account.js';
 
@@ -25,9 +26,8 @@ const PASSWORD_HASH_OF = sql<{ passwordHash: string }>(
 // How the account can prove itself again (REAUTHENTICATION_REQUIRED's `methods`).
 const PROOFS_OF = sql<AccountProofs>(
   'users_proofs_of',
-  `SELECT u.password_hash IS NOT NULL AS "hasPassword",
-          EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
-            AS "twoFactorEnabled"
+  `SELECT u.password_hash IS NOT NULL AS "hasPassword", ${totpConfirmedSql('u.id')} AS "totpEnabled",
+          ${hasPasskeySql('u.id')} AS "hasPasskey"
      FROM users u WHERE u.id = $1`,
 );
 
@@ -80,23 +80,28 @@ const LOCK = sql<UserAccount>(
 const HOLD_FOR_SIGN_IN = sql<SignInHold>(
   'users_hold_for_sign_in',
   `SELECT u.password_hash AS "passwordHash", u.password_reset_required AS "passwordResetRequired",
-          EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
-            AS "twoFactorEnabled"
+          ${twoFactorOnSql('u.id')} AS "twoFactorEnabled", ${totpConfirmedSql('u.id')} AS "totpEnabled",
+          ${hasPasskeySql('u.id')} AS "hasPasskey"
      FROM users u WHERE u.id = $1 FOR NO KEY UPDATE`,
 );
 
 /** The proofs of identity an account has besides its providers. */
 export interface AccountProofs {
   readonly hasPassword: boolean;
-  readonly twoFactorEnabled: boolean;
+  /** A confirmed authenticator app. */
+  readonly totpEnabled: boolean;
+  readonly hasPasskey: boolean;
 }
 
 /** What the sign-in door reads of an account it holds. */
 export interface SignInHold {
   readonly passwordHash: string | null;
   readonly passwordResetRequired: boolean;
-  /** An authenticator app is confirmed: a first factor alone opens a challenge, not a session. */
+  /** An authenticator app is confirmed, or a passkey kept: a first factor alone opens a challenge, not a session. */
   readonly twoFactorEnabled: boolean;
+  /** Which second factors the challenge may be answered with (besides recovery codes). */
+  readonly totpEnabled: boolean;
+  readonly hasPasskey: boolean;
 }
 
 /** Every statement on `users`. Emails arrive normalised (the service's rule). */
@@ -117,7 +122,7 @@ export class UsersRepository {
 
   async proofsOf(userId: string): Promise<AccountProofs> {
     const [row] = await this.sql.rows(PROOFS_OF, [userId]);
-    return row ?? { hasPassword: false, twoFactorEnabled: false };
+    return row ?? { hasPassword: false, totpEnabled: false, hasPasskey: false };
   }
 
   /** Locks the user's row until `transaction` ends; its password and lockdown, or `undefined`. */

@@ -25,6 +25,7 @@ const CONTRACT_FILES = [
   'identity-providers.graphql',
   'two-factor.graphql',
   'location.graphql',
+  'passkeys.graphql',
 ];
 const CONTRACT_DIR = resolve('contract');
 const SHARED_CONTRACT_DIR = resolve('../shared/contract');

@@ -48,6 +48,15 @@ export class SecondFactorInput {
   @IsString()
   @MaxLength(CODE_MAX_LENGTH, { message: 'This code is not right, or was already used.' })
   code?: string | null;
+
+  // No length rule here: an answer too long to be real is refused on `response` like any that does not verify.
+  @Field(() => String, {
+    nullable: true,
+    description: 'For method PASSKEY: AuthenticationResponseJSON, as a string (code is ignored).',
+  })
+  @IsOptional()
+  @IsString()
+  responseJson?: string | null;
 }
 
 @InputType()
@@ -72,4 +81,13 @@ export class CompleteSignInInput {
   @IsString()
   @MaxLength(CODE_MAX_LENGTH, { message: 'This code is not right, or was already used.' })
   code?: string | null;
+
+  // No length rule here: an answer too long to be real is refused on `response` like any that does not verify.
+  @Field(() => String, {
+    nullable: true,
+    description: 'For method PASSKEY: AuthenticationResponseJSON, as a string (code is ignored).',
+  })
+  @IsOptional()
+  @IsString()
+  responseJson?: string | null;
 }
