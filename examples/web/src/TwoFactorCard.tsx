@@ -72,7 +72,6 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
         />
       ) : turningOff ? (
         <TurnOffTwoFactor
-          hasPasskeys={account.passkeys.length > 0}
           onDone={() => {
             setTurningOff(false);
             setNotice('Two-factor authentication is off.');
