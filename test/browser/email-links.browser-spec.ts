@@ -59,7 +59,9 @@ describe('email links in a real browser, with a real SMTP server', () => {
     if (mode === 'sign-up') await page.getByRole('button', { name: 'Create one' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in' }).click();
+    await page
+      .getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in', exact: true })
+      .click();
   }
 
   /** Every mail ever queued for the address, sent or not. */
@@ -121,7 +123,7 @@ describe('email links in a real browser, with a real SMTP server', () => {
     await screenshot(phone, 'reset-02-signed-in');
     expect(await sessionCountOf(email)).toBe(1);
     await laptop.reload();
-    await laptop.getByRole('button', { name: 'Sign in' }).waitFor();
+    await laptop.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   });
 
   it('confirms the address from the mailed link: the account then shows it verified, and a second use of the link changes nothing', async () => {
@@ -197,7 +199,7 @@ describe('email links in a real browser, with a real SMTP server', () => {
     // The right password no longer opens the account: it asks for a reset.
     await laptop.getByLabel('Email').fill(email);
     await laptop.getByLabel('Password').fill(PASSWORD);
-    await laptop.getByRole('button', { name: 'Sign in' }).click();
+    await laptop.getByRole('button', { name: 'Sign in', exact: true }).click();
     await laptop.getByRole('alert').filter({ hasText: 'This password must be reset' }).waitFor();
     await screenshot(laptop, 'not-me-04-reset-required');
     expect(await sessionCountOf(email)).toBe(0);

@@ -79,7 +79,9 @@ describe('passkeys in a real browser', () => {
     if (mode === 'sign-up') await page.getByRole('button', { name: 'Create one' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in' }).click();
+    await page
+      .getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in', exact: true })
+      .click();
   }
 
   async function signOut(page: Page): Promise<void> {
@@ -90,6 +92,8 @@ describe('passkeys in a real browser', () => {
   const card = (page: Page) => page.getByRole('region', { name: 'Passkeys' });
   const passkeyList = (page: Page) => card(page).getByTestId('passkey');
   const secondStep = (page: Page) => page.getByRole('form', { name: 'Two-factor authentication' });
+  const twoFactorStatus = (page: Page) =>
+    page.getByRole('region', { name: 'Two-factor authentication' }).getByTestId('two-factor-status');
   const thisDevice = (page: Page) => page.getByTestId('session').filter({ hasText: 'This device' });
 
   /** As if the sudo window had closed: every session of the user proved who it is an hour ago. */
@@ -129,6 +133,7 @@ describe('passkeys in a real browser', () => {
       .getByRole('status')
       .filter({ hasText: 'Two-factor authentication is on' })
       .waitFor();
+    await twoFactorStatus(laptop.page).filter({ hasText: /^On\./ }).waitFor();
     await laptop.page.getByText('This is your only session').waitFor();
     await phone.page.getByRole('form', { name: 'Sign in' }).waitFor();
     expect(await authenticator.credentials()).toHaveLength(1);
@@ -137,10 +142,9 @@ describe('passkeys in a real browser', () => {
     // No recovery codes yet: the card suggests saving some.
     await card(laptop.page).getByTestId('no-recovery-codes').waitFor();
     await card(laptop.page).getByRole('button', { name: 'Get recovery codes' }).click();
-    const recoveryCodes = await card(laptop.page)
-      .getByTestId('recovery-codes')
-      .getByRole('listitem')
-      .allTextContents();
+    const recoveryCodeList = card(laptop.page).getByTestId('recovery-codes').getByRole('listitem');
+    await recoveryCodeList.first().waitFor();
+    const recoveryCodes = await recoveryCodeList.allTextContents();
     expect(recoveryCodes).toHaveLength(10);
     await card(laptop.page).getByRole('button', { name: 'I have saved them' }).click();
     expect(await card(laptop.page).getByTestId('no-recovery-codes').count()).toBe(0);
@@ -205,6 +209,10 @@ describe('passkeys in a real browser', () => {
       .click();
     await card(laptop.page).getByRole('status').filter({ hasText: '“Work laptop” was removed.' }).waitFor();
     expect(await passkeyList(laptop.page).count()).toBe(0);
+    // It was the last second factor: two-factor is off again.
+    await twoFactorStatus(laptop.page)
+      .filter({ hasText: /^Off\./ })
+      .waitFor();
     await screenshot(laptop.page, 'passkeys-06-removed');
 
     // Gone from the account: the browser still holds the credential, but it signs in no more.

@@ -150,7 +150,7 @@ export function PasskeysCard({ account }: { account: AccountFieldsFragment }) {
                 <input
                   name="passkey-name"
                   placeholder="e.g. Work laptop"
-                  maxLength={100}
+                  maxLength={64}
                   autoFocus
                   value={name}
                   onChange={(event) => setName(event.target.value)}
@@ -236,7 +236,7 @@ function PasskeyItem(props: {
             <input
               name="name"
               required
-              maxLength={100}
+              maxLength={64}
               autoFocus
               value={name}
               onChange={(event) => setName(event.target.value)}

@@ -102,10 +102,15 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
             >
               Get new recovery codes
             </DoubleCheckButton>
-            <button type="button" onClick={() => setTurningOff(true)}>
-              Turn off
-            </button>
+            {/* The API refuses to turn it off while passkeys remain: they would be a second factor
+                with no recovery codes behind them. Removing the last one turns it off. */}
+            {account.passkeys.length === 0 && (
+              <button type="button" onClick={() => setTurningOff(true)}>
+                Turn off
+              </button>
+            )}
           </div>
+          {account.passkeys.length > 0 && <p className="muted">To turn it off, remove your passkeys.</p>}
         </div>
       ) : (
         <div className="stack">
