@@ -60,6 +60,7 @@ describe('passkeys in a real browser', () => {
   beforeAll(async () => {
     stack = await ExampleStack.start({
       name: 'passkeys',
+      oidc: true,
       env: (site) => ({ WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: site.origin }),
     });
   });
@@ -95,6 +96,14 @@ describe('passkeys in a real browser', () => {
   const twoFactorStatus = (page: Page) =>
     page.getByRole('region', { name: 'Two-factor authentication' }).getByTestId('two-factor-status');
   const thisDevice = (page: Page) => page.getByTestId('session').filter({ hasText: 'This device' });
+
+  /** At the test provider's login page: who the person is there. */
+  async function loginAtProvider(page: Page, subject: string, email: string): Promise<void> {
+    await page.getByRole('heading', { name: 'Test provider' }).waitFor();
+    await page.getByLabel('Subject').fill(subject);
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
 
   /** As if the sudo window had closed: every session of the user proved who it is an hour ago. */
   async function outliveSudoWindow(email: string): Promise<void> {
@@ -170,7 +179,7 @@ describe('passkeys in a real browser', () => {
     await authenticator.withoutPasskeys(async () => {
       await laptop.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       await laptop.page
-        .getByRole('alert')
+        .getByRole('status')
         .filter({ hasText: 'The passkey prompt closed without a passkey' })
         .waitFor({ timeout: 30_000 });
     });
@@ -223,4 +232,38 @@ describe('passkeys in a real browser', () => {
 
     for (const { context } of [laptop, phone]) await context.close();
   }, 240_000);
+
+  it('completes a provider sign-in on the /two-factor page with the passkey', async () => {
+    const email = `lin-${randomUUID().slice(0, 8)}@example.com`;
+    const subject = `person-${randomUUID()}`;
+    const laptop = await device(LAPTOP);
+    await virtualAuthenticator(laptop.page);
+    await laptop.page.getByRole('link', { name: 'Sign in with Test ID' }).click();
+    await loginAtProvider(laptop.page, subject, email);
+    await laptop.page.getByText('This is your only session').waitFor();
+
+    // No password to confirm: adding a passkey asks for a fresh sign-in at the provider, then goes on.
+    await card(laptop.page).getByRole('button', { name: 'Add a passkey' }).click();
+    await card(laptop.page).getByRole('button', { name: 'Create passkey' }).click();
+    await card(laptop.page).getByRole('link', { name: 'Confirm with Test ID' }).click();
+    await loginAtProvider(laptop.page, subject, email);
+    await card(laptop.page).getByRole('button', { name: 'Add a passkey' }).click();
+    await card(laptop.page).getByLabel('Name for this passkey').fill('Laptop');
+    await card(laptop.page).getByRole('button', { name: 'Create passkey' }).click();
+    await passkeyList(laptop.page).filter({ hasText: 'Laptop' }).waitFor();
+    await twoFactorStatus(laptop.page).filter({ hasText: /^On\./ }).waitFor();
+    await signOut(laptop.page);
+
+    // The provider vouches at once (its own session); the API sends the browser to /two-factor,
+    // which does not know the methods and offers the passkey among them.
+    await laptop.page.getByRole('link', { name: 'Sign in with Test ID' }).click();
+    await secondStep(laptop.page).waitFor();
+    expect(new URL(laptop.page.url()).pathname).toBe('/two-factor');
+    await screenshot(laptop.page, 'passkeys-07-provider-second-step');
+    await secondStep(laptop.page).getByRole('button', { name: 'Use a passkey' }).click();
+    await thisDevice(laptop.page).filter({ hasText: 'Signed in with Test ID + passkey' }).waitFor();
+    expect(new URL(laptop.page.url()).pathname).toBe('/');
+
+    await laptop.context.close();
+  }, 120_000);
 });

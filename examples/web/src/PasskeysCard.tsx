@@ -11,6 +11,7 @@ import {
   RENAME_PASSKEY,
   START_PASSKEY_REGISTRATION,
 } from './passkey-operations';
+import { Problem } from './Problem';
 import { RecoveryCodes } from './RecoveryCodes';
 import { needsProviderStepUp } from './step-up';
 import { REGENERATE_RECOVERY_CODES } from './two-factor-operations';
@@ -185,11 +186,7 @@ export function PasskeysCard({ account }: { account: AccountFieldsFragment }) {
           {notice}
         </p>
       )}
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       {confirmAtProvider && provider && (
         <a className="button" href={providerSignInUrl(provider.id, { reauthenticate: true })}>
           Confirm with {provider.name}

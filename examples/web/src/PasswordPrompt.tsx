@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { SecondFactorMethod } from './gql/graphql';
 import { REAUTHENTICATE } from './operations';
 import { describePasskeyError, passkeysSupported, usePasskeyPrompt } from './passkey';
+import { Problem } from './Problem';
 import { codeToSend } from './second-factor';
 import { SecondFactorFields } from './SecondFactorFields';
 import { passwordRequest, type PasswordRequest } from './step-up';
@@ -113,11 +114,7 @@ function StepUpDialog({ request }: { request: PasswordRequest }) {
             Use your authenticator app instead
           </button>
         )}
-        {problem && (
-          <p role="alert" className="error">
-            {problem}
-          </p>
-        )}
+        <Problem text={problem} />
         <div className="row">
           <button type="button" onClick={request.cancelled}>
             Cancel

@@ -5,6 +5,7 @@ import type { CompleteSignInInput, SecondFactorMethod } from './gql/graphql';
 import { endedRemotely } from './live';
 import { ME } from './operations';
 import { describePasskeyError, passkeysSupported, usePasskeyPrompt } from './passkey';
+import { Problem } from './Problem';
 import { challengeGone, codeToSend } from './second-factor';
 import { SecondFactorFields } from './SecondFactorFields';
 import { COMPLETE_SIGN_IN } from './two-factor-operations';
@@ -92,11 +93,7 @@ export function SecondFactorStep(props: {
             />
           </>
         ))}
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       {gone ? (
         <button type="button" className="primary" onClick={props.onStartOver}>
           Start over

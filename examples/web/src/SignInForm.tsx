@@ -7,6 +7,7 @@ import { endedRemotely } from './live';
 import { ME, SIGN_IN, SIGN_UP } from './operations';
 import { describePasskeyError, passkeyOptionsOf, passkeysSupported, usePasskeyPrompt } from './passkey';
 import { SIGN_IN_WITH_PASSKEY } from './passkey-operations';
+import { Problem } from './Problem';
 import { ProviderButtons } from './ProviderButtons';
 import { secondFactorMethods, secondFactorRequired } from './second-factor';
 import { SecondFactorStep } from './SecondFactorStep';
@@ -116,11 +117,7 @@ export function SignInForm() {
           onChange={(event) => setPassword(event.target.value)}
         />
       </label>
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
+      <Problem text={problem} />
       <button type="submit" className="primary" disabled={busy}>
         {title(mode)}
       </button>
