@@ -11,6 +11,7 @@ import tseslint from 'typescript-eslint';
  */
 const FEATURES = [
   'users',
+  'webauthn',
   'sessions',
   'security-log',
   'mail',
@@ -20,212 +21,90 @@ const FEATURES = [
   'live',
   'identity',
   'two-factor',
+  'passkeys',
 ];
 const SHARED = ['common', 'config', 'database', 'http', 'graphql', 'logging', 'ide', 'health', 'geoip'];
 const COMPOSITION_ROOT = String.raw`^\.\./(app\.[a-z.-]+|server|main)\.js$`;
 
-/** `no-restricted-imports` that refuses relative imports of the given rooms. */
-function refuseRooms(rooms, message) {
+/**
+ * The import rule of a room: the rooms it must not import (relative imports
+ * of them are refused with `why`), and the composition root, which no room
+ * imports. `refused` empty: only the latter.
+ */
+function room(files, refused, why) {
+  const refuseRooms = { regex: String.raw`^(\.\./)+(${refused.join('|')})/`, message: why };
+  const refuseRoot = {
+    regex: COMPOSITION_ROOT,
+    message: 'Only the composition root imports the app module, the entity list or the server.',
+  };
   return {
-    regex: String.raw`^(\.\./)+(${rooms.join('|')})/`,
-    message,
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: refused.length > 0 ? [refuseRooms, refuseRoot] : [refuseRoot] },
+      ],
+    },
   };
 }
 
 const boundaries = [
-  {
-    files: SHARED.map((room) => `src/${room}/**/*.ts`),
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              FEATURES,
-              'A shared room (common, config, database, http, graphql, logging, ide, health, geoip) never imports a feature room: take what it needs as a parameter, or move the code into the feature.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/users/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              ['sessions', 'security-log', 'mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
-              'users/ is the bottom feature: it imports no other feature.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/sessions/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              ['security-log', 'mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
-              'sessions/ never imports security-log/, auth/, rate-limit/ or live/: they build on it, not the other way round.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/security-log/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              ['mail', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
-              'security-log/ never imports mail/, doors/, auth/, rate-limit/ or live/: they write the log.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/mail/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              ['security-log', 'doors', 'auth', 'rate-limit', 'live', 'identity'],
-              'mail/ sends what the flows above it queue: it never imports them.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/doors/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              ['auth', 'rate-limit', 'live', 'identity', 'two-factor'],
-              'doors/ is what every way in and out goes through: the flows (auth/, identity/, two-factor/) import it, never the reverse.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/auth/**/*.ts', 'src/rate-limit/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              ['live', 'identity', 'two-factor'],
-              'live/, identity/ and two-factor/ build on auth/: auth/ and rate-limit/ never import them.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/identity/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(['live', 'two-factor'], 'identity/ never imports live/ or two-factor/.'),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/two-factor/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            refuseRooms(
-              ['live', 'identity'],
-              'two-factor/ never imports live/ or identity/: both build beside it.',
-            ),
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/live/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: COMPOSITION_ROOT,
-              message: 'Only the composition root imports the app module, the entity list or the server.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  room(
+    SHARED.map((shared) => `src/${shared}/**/*.ts`),
+    FEATURES,
+    'A shared room (common, config, database, http, graphql, logging, ide, health, geoip) never imports a feature room: take what it needs as a parameter, or move the code into the feature.',
+  ),
+  room(
+    ['src/users/**/*.ts'],
+    FEATURES.filter((feature) => feature !== 'users'),
+    'users/ is the bottom feature: it imports no other feature.',
+  ),
+  room(
+    ['src/webauthn/**/*.ts'],
+    FEATURES.filter((feature) => feature !== 'users' && feature !== 'webauthn'),
+    'webauthn/ sits on users/ only: sessions/ (step-up), doors/ and passkeys/ build on its ceremonies.',
+  ),
+  room(
+    ['src/sessions/**/*.ts'],
+    ['security-log', 'mail', 'doors', 'auth', 'rate-limit', 'live', 'identity', 'two-factor', 'passkeys'],
+    'sessions/ never imports security-log/, auth/, rate-limit/ or live/: they build on it, not the other way round.',
+  ),
+  room(
+    ['src/security-log/**/*.ts'],
+    ['mail', 'doors', 'auth', 'rate-limit', 'live', 'identity', 'two-factor', 'passkeys'],
+    'security-log/ never imports mail/, doors/, auth/, rate-limit/ or live/: they write the log.',
+  ),
+  room(
+    ['src/mail/**/*.ts'],
+    ['security-log', 'doors', 'auth', 'rate-limit', 'live', 'identity', 'two-factor', 'passkeys'],
+    'mail/ sends what the flows above it queue: it never imports them.',
+  ),
+  room(
+    ['src/doors/**/*.ts'],
+    ['auth', 'rate-limit', 'live', 'identity', 'two-factor', 'passkeys'],
+    'doors/ is what every way in and out goes through: the flows (auth/, identity/, two-factor/, passkeys/) import it, never the reverse.',
+  ),
+  room(
+    ['src/auth/**/*.ts', 'src/rate-limit/**/*.ts'],
+    ['live', 'identity', 'two-factor', 'passkeys'],
+    'live/, identity/, two-factor/ and passkeys/ build on auth/: auth/ and rate-limit/ never import them.',
+  ),
+  room(
+    ['src/identity/**/*.ts'],
+    ['live', 'two-factor', 'passkeys'],
+    'identity/ never imports live/, two-factor/ or passkeys/.',
+  ),
+  room(
+    ['src/two-factor/**/*.ts'],
+    ['live', 'identity', 'passkeys'],
+    'two-factor/ never imports live/, identity/ or passkeys/: they build beside it.',
+  ),
+  room(
+    ['src/passkeys/**/*.ts'],
+    ['live', 'identity', 'two-factor'],
+    'passkeys/ never imports live/, identity/ or two-factor/: they build beside it.',
+  ),
+  room(['src/live/**/*.ts'], [], ''),
 ];
 
 /**

@@ -16,6 +16,7 @@ import { interleaved, type RoundSettings, type Row } from './support/rounds.js';
 import { bearer, cookie, EXPECTED_BODY, PASSWORD, QUERIES } from './support/scenarios.js';
 import { log, runScript } from './support/script.js';
 import { ServerProcess } from './support/server-process.js';
+import { measureSignInLatency } from './support/sign-in-latency.js';
 import { writeResults } from './support/write-results.js';
 
 /**
@@ -41,6 +42,8 @@ const TOUCH_INTERVAL_MIN_SECONDS = 1;
 // Sessions the touch-due row sends in turn: each comes back only after 10,000
 // requests, seconds later, past the 1-second interval, so its write is due.
 const TOUCH_SESSIONS = 10_000;
+// The bench server's PUBLIC_APP_URL (server-process.ts): the passkeys' RP ID and origin come from it.
+const APP_ORIGIN = 'https://app.example.com';
 async function main(): Promise<void> {
   const machine = machineInfo();
   const load = new LoadSampler();
@@ -333,6 +336,14 @@ async function main(): Promise<void> {
     for (const row of signIn.rows)
       if (row.failures > 0) failures.push(`${row.name}: ${row.failures} failed or wrong answers`);
 
+    log('signIn next to signInWithPasskey, one at a time, taking turns');
+    const signInLatency = await measureSignInLatency(url, {
+      origin: APP_ORIGIN,
+      rounds: ROUNDS,
+      samplesPerRound: 30,
+      warmup: 10,
+    });
+
     const peakRssBytes = server.peakRssBytes();
     const exitCode = await server.stop();
     server = undefined;
@@ -371,6 +382,7 @@ async function main(): Promise<void> {
       throughput: { tenThousand, million, signIn },
       crossedAnswers: crossed,
       countLatency: { small: countAtSmall, large: countAtLarge },
+      signInLatency,
       signOutOthers,
       process: { firstStartMs, restartMs, idleRssBytes, peakRssBytes },
       live,

@@ -43,9 +43,13 @@ export class AddPasskeys1796700000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "IDX_passkey_challenges_expires_at" ON "passkey_challenges" ("expires_at")`,
     );
+    // How a sign-in's session began (password, provider, reset, passkey), on its event: the
+    // activity list says "with a passkey". Earlier events keep null (their session may be gone).
+    await queryRunner.query(`ALTER TABLE "security_events" ADD "sign_in_method" character varying(16)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "security_events" DROP COLUMN "sign_in_method"`);
     await queryRunner.query(`DROP TABLE "passkey_challenges"`);
     await queryRunner.query(`DROP TABLE "passkeys"`);
   }

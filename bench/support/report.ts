@@ -5,6 +5,7 @@ import type { LatencyResult } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { ExplainedStatement } from './plans.js';
 import type { Phase, RowFigures, Spread } from './rounds.js';
+import { type SignInLatency, signInLatencyRows } from './sign-in-latency.js';
 
 interface CountLatency extends LatencyResult {
   readonly rows: number;
@@ -33,6 +34,8 @@ export interface BenchResults {
   readonly throughput: { tenThousand: Phase; million: Phase; signIn: Phase };
   readonly crossedAnswers: CrossedAnswers;
   readonly countLatency: { small: CountLatency; large: CountLatency };
+  /** `signIn` next to `signInWithPasskey`, one at a time (bench/support/sign-in-latency.ts). */
+  readonly signInLatency?: SignInLatency;
   readonly signOutOthers: Array<{
     others: number;
     medianMs: number;
@@ -127,6 +130,12 @@ ${table(t.million)}
 ### \`signIn\` (${results.argon2})
 
 ${table(t.signIn)}
+
+### \`signIn\` next to \`signInWithPasskey\`
+
+One request at a time, taking turns; each sample times the mutation alone (a passkey's options are fetched and signed before the clock starts).
+
+${results.signInLatency ? signInLatencyRows(results.signInLatency) : '(not measured in this run)'}
 
 Shared lookups, checked: ${number(results.crossedAnswers.requests)} \`me { id }\` requests sent ${number(results.crossedAnswers.atOnce)} at a time, each with its own user's token; ${results.crossedAnswers.crossed} named another user (must be 0).
 

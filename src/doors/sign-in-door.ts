@@ -71,7 +71,8 @@ export class SignInDoor {
     }
     const endedByReset =
       proof.kind === 'password-reset' ? await this.applyReset(user.id, proof, client, transaction) : 0;
-    const issued = await this.sessions.issue(user, client, transaction, originOf(proof));
+    const origin = originOf(proof);
+    const issued = await this.sessions.issue(user, client, transaction, origin);
     const sessionId = issued.session.id;
     await this.signOut.end(user.id, EndingCause.SESSION_LIMIT, { sessionId, client }, transaction, sessionId);
     await this.securityLog.record(
@@ -79,6 +80,7 @@ export class SignInDoor {
         type: eventOf(proof),
         userId: user.id,
         sessionId,
+        signInMethod: origin.method,
         ...(proof.kind === 'password-reset'
           ? { actorSessionId: sessionId, endedSessionCount: endedByReset }
           : {}),

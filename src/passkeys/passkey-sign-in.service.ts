@@ -4,9 +4,9 @@ import type { SignInOutcome } from '../auth/auth.service.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { SignInDoor } from '../doors/sign-in-door.js';
 import type { ClientInfo } from '../sessions/session.types.js';
-import { refusedPasskey } from '../two-factor/two-factor-errors.js';
 import { UsersService } from '../users/users.service.js';
 import { PasskeyCeremonies, type PasskeyOptions } from '../webauthn/passkey-ceremonies.js';
+import { refusedPasskey } from '../webauthn/passkey-errors.js';
 
 /**
  * Sign-in with a passkey and no email typed: the browser offers the site's

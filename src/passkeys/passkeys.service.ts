@@ -10,9 +10,9 @@ import { SecurityEventType } from '../security-log/security-event-type.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import type { AuthContext, ClientInfo } from '../sessions/session.types.js';
 import { SessionStepUpService } from '../sessions/session-step-up.service.js';
-import { refusedPasskey } from '../two-factor/two-factor-errors.js';
 import { UsersService } from '../users/users.service.js';
 import { PasskeyCeremonies, type PasskeyOptions } from '../webauthn/passkey-ceremonies.js';
+import { refusedPasskey } from '../webauthn/passkey-errors.js';
 import { PasskeysRepository, type PasskeySummary } from '../webauthn/passkeys.repository.js';
 import { PASSKEY_NAME_MAX_LENGTH, passkeyNameOf } from './passkey-name.js';
 

@@ -10,6 +10,7 @@ import {
 } from 'typeorm';
 
 import type { ApproximateLocation } from '../geoip/approximate-location.js';
+import type { SignInMethod } from '../sessions/sign-in-method.js';
 import { UserEntity } from '../users/user.entity.js';
 import type { SecurityEventType } from './security-event-type.js';
 
@@ -55,6 +56,10 @@ export class SecurityEventEntity {
   /** Where `ipAddress` appeared to be when the event was written; null when private or unknown. */
   @Column({ type: 'jsonb', nullable: true })
   location!: ApproximateLocation | null;
+
+  /** SIGNED_UP, SIGNED_IN, PASSWORD_RESET: how the new session began (sessions.sign_in_method). */
+  @Column({ name: 'sign_in_method', type: 'varchar', length: 16, nullable: true })
+  signInMethod!: SignInMethod | null;
 
   @Column({ name: 'ended_session_count', type: 'integer', nullable: true })
   endedSessionCount!: number | null;

@@ -27,5 +27,6 @@ function toNode(event: StoredSecurityEvent) {
     sessionId: event.sessionId,
     actorSessionId: event.actorSessionId,
     endedSessionCount: event.endedSessionCount,
+    signInMethod: event.signInMethod,
   };
 }

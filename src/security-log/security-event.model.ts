@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
 import { ApproximateLocationModel } from '../geoip/approximate-location.model.js';
+import { SignInMethod } from '../sessions/sign-in-method.js';
 import { SecurityEventType } from './security-event-type.js';
 
 @ObjectType('SecurityEvent')
@@ -44,6 +45,13 @@ export class SecurityEvent {
     description: 'How many sessions the event ended, for events that end sessions.',
   })
   endedSessionCount!: number | null;
+
+  @Field(() => SignInMethod, {
+    nullable: true,
+    description:
+      'How the new session began, for SIGNED_UP, SIGNED_IN and PASSWORD_RESET (null on events recorded before it was kept).',
+  })
+  signInMethod!: SignInMethod | null;
 }
 
 @ObjectType('PageInfo')

@@ -1,4 +1,5 @@
 import type { ApproximateLocation } from '../geoip/approximate-location.js';
+import type { SignInMethod } from '../sessions/sign-in-method.js';
 import type { SecurityEventEntity } from './security-event.entity.js';
 import type { SecurityEventType } from './security-event-type.js';
 
@@ -15,6 +16,8 @@ export interface NewSecurityEvent {
   /** Where `ipAddress` appears to be (ClientInfo's, spread in with it); absent: unknown. */
   readonly location?: ApproximateLocation | null;
   readonly endedSessionCount?: number | null;
+  /** For the events of a new session: how it began. */
+  readonly signInMethod?: SignInMethod | null;
 }
 
 /** A stored event, with its position in the user's log (microseconds since the epoch, as text). */

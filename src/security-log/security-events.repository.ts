@@ -8,13 +8,15 @@ import type { NewSecurityEvent, SecurityEventPosition, StoredSecurityEvent } fro
 const COLUMNS = `e.id, e.type, e.user_id AS "userId", e.session_id AS "sessionId",
   e.actor_session_id AS "actorSessionId", e.ip_address AS "ipAddress", e.user_agent AS "userAgent",
   e.ended_session_count AS "endedSessionCount", e.occurred_at AS "occurredAt", e.location,
+  e.sign_in_method AS "signInMethod",
   (extract(epoch FROM e.occurred_at) * 1000000)::bigint::text AS "positionMicros"`;
 
 const INSERT = sql(
   'security_events_insert',
   `INSERT INTO security_events
-     (type, user_id, session_id, actor_session_id, ip_address, user_agent, ended_session_count, location)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+     (type, user_id, session_id, actor_session_id, ip_address, user_agent, ended_session_count, location,
+      sign_in_method)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 );
 
 // By email, in one statement whether or not the account exists: an unknown
@@ -66,6 +68,7 @@ export class SecurityEventsRepository {
   async insert(event: NewSecurityEvent, transaction?: Transaction): Promise<void> {
     const { type, userId, sessionId, actorSessionId, ipAddress, userAgent, endedSessionCount, location } =
       event;
+    const signInMethod = event.signInMethod ?? null;
     await this.sql.run(
       INSERT,
       [
@@ -77,6 +80,7 @@ export class SecurityEventsRepository {
         userAgent,
         endedSessionCount ?? null,
         location ?? null,
+        signInMethod,
       ],
       transaction,
     );

@@ -1,16 +1,10 @@
 import { InputValidationError } from '../common/errors.js';
 import { SecondFactorMethod } from '../sessions/authentication-factor.js';
+import { refusedPasskey } from '../webauthn/passkey-errors.js';
 
 /** A missing, wrong, reused or expired code: one answer for all of them (never UNAUTHENTICATED). */
 export function wrongCode(message = 'This code is not right, or was already used.'): InputValidationError {
   return new InputValidationError({ code: [message] });
-}
-
-/** A passkey's answer that did not verify: BAD_USER_INPUT on `response`, as the contract says. */
-export function refusedPasskey(
-  message = 'This passkey could not be verified, or its request lapsed: try again.',
-): InputValidationError {
-  return new InputValidationError({ response: [message] });
 }
 
 /** The refusal of a second factor, on the field the method is answered in. */

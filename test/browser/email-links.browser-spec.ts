@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
-import { loadConfig } from '../../src/config/app-config.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
 import { untilSubscribed } from '../support/live-client.js';
-import { MailCatcher } from '../support/mail-catcher.js';
-import { launchChromium, screenshot } from './support/browser.js';
-import { buildClient, serveStatic, type StaticSite } from './support/client-build.js';
+import type { MailCatcher } from '../support/mail-catcher.js';
+import { screenshot } from './support/browser.js';
+import type { StaticSite } from './support/client-build.js';
+import { ExampleStack } from './support/example-stack.js';
 
 // Two devices, told apart by browser and system (docs/email.md, "What a device is").
 const MAC_CHROME =
@@ -25,37 +23,19 @@ const PASSWORD = 'correct horse battery staple';
  * "Forgot password?", the address confirmation, and "This wasn't me".
  */
 describe('email links in a real browser, with a real SMTP server', () => {
-  const dataDir = resolve('.data', `browser-reset-${process.pid}`);
-  const clientDir = resolve('test-output', 'browser', 'client-reset');
+  let stack: ExampleStack;
   let site: StaticSite;
   let server: RunningServer;
   let browser: Browser;
   let catcher: MailCatcher;
 
   beforeAll(async () => {
-    catcher = await MailCatcher.start();
-    site = await serveStatic(clientDir);
-    server = await startServer(
-      loadConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        DATA_DIR: dataDir,
-        CORS_ORIGINS: site.origin,
-        PUBLIC_APP_URL: site.origin,
-        MAIL_DELIVERY_INTERVAL_MS: '100',
-        ...catcher.env,
-      }),
-    );
-    await buildClient(`${server.url}/graphql`, clientDir);
-    browser = await launchChromium();
+    stack = await ExampleStack.start({ name: 'email-links', mail: true });
+    ({ site, server, browser, catcher } = stack);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await site?.close();
-    await catcher?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function newPage(userAgent?: string): Promise<Page> {
@@ -79,7 +59,9 @@ describe('email links in a real browser, with a real SMTP server', () => {
     if (mode === 'sign-up') await page.getByRole('button', { name: 'Create one' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in' }).click();
+    await page
+      .getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in', exact: true })
+      .click();
   }
 
   /** Every mail ever queued for the address, sent or not. */
@@ -141,7 +123,7 @@ describe('email links in a real browser, with a real SMTP server', () => {
     await screenshot(phone, 'reset-02-signed-in');
     expect(await sessionCountOf(email)).toBe(1);
     await laptop.reload();
-    await laptop.getByRole('button', { name: 'Sign in' }).waitFor();
+    await laptop.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   });
 
   it('confirms the address from the mailed link: the account then shows it verified, and a second use of the link changes nothing', async () => {
@@ -217,7 +199,7 @@ describe('email links in a real browser, with a real SMTP server', () => {
     // The right password no longer opens the account: it asks for a reset.
     await laptop.getByLabel('Email').fill(email);
     await laptop.getByLabel('Password').fill(PASSWORD);
-    await laptop.getByRole('button', { name: 'Sign in' }).click();
+    await laptop.getByRole('button', { name: 'Sign in', exact: true }).click();
     await laptop.getByRole('alert').filter({ hasText: 'This password must be reset' }).waitFor();
     await screenshot(laptop, 'not-me-04-reset-required');
     expect(await sessionCountOf(email)).toBe(0);

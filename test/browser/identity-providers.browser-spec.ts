@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
-import { loadConfig } from '../../src/config/app-config.js';
-import { findFreePort } from '../../src/database/free-port.js';
-import { type RunningServer, startServer } from '../../src/server.js';
-import { OidcTestProvider } from '../support/oidc-test-provider.js';
-import { launchChromium, screenshot } from './support/browser.js';
-import { buildClient, serveStatic, type StaticSite } from './support/client-build.js';
+import type { RunningServer } from '../../src/server.js';
+import { screenshot } from './support/browser.js';
+import type { StaticSite } from './support/client-build.js';
+import { ExampleStack } from './support/example-stack.js';
 
 /**
  * Sign-in through an OpenID Connect provider, end to end in Chromium: the
@@ -18,43 +14,18 @@ import { buildClient, serveStatic, type StaticSite } from './support/client-buil
  * callback, and back to the security page with a provider session.
  */
 describe('signing in with an identity provider in a real browser', () => {
-  const dataDir = resolve('.data', `browser-oidc-test-${process.pid}`);
-  const clientDir = resolve('test-output', 'browser', 'client-oidc');
+  let stack: ExampleStack;
   let site: StaticSite;
-  let provider: OidcTestProvider;
   let server: RunningServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = await serveStatic(clientDir);
-    const port = await findFreePort();
-    const apiUrl = `http://localhost:${port}`;
-    const client = { clientId: 'example-web', clientSecret: 'a-test-client-secret' };
-    provider = await OidcTestProvider.start({
-      ...client,
-      redirectUris: [`${apiUrl}/auth/oidc/test-id/callback`],
-    });
-    server = await startServer(
-      loadConfig({
-        NODE_ENV: 'test',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        CORS_ORIGINS: site.origin,
-        PUBLIC_API_URL: apiUrl,
-        PUBLIC_APP_URL: site.origin,
-        OIDC_PROVIDERS: JSON.stringify([provider.providerSetting('test-id', 'Test ID', client)]),
-      }),
-    );
-    await buildClient(`${server.url}/graphql`, clientDir);
-    browser = await launchChromium();
+    stack = await ExampleStack.start({ name: 'oidc', oidc: true });
+    ({ site, server, browser } = stack);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await provider?.close();
-    await site?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function signInAtProvider(

@@ -66,7 +66,9 @@ describe('the account security page, live', () => {
     if (mode === 'sign-up') await page.getByRole('button', { name: 'Create one' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in' }).click();
+    await page
+      .getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in', exact: true })
+      .click();
   }
 
   const heading = (page: Page) => page.getByTestId('device-count');

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
-import { loadConfig } from '../../src/config/app-config.js';
-import { type RunningServer, startServer } from '../../src/server.js';
-import { launchChromium, recordOperations, saveReadmePicture, screenshot } from './support/browser.js';
-import { buildClient, serveStatic, type StaticSite } from './support/client-build.js';
+import type { RunningServer } from '../../src/server.js';
+import { recordOperations, saveReadmePicture, screenshot } from './support/browser.js';
+import type { StaticSite } from './support/client-build.js';
+import { ExampleStack } from './support/example-stack.js';
 
 const USER_AGENTS = {
   macChrome:
@@ -24,26 +22,18 @@ const USER_AGENTS = {
  * SameSite=Lax session cookie and CSRF prevention all take part for real.
  */
 describe('the account security page in a real browser', () => {
-  const dataDir = resolve('.data', `browser-test-${process.pid}`);
-  const clientDir = resolve('test-output', 'browser', 'client');
+  let stack: ExampleStack;
   let site: StaticSite;
   let server: RunningServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = await serveStatic(clientDir);
-    server = await startServer(
-      loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, CORS_ORIGINS: site.origin }),
-    );
-    await buildClient(`${server.url}/graphql`, clientDir);
-    browser = await launchChromium();
+    stack = await ExampleStack.start({ name: 'security-page' });
+    ({ site, server, browser } = stack);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await site?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function device(userAgent: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -57,7 +47,9 @@ describe('the account security page in a real browser', () => {
     if (mode === 'sign-up') await page.getByRole('button', { name: 'Create one' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in' }).click();
+    await page
+      .getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in', exact: true })
+      .click();
   }
 
   const heading = (page: Page) => page.getByTestId('device-count');

@@ -64,7 +64,9 @@ describe('step-up and the security activity in a real browser', () => {
     if (mode === 'sign-up') await page.getByRole('button', { name: 'Create one' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in' }).click();
+    await page
+      .getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in', exact: true })
+      .click();
   }
 
   const database = () => server.app.get(DataSource);

@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
-import { loadConfig } from '../../src/config/app-config.js';
-import { findFreePort } from '../../src/database/free-port.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
 import { untilSubscribed } from '../support/live-client.js';
-import { MailCatcher } from '../support/mail-catcher.js';
-import { OidcTestProvider } from '../support/oidc-test-provider.js';
+import type { MailCatcher } from '../support/mail-catcher.js';
 import { sessionIdOf } from '../support/session-rows.js';
-import { launchChromium, screenshot } from './support/browser.js';
-import { buildClient, serveStatic, type StaticSite } from './support/client-build.js';
+import { screenshot } from './support/browser.js';
+import type { StaticSite } from './support/client-build.js';
+import { ExampleStack } from './support/example-stack.js';
 
 const LAPTOP =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -63,48 +60,19 @@ function authenticatorApp(secret: string) {
  * provider sign-in (the /two-factor page) and a password reset ask for it too.
  */
 describe('two-factor authentication in a real browser', () => {
-  const dataDir = resolve('.data', `browser-two-factor-${process.pid}`);
-  const clientDir = resolve('test-output', 'browser', 'client-two-factor');
+  let stack: ExampleStack;
   let site: StaticSite;
-  let provider: OidcTestProvider;
-  let catcher: MailCatcher;
   let server: RunningServer;
   let browser: Browser;
+  let catcher: MailCatcher;
 
   beforeAll(async () => {
-    site = await serveStatic(clientDir);
-    catcher = await MailCatcher.start();
-    const port = await findFreePort();
-    const apiUrl = `http://localhost:${port}`;
-    const client = { clientId: 'example-web', clientSecret: 'a-test-client-secret' };
-    provider = await OidcTestProvider.start({
-      ...client,
-      redirectUris: [`${apiUrl}/auth/oidc/test-id/callback`],
-    });
-    server = await startServer(
-      loadConfig({
-        NODE_ENV: 'test',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        CORS_ORIGINS: site.origin,
-        PUBLIC_API_URL: apiUrl,
-        PUBLIC_APP_URL: site.origin,
-        OIDC_PROVIDERS: JSON.stringify([provider.providerSetting('test-id', 'Test ID', client)]),
-        MAIL_DELIVERY_INTERVAL_MS: '100',
-        ...catcher.env,
-      }),
-    );
-    await buildClient(`${server.url}/graphql`, clientDir);
-    browser = await launchChromium();
+    stack = await ExampleStack.start({ name: 'two-factor', mail: true, oidc: true });
+    ({ site, server, browser, catcher } = stack);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await provider?.close();
-    await catcher?.close();
-    await site?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function device(userAgent: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -118,7 +86,9 @@ describe('two-factor authentication in a real browser', () => {
     if (mode === 'sign-up') await page.getByRole('button', { name: 'Create one' }).click();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in' }).click();
+    await page
+      .getByRole('button', { name: mode === 'sign-up' ? 'Create account' : 'Sign in', exact: true })
+      .click();
   }
 
   /** The sign-in's second step, once the password was right. */
@@ -199,7 +169,9 @@ describe('two-factor authentication in a real browser', () => {
   it('turns it on from the security page, signs the other device out live, asks for a code at sign-in, takes a recovery code once, and turns it off', async () => {
     const email = `ada-${randomUUID().slice(0, 8)}@example.com`;
     const laptop = await device(LAPTOP);
-    await laptop.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
+    await laptop.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: site.origin,
+    });
     await submitPassword(laptop.page, email, 'sign-up');
     await laptop.page.getByText('This is your only session').waitFor();
     const phone = await device(PHONE);

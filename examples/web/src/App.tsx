@@ -4,6 +4,7 @@ import { LinkActionPage, ResetPasswordPage } from './EmailLinkPages';
 import { LinkedIdentities } from './LinkedIdentities';
 import { LiveUpdates } from './LiveUpdates';
 import { ME } from './operations';
+import { PasskeysCard } from './PasskeysCard';
 import { PasswordPrompt } from './PasswordPrompt';
 import { SecurityActivity } from './SecurityActivity';
 import { SecurityPage } from './SecurityPage';
@@ -62,6 +63,7 @@ export function App() {
           <LiveUpdates />
           <SecurityPage account={data.me} />
           <TwoFactorCard account={data.me} />
+          <PasskeysCard account={data.me} />
           <LinkedIdentities account={data.me} />
           <SecurityActivity
             currentSessionId={data.me.sessions.find((session) => session.current)?.id ?? null}
@@ -84,6 +86,7 @@ export function App() {
 function accountState(account: {
   sessions: ReadonlyArray<{ id: string }>;
   identities: ReadonlyArray<{ id: string }>;
+  passkeys: ReadonlyArray<{ id: string }>;
   emailVerified: boolean;
   twoFactorEnabled: boolean;
   recoveryCodesRemaining: number;
@@ -91,6 +94,7 @@ function accountState(account: {
   return [
     account.sessions.map((session) => session.id).join(','),
     account.identities.map((identity) => identity.id).join(','),
+    account.passkeys.map((passkey) => passkey.id).join(','),
     account.emailVerified,
     account.twoFactorEnabled,
     account.recoveryCodesRemaining,

@@ -1,8 +1,9 @@
 import { useMutation, useReactiveVar } from '@apollo/client/react';
 import { type FormEvent, useState } from 'react';
-import { describeError } from './errors';
 import type { SecondFactorMethod } from './gql/graphql';
 import { REAUTHENTICATE } from './operations';
+import { describePasskeyError, passkeysSupported, usePasskeyPrompt } from './passkey';
+import { Problem } from './Problem';
 import { codeToSend } from './second-factor';
 import { SecondFactorFields } from './SecondFactorFields';
 import { passwordRequest, type PasswordRequest } from './step-up';
@@ -11,7 +12,8 @@ import { REAUTHENTICATE_WITH_SECOND_FACTOR } from './two-factor-operations';
 /**
  * The prompt of step-up: shown while an action waits (see step-up-link.ts).
  * A wrong password (or code) says so and keeps the dialog open; the right one
- * lets the action go through.
+ * lets the action go through. An account with a passkey may use it instead: a
+ * button, no field, as the browser's own prompt asks for the rest.
  */
 export function PasswordPrompt() {
   const request = useReactiveVar(passwordRequest);
@@ -22,26 +24,43 @@ export function PasswordPrompt() {
 function StepUpDialog({ request }: { request: PasswordRequest }) {
   const canUsePassword = request.methods.includes('PASSWORD');
   const canUseApp = request.methods.includes('TOTP');
-  const [method, setMethod] = useState<'PASSWORD' | SecondFactorMethod>(canUsePassword ? 'PASSWORD' : 'TOTP');
+  const canUsePasskey = passkeysSupported && request.methods.includes('PASSKEY');
+  const [method, setMethod] = useState<'PASSWORD' | SecondFactorMethod>(
+    canUsePassword ? 'PASSWORD' : canUseApp ? 'TOTP' : 'PASSKEY',
+  );
   const [secret, setSecret] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [reauthenticate, withPassword] = useMutation(REAUTHENTICATE);
   const [reauthenticateWithCode, withCode] = useMutation(REAUTHENTICATE_WITH_SECOND_FACTOR);
-  const loading = withPassword.loading || withCode.loading;
+  const passkey = usePasskeyPrompt(request.passkeyOptions);
+  const loading = withPassword.loading || withCode.loading || passkey.busy;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function confirm(proof: () => Promise<unknown>) {
     setProblem(null);
     try {
-      if (method === 'PASSWORD') await reauthenticate({ variables: { input: { password: secret } } });
-      else
-        await reauthenticateWithCode({ variables: { input: { method, code: codeToSend(method, secret) } } });
+      await proof();
       setSecret('');
       request.confirmed();
     } catch (error) {
-      setProblem(describeError(error));
+      setProblem(describePasskeyError(error));
     }
   }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void confirm(() =>
+      method === 'PASSWORD'
+        ? reauthenticate({ variables: { input: { password: secret } } })
+        : reauthenticateWithCode({ variables: { input: { method, code: codeToSend(method, secret) } } }),
+    );
+  }
+
+  const withPasskey = () =>
+    void confirm(async () =>
+      reauthenticateWithCode({
+        variables: { input: { method: 'PASSKEY', responseJson: await passkey.prompt() } },
+      }),
+    );
 
   function switchTo(next: 'PASSWORD' | SecondFactorMethod) {
     setSecret('');
@@ -56,13 +75,17 @@ function StepUpDialog({ request }: { request: PasswordRequest }) {
         aria-modal="true"
         aria-labelledby="password-prompt-title"
         className="card dialog"
-        onSubmit={(event) => void submit(event)}
+        onSubmit={submit}
       >
         <h2 id="password-prompt-title">
-          {method === 'PASSWORD' ? 'Confirm your password' : 'Confirm with a code'}
+          {method === 'PASSWORD'
+            ? 'Confirm your password'
+            : method === 'PASSKEY'
+              ? 'Confirm with a passkey'
+              : 'Confirm with a code'}
         </h2>
         <p className="muted">For your security, confirm it's you before this change to your account.</p>
-        {method === 'PASSWORD' ? (
+        {method === 'PASSKEY' ? null : method === 'PASSWORD' ? (
           <label>
             Password
             <input
@@ -86,18 +109,26 @@ function StepUpDialog({ request }: { request: PasswordRequest }) {
             Use your password instead
           </button>
         )}
-        {problem && (
-          <p role="alert" className="error">
-            {problem}
-          </p>
+        {method === 'PASSKEY' && canUseApp && (
+          <button type="button" className="link" onClick={() => switchTo('TOTP')}>
+            Use your authenticator app instead
+          </button>
         )}
+        <Problem text={problem} />
         <div className="row">
           <button type="button" onClick={request.cancelled}>
             Cancel
           </button>
-          <button type="submit" disabled={loading || secret === ''}>
-            Confirm
-          </button>
+          {canUsePasskey && (
+            <button type="button" disabled={loading} onClick={withPasskey}>
+              Use a passkey
+            </button>
+          )}
+          {method !== 'PASSKEY' && (
+            <button type="submit" disabled={loading || secret === ''}>
+              Confirm
+            </button>
+          )}
         </div>
       </form>
     </div>

@@ -3,15 +3,18 @@ import type { SecondFactorMethod } from './gql/graphql';
 /**
  * The code field of a second factor, and the switch between the two kinds:
  * six digits from the authenticator app, or one of the recovery codes (for a
- * lost phone). Used by the sign-in's second step and by "Turn off".
+ * lost phone). Used by the sign-in's second step and by "Turn off". An account
+ * whose second factor is a passkey has no app to switch back to.
  */
 export function SecondFactorFields(props: {
   method: SecondFactorMethod;
   code: string;
   onMethod: (method: SecondFactorMethod) => void;
   onCode: (code: string) => void;
+  canUseApp?: boolean;
 }) {
   const totp = props.method === 'TOTP';
+  const canSwitch = totp || props.canUseApp !== false;
   return (
     <>
       <label>
@@ -27,16 +30,18 @@ export function SecondFactorFields(props: {
           onChange={(event) => props.onCode(event.target.value)}
         />
       </label>
-      <button
-        type="button"
-        className="link"
-        onClick={() => {
-          props.onCode('');
-          props.onMethod(totp ? 'RECOVERY_CODE' : 'TOTP');
-        }}
-      >
-        {totp ? 'Use a recovery code instead' : 'Use your authenticator app instead'}
-      </button>
+      {canSwitch && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            props.onCode('');
+            props.onMethod(totp ? 'RECOVERY_CODE' : 'TOTP');
+          }}
+        >
+          {totp ? 'Use a recovery code instead' : 'Use your authenticator app instead'}
+        </button>
+      )}
     </>
   );
 }

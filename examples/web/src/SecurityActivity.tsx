@@ -29,6 +29,8 @@ const WHAT: Record<SecurityEventType, string> = {
   SECOND_FACTOR_FAILED: 'Wrong two-factor code',
   RECOVERY_CODE_USED: 'Recovery code used',
   RECOVERY_CODES_REGENERATED: 'New recovery codes made',
+  PASSKEY_ADDED: 'Passkey added',
+  PASSKEY_REMOVED: 'Passkey removed',
 };
 
 /** "Recent security activity": the account's security log, newest first, a page at a time. */

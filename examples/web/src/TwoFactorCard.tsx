@@ -81,7 +81,10 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
       ) : account.twoFactorEnabled ? (
         <div className="stack">
           <p data-testid="two-factor-status">
-            <strong>On.</strong> Signing in needs a code from your authenticator app.
+            <strong>On.</strong>{' '}
+            {account.passkeys.length > 0
+              ? 'Signing in with a password or a provider also needs a passkey (or a code from your authenticator app, if you set one up).'
+              : 'Signing in needs a code from your authenticator app.'}
           </p>
           <p className="muted" data-testid="recovery-codes-remaining">
             {account.recoveryCodesRemaining}{' '}
@@ -99,10 +102,15 @@ export function TwoFactorCard({ account }: { account: AccountFieldsFragment }) {
             >
               Get new recovery codes
             </DoubleCheckButton>
-            <button type="button" onClick={() => setTurningOff(true)}>
-              Turn off
-            </button>
+            {/* The API refuses to turn it off while passkeys remain: they would be a second factor
+                with no recovery codes behind them. Removing the last one turns it off. */}
+            {account.passkeys.length === 0 && (
+              <button type="button" onClick={() => setTurningOff(true)}>
+                Turn off
+              </button>
+            )}
           </div>
+          {account.passkeys.length > 0 && <p className="muted">To turn it off, remove your passkeys.</p>}
         </div>
       ) : (
         <div className="stack">

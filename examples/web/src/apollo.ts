@@ -19,7 +19,7 @@ export const API_URL: string = import.meta.env.VITE_API_URL ?? 'http://localhost
 export const sessionEndedElsewhere = makeVar(false);
 
 /** Operations for which UNAUTHENTICATED means "this sign-in was refused", not "your session ended". */
-const SIGN_IN_OPERATIONS = new Set(['SignIn', 'SignUp', 'CompleteSignIn']);
+const SIGN_IN_OPERATIONS = new Set(['SignIn', 'SignUp', 'CompleteSignIn', 'SignInWithPasskey']);
 
 export function createApolloClient(): ApolloClient {
   const cache = new InMemoryCache({

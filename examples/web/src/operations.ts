@@ -43,6 +43,9 @@ export const ACCOUNT_FIELDS = graphql(`
     sessions {
       ...SessionFields
     }
+    passkeys {
+      ...PasskeyFields
+    }
   }
 `);
 

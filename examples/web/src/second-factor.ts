@@ -15,6 +15,18 @@ export function secondFactorRequired(error: unknown): boolean {
 }
 
 /**
+ * What completes the pending sign-in (SECOND_FACTOR_REQUIRED's
+ * `extensions.methods`, e.g. TOTP, RECOVERY_CODE, PASSKEY), or undefined
+ * when the error does not say.
+ */
+export function secondFactorMethods(error: unknown): readonly SecondFactorMethod[] | undefined {
+  if (!CombinedGraphQLErrors.is(error)) return undefined;
+  const methods = error.errors.find((e) => e.extensions?.code === 'SECOND_FACTOR_REQUIRED')?.extensions
+    ?.methods;
+  return Array.isArray(methods) ? (methods as SecondFactorMethod[]) : undefined;
+}
+
+/**
  * The pending sign-in is gone (used, expired, or five wrong codes): no code
  * can complete it any more, so the person starts over with the first factor.
  */
@@ -34,6 +46,7 @@ const FACTOR_NAMES: Record<AuthenticationFactor, string> = {
   EMAIL_LINK: 'email link',
   TOTP: 'authenticator app',
   RECOVERY_CODE: 'recovery code',
+  PASSKEY: 'passkey',
 };
 
 /** What a session proved, in words: "password + authenticator app", "Test ID + recovery code". */

@@ -1,12 +1,14 @@
 import { CombinedGraphQLErrors, makeVar } from '@apollo/client';
 
 /** How an account can prove who it is again, as REAUTHENTICATION_REQUIRED lists them. */
-export type StepUpMethod = 'PASSWORD' | 'TOTP' | 'OIDC';
+export type StepUpMethod = 'PASSWORD' | 'TOTP' | 'PASSKEY' | 'OIDC';
 
 /** A prompt the page shows while an action waits for reauthentication. */
 export interface PasswordRequest {
-  /** What the server accepts for this account: its password, and its authenticator app when two-factor is on. */
+  /** What the server accepts for this account: its password, its authenticator app when two-factor is on, its passkeys. */
   readonly methods: readonly StepUpMethod[];
+  /** REAUTHENTICATION_REQUIRED's `passkeyOptions`: request options naming the account's passkeys. */
+  readonly passkeyOptions?: string;
   /** The proof was accepted (reauthenticate succeeded): retry the action. */
   readonly confirmed: () => void;
   /** The user gave up: the action fails with its original error. */
@@ -17,10 +19,14 @@ export interface PasswordRequest {
 export const passwordRequest = makeVar<PasswordRequest | null>(null);
 
 /** Opens the prompt and settles when the user has confirmed who they are or cancelled. */
-export function askForPassword(methods: readonly StepUpMethod[] = ['PASSWORD']): Promise<void> {
+export function askForPassword(
+  methods: readonly StepUpMethod[] = ['PASSWORD'],
+  passkeyOptions?: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     passwordRequest({
       methods,
+      passkeyOptions,
       confirmed: () => {
         passwordRequest(null);
         resolve();

@@ -4,7 +4,7 @@ import { type TestApp, useTestApp } from '../../support/test-app.js';
 
 const EVENTS = `query Events($first: Int, $after: String) {
   me { securityEvents(first: $first, after: $after) {
-    edges { cursor node { id type occurredAt ipAddress browser os sessionId actorSessionId endedSessionCount } }
+    edges { cursor node { id type occurredAt ipAddress browser os sessionId actorSessionId endedSessionCount signInMethod } }
     pageInfo { hasNextPage endCursor }
   } }
 }`;
@@ -18,6 +18,7 @@ interface EventNode {
   os: string | null;
   sessionId: string | null;
   actorSessionId: string | null;
+  signInMethod: string | null;
   endedSessionCount: number | null;
 }
 interface EventPage {
@@ -100,12 +101,16 @@ describe('the security log', () => {
       ipAddress: '127.0.0.1',
       browser: 'Chrome 131',
       os: 'macOS',
+      signInMethod: 'PASSWORD',
     });
     expect(byType('SIGNED_IN').at(-1)).toMatchObject({
       sessionId: phone.sessionId,
       browser: 'Mobile Safari 18',
       os: 'iOS',
+      signInMethod: 'PASSWORD',
     });
+    // Only the events of a new session say how it began.
+    expect(byType('SESSION_REVOKED')[0]?.signInMethod).toBeNull();
     expect(byType('SESSION_REVOKED')[0]).toMatchObject({
       sessionId: tablet.sessionId,
       actorSessionId: laptop,
