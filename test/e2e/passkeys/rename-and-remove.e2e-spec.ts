@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 import { MailDeliveryJob } from '../../../src/mail/mail-delivery.job.js';
-import { createUser, uniqueEmail } from '../../support/factories.js';
+import { createUser, signIn, uniqueEmail } from '../../support/factories.js';
 import { MailCatcher } from '../../support/mail-catcher.js';
 import { CookieJar, signInThroughProvider } from '../../support/oidc-browser.js';
 import { type OidcTestSetup, startAppWithProvider } from '../../support/oidc-test-app.js';
@@ -187,6 +187,21 @@ describe('renaming and removing passkeys', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(removedMail()[0].link).toMatch(`${PASSKEY_ORIGIN}/not-me?token=`);
+  });
+
+  it('turns two-factor off with the last passkey of an account that has no other second factor', async () => {
+    const owner = await passwordOwner();
+
+    expect((await remove(owner.passkey.id, owner.token)).errors).toBeUndefined();
+
+    const me = await app().gql<{ me: { twoFactorEnabled: boolean } }>(
+      MY_PASSKEYS,
+      {},
+      { token: owner.token },
+    );
+    expect(me.data!.me.twoFactorEnabled).toBe(false);
+    // The password alone signs in again.
+    await signIn(app(), owner);
   });
 
   it("answers another account's passkey as not found and removes nothing", async () => {
