@@ -215,12 +215,18 @@ function hashOf(challenge: string): Buffer {
   return createHash('sha256').update(challenge, 'utf8').digest();
 }
 
-/** The challenge a response's client data carries, or `null` when it carries none readable. */
+/**
+ * The challenge a response's client data carries, or `null` when it carries
+ * none readable, or when the ceremony ran in a frame of another site
+ * (`crossOrigin`): no page of this app embeds the prompt, so such an answer
+ * is someone else's page asking with the app's origin on top.
+ */
 function challengeOf(clientDataJson: unknown): string | null {
   if (typeof clientDataJson !== 'string') return null;
   try {
     const clientData: unknown = JSON.parse(Buffer.from(clientDataJson, 'base64url').toString('utf8'));
-    const challenge = (clientData as { challenge?: unknown } | null)?.challenge;
+    const { challenge, crossOrigin } = (clientData ?? {}) as { challenge?: unknown; crossOrigin?: unknown };
+    if (crossOrigin === true) return null;
     return typeof challenge === 'string' && challenge.length > 0 && challenge.length <= 512
       ? challenge
       : null;

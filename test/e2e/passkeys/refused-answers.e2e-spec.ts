@@ -63,6 +63,7 @@ describe('passkey answers that are refused', () => {
   describe('signInWithPasskey', () => {
     const forgeries: Array<[string, CeremonyOverrides]> = [
       ['signed for a page on another origin', { origin: 'https://sessions.example.evil' }],
+      ['made in a frame of another site (crossOrigin)', { crossOrigin: true }],
       ['made for another RP ID', { rpId: 'evil.example' }],
       ['without user verification (UV flag clear)', { userVerified: false }],
     ];
@@ -266,6 +267,7 @@ describe('passkey answers that are refused', () => {
 
     it.each<[string, CeremonyOverrides]>([
       ['created on a page on another origin', { origin: 'https://sessions.example.evil' }],
+      ['created in a frame of another site (crossOrigin)', { crossOrigin: true }],
       ['created for another RP ID', { rpId: 'evil.example' }],
       ['created without user verification', { userVerified: false }],
     ])('refuses a passkey %s', async (_, overrides) => {
