@@ -11,7 +11,7 @@ import { ServerProcess } from './support/server-process.js';
 import { measureSignInLatency, type SignInLatency, signInLatencyRows } from './support/sign-in-latency.js';
 
 /**
- * `npm run bench:sign-in`: `signIn` next to `signInWithPasskey`, latency of
+ * `npm run bench:sign-in`: `signIn` next to `signInWithPasskey` and a TOTP sign-in, latency of
  * one request at a time, on the production build in its own process and its
  * own PostgreSQL (the same measurement `npm run bench` makes at its end,
  * without the hour of the rest). Medians with [min–max] of the per-round

@@ -1,11 +1,17 @@
+import { generate } from 'otplib';
+
 import { PasskeyAuthenticator } from '../../test/support/passkey-authenticator.js';
-import { graphqlOk } from './http.js';
+import { graphql, graphqlOk } from './http.js';
 import { type LatencyResult, summarize } from './load.js';
 
-/** `signIn` and `signInWithPasskey` side by side: one at a time, taking turns (rounds of each). */
+type RowLatency = LatencyResult & { readonly medianPerRoundMs: number[] };
+
+/** Three ways to sign in side by side: one at a time, taking turns (rounds of each). */
 export interface SignInLatency {
-  readonly signIn: LatencyResult & { readonly medianPerRoundMs: number[] };
-  readonly signInWithPasskey: LatencyResult & { readonly medianPerRoundMs: number[] };
+  readonly signIn: RowLatency;
+  readonly signInWithPasskey: RowLatency;
+  /** signIn answering SECOND_FACTOR_REQUIRED, then completeSignIn with a TOTP code: both timed. Absent in older runs. */
+  readonly signInWithTotp?: RowLatency;
 }
 
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token } }';
@@ -18,6 +24,10 @@ const FINISH_REGISTRATION =
 const START_SIGN_IN = 'mutation { startPasskeySignIn { optionsJson } }';
 const SIGN_IN_WITH_PASSKEY =
   'mutation($input: PasskeySignInInput!) { signInWithPasskey(input: $input) { token } }';
+const START_TOTP = 'mutation { startTotpEnrollment { secret } }';
+const CONFIRM_TOTP = 'mutation($code: String!) { confirmTotpEnrollment(code: $code) { signedOutCount } }';
+const COMPLETE_SIGN_IN = 'mutation($input: CompleteSignInInput!) { completeSignIn(input: $input) { token } }';
+const TOTP_STEP_SECONDS = 30;
 
 /**
  * Each sample times the sign-in mutation alone: for a passkey, its options
@@ -43,6 +53,10 @@ export async function measureSignInLatency(
   await graphqlOk(url, SIGN_UP, {}, { input: passwordUser });
   const authenticator = new PasskeyAuthenticator({ origin });
   await addPasskey(url, authenticator, { email: `bench-passkey-${stamp}@example.com`, password });
+  // A code is accepted once per time step and account: every TOTP sample signs in to an account of its own.
+  const totpAccounts: TotpAccount[] = [];
+  for (let i = 0; i < warmup + rounds * samplesPerRound; i++)
+    totpAccounts.push(await withTotp(url, { email: `bench-totp-${stamp}-${i}@example.com`, password }));
 
   const byPassword = async (): Promise<number> => {
     const started = performance.now();
@@ -60,16 +74,42 @@ export async function measureSignInLatency(
     return performance.now() - started;
   };
 
+  const byPasswordAndTotp = async (): Promise<number> => {
+    const account = totpAccounts.shift()!;
+    const started = performance.now();
+    const first = await graphql(url, SIGN_IN, {}, { input: account });
+    const challenge = first.errors?.[0]?.extensions?.challenge;
+    if (typeof challenge !== 'string')
+      throw new Error(`expected SECOND_FACTOR_REQUIRED: ${JSON.stringify(first)}`);
+    await graphqlOk(
+      url,
+      COMPLETE_SIGN_IN,
+      {},
+      { input: { challenge, method: 'TOTP', code: await account.nextCode() } },
+    );
+    return performance.now() - started;
+  };
+
   for (let i = 0; i < warmup; i++) {
     await byPassword();
     await byPasskey();
+    await byPasswordAndTotp();
   }
-  const timings = { signIn: [] as number[], signInWithPasskey: [] as number[] };
-  const perRound = { signIn: [] as number[], signInWithPasskey: [] as number[] };
+  const timings = {
+    signIn: [] as number[],
+    signInWithPasskey: [] as number[],
+    signInWithTotp: [] as number[],
+  };
+  const perRound = {
+    signIn: [] as number[],
+    signInWithPasskey: [] as number[],
+    signInWithTotp: [] as number[],
+  };
   for (let round = 0; round < rounds; round++) {
     for (const [name, action] of [
       ['signIn', byPassword],
       ['signInWithPasskey', byPasskey],
+      ['signInWithTotp', byPasswordAndTotp],
     ] as const) {
       const samples: number[] = [];
       for (let i = 0; i < samplesPerRound; i++) samples.push(await action());
@@ -82,6 +122,39 @@ export async function measureSignInLatency(
     signInWithPasskey: {
       ...summarize(timings.signInWithPasskey),
       medianPerRoundMs: perRound.signInWithPasskey,
+    },
+    signInWithTotp: { ...summarize(timings.signInWithTotp), medianPerRoundMs: perRound.signInWithTotp },
+  };
+}
+
+interface TotpAccount {
+  readonly email: string;
+  readonly password: string;
+  /** A code of a time step the server has not seen for this account (the one after enrolment's, at least). */
+  nextCode(): Promise<string>;
+}
+
+/** Signs up and turns two-factor on with an authenticator app, as its owner would. */
+async function withTotp(url: string, account: { email: string; password: string }): Promise<TotpAccount> {
+  const { signUp } = await graphqlOk<{ signUp: { token: string } }>(url, SIGN_UP, {}, { input: account });
+  const headers = { authorization: `Bearer ${signUp.token}` };
+  await graphqlOk(url, REAUTHENTICATE, headers, { input: { password: account.password } });
+  const { startTotpEnrollment } = await graphqlOk<{ startTotpEnrollment: { secret: string } }>(
+    url,
+    START_TOTP,
+    headers,
+  );
+  const secret = startTotpEnrollment.secret;
+  const enrolledStep = Math.floor(Date.now() / 1000 / TOTP_STEP_SECONDS);
+  await graphqlOk(url, CONFIRM_TOTP, headers, {
+    code: await generate({ secret, epoch: enrolledStep * TOTP_STEP_SECONDS }),
+  });
+  return {
+    ...account,
+    // The server takes one step either side of now: the step after enrolment's is always within reach.
+    nextCode: () => {
+      const step = Math.max(enrolledStep + 1, Math.floor(Date.now() / 1000 / TOTP_STEP_SECONDS));
+      return generate({ secret, epoch: step * TOTP_STEP_SECONDS });
     },
   };
 }
@@ -115,5 +188,8 @@ export function signInLatencyRows(latency: SignInLatency): string {
     '| --- | --- | --- | --- |',
     row('`signIn` (Argon2id verify, then the door)', latency.signIn),
     row('`signInWithPasskey` (challenge, ECDSA verify, then the door)', latency.signInWithPasskey),
+    ...(latency.signInWithTotp
+      ? [row('`signIn` then `completeSignIn` (TOTP): both calls timed', latency.signInWithTotp)]
+      : []),
   ].join('\n');
 }
