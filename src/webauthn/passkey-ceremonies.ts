@@ -1,14 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 
 import type { AppConfig } from '../config/app-config.js';
@@ -31,6 +27,14 @@ export interface UsedPasskey {
 
 /** A verified registration, ready to store (the caller adds its name). */
 export type VerifiedCredential = Omit<NewPasskey, 'name'>;
+
+// Imported on first use: the library and its ASN.1 and X.509 dependencies take about half a
+// second to load, which every process start (and every test file) would pay for a feature
+// most requests never touch.
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+function simpleWebAuthn(): Promise<typeof import('@simplewebauthn/server')> {
+  return (library ??= import('@simplewebauthn/server'));
+}
 
 // The largest response worth parsing: real ones are a few kilobytes.
 const MAX_RESPONSE_LENGTH = 64 * 1024;
@@ -58,6 +62,7 @@ export class PasskeyCeremonies {
     transaction: Transaction,
   ): Promise<PasskeyOptions> {
     const existing = await this.passkeys.descriptorsOf(user.id, transaction);
+    const { generateRegistrationOptions } = await simpleWebAuthn();
     const options = await generateRegistrationOptions({
       rpName: this.config.twoFactor.totpIssuer,
       rpID: this.config.webauthn.rpId,
@@ -83,6 +88,7 @@ export class PasskeyCeremonies {
    */
   async assertionOptions(userId: string | null, transaction?: Transaction): Promise<PasskeyOptions> {
     const allowed = userId ? await this.passkeys.descriptorsOf(userId, transaction) : [];
+    const { generateAuthenticationOptions } = await simpleWebAuthn();
     const options = await generateAuthenticationOptions({
       rpID: this.config.webauthn.rpId,
       challenge: randomBytes(32),
@@ -105,6 +111,7 @@ export class PasskeyCeremonies {
     if (!response) return null;
     const challenge = await this.take(response, 'registration', transaction);
     if (!challenge || challenge.userId !== user.id || challenge.boundTo !== sessionId) return null;
+    const { verifyRegistrationResponse } = await simpleWebAuthn();
     const verified = await verifyRegistrationResponse({
       response,
       expectedChallenge: challenge.text,
@@ -152,6 +159,7 @@ export class PasskeyCeremonies {
     // A discoverable credential names its account too: it must be the one that holds it.
     const userHandle = response.response.userHandle;
     if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== owner) return null;
+    const { verifyAuthenticationResponse } = await simpleWebAuthn();
     const verified = await verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge.text,
