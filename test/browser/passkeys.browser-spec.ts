@@ -172,6 +172,12 @@ describe('passkeys in a real browser', () => {
       .filter({ hasText: /Signed in with passkey$/ })
       .waitFor();
     await passkeyList(laptop.page).filter({ hasText: 'Last used' }).waitFor();
+    // The activity list says how: the sign-in's event carries its method.
+    await laptop.page
+      .getByTestId('security-event')
+      .filter({ hasText: 'Signed in with a passkey' })
+      .first()
+      .waitFor();
     await screenshot(laptop.page, 'passkeys-02-signed-in-with-a-passkey');
 
     // A prompt closed with no passkey chosen is no error: the page says so calmly, nothing changes.

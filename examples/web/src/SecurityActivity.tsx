@@ -1,10 +1,18 @@
 import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
-import type { SecurityEventFieldsFragment, SecurityEventType } from './gql/graphql';
+import type { SecurityEventFieldsFragment, SecurityEventType, SignInMethod } from './gql/graphql';
 import { LocationAttribution, nearby } from './location';
 import { SECURITY_ACTIVITY } from './operations';
 
 const PAGE_SIZE = 5;
+
+// How a new session began, after "Signed in" / "Account created" (the events of a new session say).
+const HOW: Record<SignInMethod, string> = {
+  PASSWORD: 'with a password',
+  OIDC: 'with a sign-in provider',
+  PASSWORD_RESET: 'with a password reset',
+  PASSKEY: 'with a passkey',
+};
 
 // Typed by the schema's enum: a new event type fails the client's build until it has words here.
 const WHAT: Record<SecurityEventType, string> = {
@@ -64,7 +72,10 @@ export function SecurityActivity({
         {connection.edges.map(({ node }) => (
           <li key={node.id} data-testid="security-event">
             <div>
-              <strong>{WHAT[node.type] ?? node.type}</strong>
+              <strong>
+                {WHAT[node.type] ?? node.type}
+                {node.signInMethod && node.type === 'SIGNED_IN' ? ` ${HOW[node.signInMethod]}` : ''}
+              </strong>
               {isThisDevice(node, currentSessionId) && <span className="badge">This device</span>}
               <p className="muted">
                 {[device(node), node.ipAddress ?? 'Unknown IP', nearby(node.location)]

@@ -170,6 +170,7 @@ export const SECURITY_EVENT_FIELDS = graphql(`
     sessionId
     actorSessionId
     endedSessionCount
+    signInMethod
   }
 `);
 

@@ -31,7 +31,7 @@ type Documents = {
     "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": typeof types.AccountSessionsChangedDocument,
     "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": typeof types.CurrentSessionEndedDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": typeof types.ReauthenticateDocument,
-    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": typeof types.SecurityEventFieldsFragmentDoc,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n    signInMethod\n  }\n": typeof types.SecurityEventFieldsFragmentDoc,
     "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SecurityActivityDocument,
     "\n  fragment PasskeyFields on Passkey {\n    id\n    name\n    createdAt\n    lastUsedAt\n    synced\n  }\n": typeof types.PasskeyFieldsFragmentDoc,
     "\n  mutation StartPasskeySignIn {\n    startPasskeySignIn {\n      optionsJson\n      expiresAt\n    }\n  }\n": typeof types.StartPasskeySignInDocument,
@@ -65,7 +65,7 @@ const documents: Documents = {
     "\n  subscription AccountSessionsChanged {\n    accountSessionsChanged {\n      ...AccountFields\n    }\n  }\n": types.AccountSessionsChangedDocument,
     "\n  subscription CurrentSessionEnded {\n    currentSessionEnded {\n      sessionId\n      reason\n    }\n  }\n": types.CurrentSessionEndedDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) {\n      session {\n        id\n        authenticatedAt\n        sudoExpiresAt\n      }\n    }\n  }\n": types.ReauthenticateDocument,
-    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n": types.SecurityEventFieldsFragmentDoc,
+    "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n    signInMethod\n  }\n": types.SecurityEventFieldsFragmentDoc,
     "\n  query SecurityActivity($first: Int, $after: String) {\n    me {\n      id\n      securityEvents(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...SecurityEventFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SecurityActivityDocument,
     "\n  fragment PasskeyFields on Passkey {\n    id\n    name\n    createdAt\n    lastUsedAt\n    synced\n  }\n": types.PasskeyFieldsFragmentDoc,
     "\n  mutation StartPasskeySignIn {\n    startPasskeySignIn {\n      optionsJson\n      expiresAt\n    }\n  }\n": types.StartPasskeySignInDocument,
@@ -167,7 +167,7 @@ export function graphql(source: "\n  mutation Reauthenticate($input: Reauthentic
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"): (typeof documents)["\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n  }\n"];
+export function graphql(source: "\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n    signInMethod\n  }\n"): (typeof documents)["\n  fragment SecurityEventFields on SecurityEvent {\n    id\n    type\n    occurredAt\n    ipAddress\n    location {\n      city\n      country\n    }\n    browser\n    os\n    sessionId\n    actorSessionId\n    endedSessionCount\n    signInMethod\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
