@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { InputValidationError, NotFoundError } from '../common/errors.js';
+import { isUuid } from '../common/uuid.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { IdentitiesRepository, type StoredIdentity } from '../doors/identities.repository.js';
 import { SignInMethodAlerts } from '../doors/sign-in-method-alerts.js';
@@ -10,8 +11,6 @@ import type { AuthContext, ClientInfo } from '../sessions/session.types.js';
 import { SessionStepUpService } from '../sessions/session-step-up.service.js';
 import { UsersService } from '../users/users.service.js';
 import { IdentityProviders } from './identity-providers.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An account's ways of signing in: its password (or none) and its linked identities. */
 @Injectable()
@@ -40,7 +39,7 @@ export class IdentityAccountsService {
    * way to sign in. Someone else's identity id answers as an unknown one.
    */
   async unlink({ user, session }: AuthContext, id: string, client: ClientInfo): Promise<void> {
-    if (!UUID.test(id)) {
+    if (!isUuid(id)) {
       await this.stepUp.requireSudo(user.id, session.id);
       throw new NotFoundError('Identity not found.');
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { InputValidationError, NotFoundError } from '../common/errors.js';
+import { isUuid } from '../common/uuid.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { deviceNameOf } from '../doors/device.js';
 import { SecondFactorsRepository } from '../doors/second-factors.repository.js';
@@ -15,8 +16,6 @@ import { PasskeyCeremonies, type PasskeyOptions } from '../webauthn/passkey-cere
 import { refusedPasskey } from '../webauthn/passkey-errors.js';
 import { PasskeysRepository, type PasskeySummary } from '../webauthn/passkeys.repository.js';
 import { PASSKEY_NAME_MAX_LENGTH, passkeyNameOf } from './passkey-name.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * An account's passkeys: adding one (a way in, so it needs a proof given for
@@ -97,7 +96,7 @@ export class PasskeysService {
   }
 
   async rename({ user }: AuthContext, id: string, name: string): Promise<PasskeySummary> {
-    const renamed = UUID.test(id) ? await this.passkeys.rename(user.id, id, passkeyNameOf(name)) : undefined;
+    const renamed = isUuid(id) ? await this.passkeys.rename(user.id, id, passkeyNameOf(name)) : undefined;
     if (!renamed) throw new NotFoundError('Passkey not found.');
     return renamed;
   }
@@ -108,7 +107,7 @@ export class PasskeysService {
    * Someone else's passkey answers as an unknown one. Logged and mailed.
    */
   async remove({ user, session }: AuthContext, id: string, client: ClientInfo): Promise<void> {
-    if (!UUID.test(id)) {
+    if (!isUuid(id)) {
       await this.stepUp.requireSudo(user.id, session.id);
       throw new NotFoundError('Passkey not found.');
     }

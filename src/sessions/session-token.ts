@@ -1,5 +1,7 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+import { isUuid } from '../common/uuid.js';
+
 /**
  * Session tokens are `<session id>.<secret>`: the id finds the row through the
  * primary key, the secret proves possession. Only SHA-256(secret) is stored.
@@ -7,7 +9,6 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
  * so there is nothing to brute-force, and it is checked on every request.
  */
 const SECRET_BYTES = 32;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // 32 bytes in unpadded base64url are exactly 43 characters.
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 
@@ -44,13 +45,13 @@ export function parseSessionToken(token: string): ParsedSessionToken | null {
   const sessionId = token.slice(0, separator);
   const secret = token.slice(separator + 1);
   // Checking the id's shape here keeps malformed input away from the uuid cast in SQL.
-  if (!UUID.test(sessionId) || !SECRET.test(secret)) return null;
+  if (!isUuid(sessionId) || !SECRET.test(secret)) return null;
   return { sessionId: sessionId.toLowerCase(), secret };
 }
 
 /** Whether `id` has the shape of a session id (a uuid), so it may reach SQL's uuid cast. */
 export function isSessionId(id: string): boolean {
-  return UUID.test(id);
+  return isUuid(id);
 }
 
 /** Constant-time, so response timing says nothing about how much of a guess was right. */
